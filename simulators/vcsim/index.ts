@@ -29,7 +29,8 @@ export interface Vcsim {
 }
 
 export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
-  const username = opts.username ?? "administrator@vsphere.local";
+  // vcsim's strict login (v0.46) rejects user names that contain "@".
+  const username = opts.username ?? "vcsim-admin";
   const password = opts.password ?? "vcsim-Passw0rd!";
   const useTls = opts.tls ?? true;
   const args = ["-l", `127.0.0.1:${opts.port ?? 0}`, "-username", username, "-password", password, "-tls=" + useTls];

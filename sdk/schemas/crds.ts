@@ -1,0 +1,15 @@
+// The CRDs this kit publishes, rendered to YAML: file name → content.
+import { stringify } from "yaml";
+import { renderCrd, CrdDefinition } from "./crd";
+import { vmGroupCrd } from "./vmgroup";
+
+const DEFINITIONS: Record<string, CrdDefinition> = {
+  "vmgroup.yaml": vmGroupCrd,
+};
+
+export function allCrds(): Record<string, string> {
+  const header = "# Generated from sdk/schemas by `npm run crds`; do not edit.\n";
+  return Object.fromEntries(
+    Object.entries(DEFINITIONS).map(([file, def]) => [file, header + stringify(renderCrd(def), { lineWidth: 0 })]),
+  );
+}

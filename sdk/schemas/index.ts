@@ -1,0 +1,3 @@
+export * from "./common";
+export * from "./crd";
+export * from "./vmgroup";

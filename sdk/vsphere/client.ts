@@ -11,7 +11,7 @@ import type { CloneSpec, MoRef, ObjectContent, PropertyFilterSpec, ServiceConten
 export interface VimClientOptions {
   /** Parallel sockets to the endpoint (default 16). */
   maxSockets?: number;
-  /** First task poll interval in ms (default 50); it doubles up to 1 s. */
+  /** First task poll interval in ms (default 20); it grows by half up to 1 s. */
   taskPollMs?: number;
 }
 
@@ -56,7 +56,7 @@ export class VimClient {
       }
     };
     await login();
-    return new VimClient(transport, serviceContent, login, opts.taskPollMs ?? 50);
+    return new VimClient(transport, serviceContent, login, opts.taskPollMs ?? 20);
   }
 
   /** SOAP requests sent so far, logins and task polls included. */
@@ -172,7 +172,8 @@ export class VimClient {
   private async awaitTask(task: MoRef, method: string, timeoutMs = DEFAULT_TASK_TIMEOUT_MS): Promise<unknown> {
     const deadline = Date.now() + timeoutMs;
     const spec = { propSet: [{ type: "Task", pathSet: ["info.state", "info.result", "info.error"] }], objectSet: [{ obj: task }] };
-    for (let delay = this.taskPollMs; ; delay = Math.min(delay * 2, MAX_TASK_POLL_MS)) {
+    // Grow the interval gently: most tasks finish in well under a second, and a coarse schedule adds up per VM.
+    for (let delay = this.taskPollMs; ; delay = Math.min(Math.ceil(delay * 1.5), MAX_TASK_POLL_MS)) {
       const [info] = await this.retrieveProperties(spec);
       const state = String(info?.props["info.state"] ?? "unknown");
       if (state === "success") return info.props["info.result"];

@@ -1,0 +1,18 @@
+// `npm run bench`: runs every benchmark and prints its figures.
+import { benchVmGroup } from "./vmgroup";
+
+const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
+  VmGroup: benchVmGroup,
+};
+
+(async () => {
+  const only = process.argv.slice(2);
+  for (const [name, run] of Object.entries(BENCHES)) {
+    if (only.length && !only.includes(name)) continue;
+    console.log(`\n${name}`);
+    for (const [k, v] of Object.entries(await run())) console.log(`  ${k.padEnd(60)} ${v}`);
+  }
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

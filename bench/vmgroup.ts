@@ -1,0 +1,62 @@
+// VmGroup benchmarks against vcsim with a 300 ms CloneVM_Task delay. Figures are ratios from one run, printed;
+// nothing here asserts on time.
+import { startVcsim } from "../simulators/vcsim";
+import { VimClient } from "../sdk/vsphere/client";
+import { GroupSpec, VmGroupManager } from "../sdk/vsphere/vmgroup/group";
+
+const CLONE_DELAY_MS = 300;
+
+function spec(folder: string, replicas: number, maxConcurrency: number): GroupSpec {
+  return { label: folder, datacenter: "DC0", template: "DC0_H0_VM0", folder, replicas, cpu: 1, memoryMB: 256, powerState: "on", maxConcurrency };
+}
+
+async function timedCreate(client: VimClient, folder: string, replicas: number, concurrency: number) {
+  const group = new VmGroupManager(client, spec(folder, replicas, concurrency));
+  const placement = await group.resolvePlacement();
+  const ref = await group.ensureFolder(placement.parentFolder);
+  const start = process.hrtime.bigint();
+  const vms = await group.reconcile(ref, placement);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (vms.length !== replicas) throw new Error(`expected ${replicas} VMs, got ${vms.length}`);
+  return { ms, group, ref };
+}
+
+export async function benchVmGroup(): Promise<Record<string, number>> {
+  const sim = await startVcsim({ methodDelay: { CloneVM_Task: CLONE_DELAY_MS } });
+  try {
+    const client = await VimClient.connect({ url: sim.url, username: sim.username, password: sim.password, ca: sim.ca }, { maxSockets: 40 });
+    const N = 20;
+    const C = 8;
+    const one = await timedCreate(client, "unit", 1, 1);
+    const serial = await timedCreate(client, "serial", N, 1);
+    const parallel = await timedCreate(client, "parallel", N, C);
+    const ideal = Math.ceil(N / C) * one.ms;
+
+    // One read of a 50-VM group, counted in SOAP round trips, as the provider's read() does it.
+    const big = await timedCreate(client, "big", 50, 16);
+    const before = client.roundTrips;
+    const seen = await big.group.read(big.ref);
+    const readTrips = client.roundTrips - before;
+    const fresh = await VimClient.connect({ url: sim.url, username: sim.username, password: sim.password, ca: sim.ca });
+    await new VmGroupManager(fresh, spec("big", 50, 16)).read(big.ref);
+    const providerReadTrips = fresh.roundTrips;
+    await fresh.logout();
+    if (seen?.vms.length !== 50) throw new Error("read did not see 50 VMs");
+
+    const figures = {
+      "clone delay (ms)": CLONE_DELAY_MS,
+      "one VM, create (ms)": Math.round(one.ms),
+      [`N=${N} at maxConcurrency 1 (ms)`]: Math.round(serial.ms),
+      [`N=${N} at maxConcurrency ${C} (ms)`]: Math.round(parallel.ms),
+      "speed-up c=8 vs c=1 (target >= 5)": +(serial.ms / parallel.ms).toFixed(2),
+      "c=8 wall / ideal ceil(N/c)*one-VM (target <= 1.25)": +(parallel.ms / ideal).toFixed(2),
+      "SOAP round trips: read of a 50-VM group": readTrips,
+      "SOAP round trips: provider read incl. login (target <= 3)": providerReadTrips,
+    };
+    for (const g of [one, serial, parallel, big]) await g.group.destroy(g.ref);
+    await client.logout();
+    return figures;
+  } finally {
+    await sim.stop();
+  }
+}

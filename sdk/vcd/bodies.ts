@@ -1,0 +1,148 @@
+// Request bodies in schema order: vCD validates every body against its XML schema and refuses elements out of
+// sequence with 400, so each builder lists children in the order the schema defines them.
+import { tag, textTag } from "../xml";
+import { MetadataDomain, MetadataType, MetadataVisibility } from "./xml";
+
+export const VCLOUD_NS = "http://www.vmware.com/vcloud/v1.5";
+export const OVF_NS = "http://schemas.dmtf.org/ovf/envelope/1";
+export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
+
+export const MEDIA = {
+  vApp: "application/vnd.vmware.vcloud.vApp+xml",
+  compose: "application/vnd.vmware.vcloud.composeVAppParams+xml",
+  instantiate: "application/vnd.vmware.vcloud.instantiateVAppTemplateParams+xml",
+  owner: "application/vnd.vmware.vcloud.owner+xml",
+  lease: "application/vnd.vmware.vcloud.leaseSettingsSection+xml",
+  deploy: "application/vnd.vmware.vcloud.deployVAppParams+xml",
+  undeploy: "application/vnd.vmware.vcloud.undeployVAppParams+xml",
+  metadata: "application/vnd.vmware.vcloud.metadata+xml",
+  metadataValue: "application/vnd.vmware.vcloud.metadata.value+xml",
+  user: "application/vnd.vmware.admin.user+xml",
+} as const;
+
+export type FenceMode = "isolated" | "direct" | "bridged" | "natRouted";
+
+export interface NetworkSpec {
+  /** vApp network name (usually the org VDC network's name). */
+  name: string;
+  /** Href of the org VDC network; omitted for an isolated network. */
+  parentHref?: string;
+  fenceMode: FenceMode;
+}
+
+const root = (extra: Record<string, string | boolean | undefined> = {}) => ({ xmlns: VCLOUD_NS, "xmlns:ovf": OVF_NS, ...extra });
+
+function instantiationParams(networks: NetworkSpec[]): string | undefined {
+  if (!networks.length) return undefined;
+  return tag("InstantiationParams", {},
+    tag("NetworkConfigSection", {},
+      textTag("ovf:Info", "Configuration parameters for logical networks"),
+      ...networks.map((n) => tag("NetworkConfig", { networkName: n.name },
+        tag("Configuration", {},
+          n.parentHref ? tag("ParentNetwork", { href: n.parentHref }) : undefined,
+          textTag("FenceMode", n.fenceMode))))));
+}
+
+export interface ComposeBody { name: string; description?: string; networks?: NetworkSpec[]; deploy?: boolean; powerOn?: boolean }
+
+/** ComposeVAppParams: Description, VAppParent, InstantiationParams, SourcedItem*, AllEULAsAccepted. */
+export function composeVAppParams(b: ComposeBody): string {
+  return tag("ComposeVAppParams", root({ name: b.name, deploy: b.deploy ?? false, powerOn: b.powerOn ?? false }),
+    textTag("Description", b.description ?? ""),
+    instantiationParams(b.networks ?? []));
+}
+
+export interface InstantiateBody extends ComposeBody { sourceHref: string; acceptAllEulas?: boolean }
+
+/** InstantiateVAppTemplateParams: Description, VAppParent, InstantiationParams, Source, IsSourceDelete, SourcedItem*, AllEULAsAccepted. */
+export function instantiateVAppTemplateParams(b: InstantiateBody): string {
+  return tag("InstantiateVAppTemplateParams", root({ name: b.name, deploy: b.deploy ?? false, powerOn: b.powerOn ?? false }),
+    textTag("Description", b.description ?? ""),
+    instantiationParams(b.networks ?? []),
+    tag("Source", { href: b.sourceHref }),
+    b.acceptAllEulas !== undefined ? textTag("AllEULAsAccepted", b.acceptAllEulas) : undefined);
+}
+
+/** PUT vApp (rel=edit): only the name attribute and Description are read. */
+export function vAppEdit(b: { name: string; description: string }): string {
+  return tag("VApp", root({ name: b.name }), textTag("Description", b.description));
+}
+
+/** LeaseSettingsSection: ovf:Info, Link*, DeploymentLeaseInSeconds, StorageLeaseInSeconds. */
+export function leaseSettings(b: { href?: string; deploymentSeconds?: number; storageSeconds?: number }): string {
+  return tag("LeaseSettingsSection", root({ href: b.href, type: MEDIA.lease }),
+    textTag("ovf:Info", "Lease section settings"),
+    textTag("DeploymentLeaseInSeconds", b.deploymentSeconds),
+    textTag("StorageLeaseInSeconds", b.storageSeconds));
+}
+
+export function owner(userHref: string): string {
+  return tag("Owner", { xmlns: VCLOUD_NS, type: MEDIA.owner }, tag("User", { href: userHref, type: MEDIA.user }));
+}
+
+export function deployParams(b: { powerOn: boolean; deploymentLeaseSeconds?: number; forceCustomization?: boolean }): string {
+  return tag("DeployVAppParams", { xmlns: VCLOUD_NS, powerOn: b.powerOn, deploymentLeaseSeconds: b.deploymentLeaseSeconds, forceCustomization: b.forceCustomization });
+}
+
+export type UndeployPowerAction = "powerOff" | "suspend" | "shutdown" | "force" | "default";
+
+export function undeployParams(action: UndeployPowerAction = "powerOff"): string {
+  return tag("UndeployVAppParams", { xmlns: VCLOUD_NS }, textTag("UndeployPowerAction", action));
+}
+
+export interface MetadataInput {
+  key: string;
+  value: string | number | boolean | Date;
+  /** Inferred from the value when omitted (string → String, number → Number, boolean → Boolean, Date → DateTime). */
+  type?: MetadataType;
+  domain?: MetadataDomain;
+  visibility?: MetadataVisibility;
+}
+
+export function metadataType(m: MetadataInput): MetadataType {
+  if (m.type) return m.type;
+  if (typeof m.value === "number") return "MetadataNumberValue";
+  if (typeof m.value === "boolean") return "MetadataBooleanValue";
+  if (m.value instanceof Date) return "MetadataDateTimeValue";
+  return "MetadataStringValue";
+}
+
+/** The wire text of a value; numbers must be integers (xs:long), dates become ISO 8601. */
+export function metadataText(m: MetadataInput): string {
+  const type = metadataType(m);
+  const v = m.value;
+  if (type === "MetadataNumberValue") {
+    const n = typeof v === "number" ? v : Number(v);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`metadata "${m.key}": ${String(v)} is not an integer (MetadataNumberValue is a 64-bit integer)`);
+    return String(n);
+  }
+  if (type === "MetadataBooleanValue") {
+    if (typeof v === "boolean") return String(v);
+    if (v === "true" || v === "false") return v;
+    throw new RangeError(`metadata "${m.key}": ${String(v)} is not a boolean`);
+  }
+  if (type === "MetadataDateTimeValue") {
+    const d = v instanceof Date ? v : new Date(String(v));
+    if (Number.isNaN(d.getTime())) throw new RangeError(`metadata "${m.key}": ${String(v)} is not a date-time`);
+    return d.toISOString();
+  }
+  return v instanceof Date ? v.toISOString() : String(v);
+}
+
+function domain(m: MetadataInput): string {
+  const d = m.domain ?? "GENERAL";
+  return tag("Domain", { visibility: m.visibility ?? (d === "GENERAL" ? "READWRITE" : "READONLY") }, d);
+}
+
+const typedValue = (m: MetadataInput) => tag("TypedValue", { "xsi:type": metadataType(m) }, textTag("Value", metadataText(m)));
+
+/** Metadata (POST merge): MetadataEntry = Domain, Key, TypedValue. */
+export function metadata(entries: MetadataInput[]): string {
+  return tag("Metadata", { xmlns: VCLOUD_NS, "xmlns:xsi": XSI_NS },
+    ...entries.map((m) => tag("MetadataEntry", {}, domain(m), textTag("Key", m.key), typedValue(m))));
+}
+
+/** MetadataValue (PUT one key): Domain, TypedValue. */
+export function metadataValue(m: MetadataInput): string {
+  return tag("MetadataValue", { xmlns: VCLOUD_NS, "xmlns:xsi": XSI_NS }, domain(m), typedValue(m));
+}

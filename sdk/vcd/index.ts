@@ -1,0 +1,18 @@
+// VMware Cloud Director client (no Pulumi dependency): sessions, version negotiation, tasks, queries, vApps.
+export { VcdClient, VcdClientOptions, RequestOptions, VcdResponse } from "./client";
+export { VAppApi, VdcRef, NetworkRequest, ComposeOptions, InstantiateOptions, VAppRef } from "./vapp";
+export {
+  VcdError, ForbiddenError, NotAuthenticatedError, BusyEntityError, TaskError, TaskTimeoutError, VersionError,
+  isForbidden, parseErrorResponse, splitRequestId,
+} from "./errors";
+export { CLIENT_API_VERSIONS, chooseVersion, compareVersions, LoginMode } from "./session";
+export { waitForTask, WaitOptions, RUNNING } from "./tasks";
+export { buildFilter, QueryOptions } from "./query";
+export { FenceMode, MetadataInput, UndeployPowerAction, NetworkSpec } from "./bodies";
+export * as bodies from "./bodies";
+export {
+  VApp, Leases, Link, Task, TaskStatus, MetadataEntry, MetadataType, MetadataDomain, MetadataVisibility, OwnerRef,
+  VAppNetwork, VersionInfo, QueryRecord, QueryPage, VAPP_STATUS,
+  parseVApp, parseTask, parseLease, parseOwner, parseMetadata, parseMetadataValue, parseVersions, parseQueryRecords,
+  elementOrder, parseOrdered, findLink,
+} from "./xml";

@@ -1,0 +1,41 @@
+// Task waiting: poll GET /api/task/{id} with a growing interval until the task leaves the running states.
+import { sleep } from "../http";
+import { TaskError, TaskTimeoutError } from "./errors";
+import { parseTask, Task, TaskStatus } from "./xml";
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  pollMs?: number;
+  maxPollMs?: number;
+}
+
+/** Running states per govcd: queued, preRunning, running, postRunning. */
+export const RUNNING: TaskStatus[] = ["queued", "preRunning", "running", "postRunning"];
+
+interface TaskSource {
+  get(href: string): Promise<string>;
+}
+
+export async function waitForTask(client: TaskSource, task: Task | string, opts: WaitOptions = {}): Promise<Task> {
+  const timeoutMs = opts.timeoutMs ?? 600_000;
+  let interval = opts.pollMs ?? 500;
+  const maxInterval = opts.maxPollMs ?? 5_000;
+  const deadline = Date.now() + timeoutMs;
+  let t = typeof task === "string" ? parseTask(await client.get(task)) : task;
+  for (;;) {
+    if (t.status === "success") return t;
+    if (!RUNNING.includes(t.status)) {
+      // error, canceled, aborted: the change did not happen (govcd counts aborted as done; we do not trust it).
+      throw new TaskError({
+        taskHref: t.href, operationName: t.operationName, status: t.status, ownerHref: t.ownerHref,
+        majorErrorCode: t.error?.majorErrorCode, minorErrorCode: t.error?.minorErrorCode,
+        vcdMessage: t.error?.message ?? (t.status === "canceled" ? "the task was canceled" : undefined),
+      });
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw new TaskTimeoutError(t.href, t.operationName, t.status, timeoutMs);
+    await sleep(Math.min(interval, left));
+    interval = Math.min(maxInterval, Math.ceil(interval * 1.5));
+    t = parseTask(await client.get(t.href));
+  }
+}

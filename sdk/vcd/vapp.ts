@@ -1,0 +1,260 @@
+// vApp operations as a provider needs them: find by name, create (empty or from a catalog template), read, edit,
+// owner, leases, power, metadata and delete. Each change waits for its task, then the vApp is read back.
+import * as bodies from "./bodies";
+import { FenceMode, MEDIA, MetadataInput, UndeployPowerAction } from "./bodies";
+import type { VcdClient } from "./client";
+import { ForbiddenError } from "./errors";
+import { findLink, Leases, MetadataDomain, MetadataEntry, OwnerRef, parseLease, parseMetadata, parseOwner, parseVApp, rootElement, Task, VApp } from "./xml";
+import { attr, child, children } from "../xml";
+
+export interface VdcRef { name: string; href: string; orgName?: string }
+
+export interface NetworkRequest {
+  /** Name of an org VDC network available in the VDC. */
+  name: string;
+  /** Default bridged. */
+  fenceMode?: FenceMode;
+}
+
+export interface ComposeOptions {
+  vdc: string;
+  name: string;
+  description?: string;
+  networks?: NetworkRequest[];
+  /** Org of the VDC; needed only for provider (System) sessions, which see every org. */
+  org?: string;
+}
+
+export interface InstantiateOptions extends ComposeOptions {
+  catalog: string;
+  template: string;
+  /** Must be true for templates that carry a EULA (vCD answers EULA_NOT_ACCEPTED otherwise). */
+  acceptAllEulas?: boolean;
+  deploy?: boolean;
+  powerOn?: boolean;
+}
+
+export type VAppRef = string | { href: string };
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class VAppApi {
+  constructor(private readonly client: VcdClient) {}
+
+  /** href for a vApp given as href, URN (urn:vcloud:vapp:<uuid>), bare uuid or a VApp. */
+  href(ref: VAppRef): string {
+    if (typeof ref !== "string") return ref.href;
+    if (/^https?:\/\//.test(ref)) return ref;
+    const uuid = ref.startsWith("urn:vcloud:vapp:") ? ref.slice("urn:vcloud:vapp:".length) : ref.replace(/^vapp-/, "");
+    if (!UUID_RE.test(uuid)) throw new Error(`"${ref}" is not a vApp href, URN or id`);
+    return this.client.href(`/api/vApp/vapp-${uuid}`);
+  }
+
+  // --- lookups ---
+
+  async findVdc(name: string, org?: string): Promise<VdcRef> {
+    const recs = await this.client.query("orgVdc", { filter: { name, ...(org ? { orgName: org } : {}) } });
+    if (!recs.length) {
+      const all = await this.client.query("orgVdc");
+      throw new Error(`VDC "${name}"${org ? ` in org "${org}"` : ""} not found; visible VDCs: ${all.map((r) => `${r.attrs.orgName}/${r.attrs.name}`).join(", ") || "none"}`);
+    }
+    if (recs.length > 1) throw new Error(`VDC name "${name}" is ambiguous (orgs ${recs.map((r) => r.attrs.orgName).join(", ")}); pass org`);
+    return { name, href: recs[0].attrs.href, orgName: recs[0].attrs.orgName };
+  }
+
+  private async networkSpecs(vdcHref: string, nets: NetworkRequest[] = []): Promise<bodies.NetworkSpec[]> {
+    if (!nets.length) return [];
+    const vdc = rootElement(await this.client.get(vdcHref), "Vdc");
+    const available = children(child(vdc, "AvailableNetworks"), "Network").map((n) => ({ name: attr(n, "name") ?? "", href: attr(n, "href") ?? "" }));
+    return nets.map((n) => {
+      const fenceMode = n.fenceMode ?? "bridged";
+      if (fenceMode === "isolated") return { name: n.name, fenceMode };
+      const hit = available.find((a) => a.name === n.name);
+      if (!hit) throw new Error(`network "${n.name}" is not available in the VDC; available: ${available.map((a) => a.name).join(", ") || "none"}`);
+      return { name: n.name, parentHref: hit.href, fenceMode };
+    });
+  }
+
+  async findTemplate(catalog: string, template: string): Promise<string> {
+    const recs = await this.client.query("vAppTemplate", { filter: { name: template, catalogName: catalog } });
+    if (!recs.length) throw new Error(`template "${template}" not found in catalog "${catalog}"`);
+    return recs[0].attrs.href;
+  }
+
+  /** The vApp called `name` in the VDC, or undefined. */
+  async find(vdc: string | VdcRef, name: string): Promise<VApp | undefined> {
+    const v = typeof vdc === "string" ? await this.findVdc(vdc) : vdc;
+    const recs = await this.client.query("vApp", { filter: { name, vdc: v.href } });
+    return recs.length ? this.get(recs[0].attrs.href) : undefined;
+  }
+
+  // --- create ---
+
+  /** Creates an empty vApp (composeVApp) and waits until it settles (status 1, RESOLVED). */
+  async compose(o: ComposeOptions): Promise<VApp> {
+    const vdc = await this.findVdc(o.vdc, o.org);
+    const networks = await this.networkSpecs(vdc.href, o.networks);
+    const r = await this.client.request("POST", `${vdc.href}/action/composeVApp`, {
+      body: bodies.composeVAppParams({ name: o.name, description: o.description, networks }), contentType: MEDIA.compose, expect: [201],
+    });
+    return this.settleCreation(r.data);
+  }
+
+  /** Creates a vApp from a catalog template (instantiateVAppTemplate) and waits until it settles. */
+  async instantiate(o: InstantiateOptions): Promise<VApp> {
+    const vdc = await this.findVdc(o.vdc, o.org);
+    const sourceHref = await this.findTemplate(o.catalog, o.template);
+    const networks = await this.networkSpecs(vdc.href, o.networks);
+    const r = await this.client.request("POST", `${vdc.href}/action/instantiateVAppTemplate`, {
+      body: bodies.instantiateVAppTemplateParams({
+        name: o.name, description: o.description, networks, sourceHref, acceptAllEulas: o.acceptAllEulas ?? false,
+        deploy: o.deploy ?? o.powerOn ?? false, powerOn: o.powerOn ?? false,
+      }),
+      contentType: MEDIA.instantiate, expect: [201],
+    });
+    return this.settleCreation(r.data);
+  }
+
+  /** A creation answers 201 with the vApp (status 0) and its task embedded; wait on the task, then read. */
+  private async settleCreation(xml: string): Promise<VApp> {
+    const created = parseVApp(xml);
+    for (const t of created.tasks) await this.client.waitForTask(t.href);
+    return this.get(created.href);
+  }
+
+  // --- read ---
+
+  async get(ref: VAppRef, opts: { metadata?: boolean } = {}): Promise<VApp> {
+    const v = parseVApp(await this.client.get(this.href(ref)));
+    if (opts.metadata) v.metadata = await this.getMetadata(v.href);
+    return v;
+  }
+
+  /** Like get, but undefined when vCD answers 403 (deleted, unknown, or no longer visible to this user). */
+  async tryGet(ref: VAppRef, opts: { metadata?: boolean } = {}): Promise<VApp | undefined> {
+    try {
+      return await this.get(ref, opts);
+    } catch (e) {
+      if (e instanceof ForbiddenError) return undefined;
+      throw e;
+    }
+  }
+
+  // --- edit ---
+
+  /** Renames and/or re-describes the vApp (PUT vApp, rel=edit). */
+  async update(ref: VAppRef, change: { name?: string; description?: string }): Promise<VApp> {
+    const cur = await this.get(ref);
+    const body = bodies.vAppEdit({ name: change.name ?? cur.name, description: change.description ?? cur.description });
+    await this.run("PUT", cur.href, body, MEDIA.vApp);
+    return this.get(cur.href);
+  }
+
+  async getOwner(ref: VAppRef): Promise<OwnerRef | undefined> {
+    return parseOwner(await this.client.get(`${this.href(ref)}/owner`));
+  }
+
+  /** Sets the owner by user name (a user of the vApp's org). PUT owner answers 204 without a task. */
+  async setOwner(ref: VAppRef, userName: string): Promise<OwnerRef> {
+    const users = await this.client.query("user", { filter: { name: userName } });
+    if (!users.length) throw new Error(`user "${userName}" not found in the org`);
+    await this.client.request("PUT", `${this.href(ref)}/owner`, { body: bodies.owner(users[0].attrs.href), contentType: MEDIA.owner, expect: [204] });
+    return { name: userName, href: users[0].attrs.href };
+  }
+
+  async getLease(ref: VAppRef): Promise<Leases> {
+    return parseLease(await this.client.get(`${this.href(ref)}/leaseSettingsSection/`));
+  }
+
+  /**
+   * Sets leases in seconds: 0 means the org's value ("never expires" when the org allows it); other values must be
+   * at least 3600. vCD silently reduces values above the org maximum, so read the result rather than assume it.
+   */
+  async setLease(ref: VAppRef, l: { deploymentSeconds?: number; storageSeconds?: number }): Promise<Leases> {
+    const href = `${this.href(ref)}/leaseSettingsSection/`;
+    await this.run("PUT", href, bodies.leaseSettings({ href, deploymentSeconds: l.deploymentSeconds, storageSeconds: l.storageSeconds }), MEDIA.lease);
+    return this.getLease(ref);
+  }
+
+  // --- power ---
+
+  async deploy(ref: VAppRef, opts: { powerOn?: boolean; deploymentLeaseSeconds?: number } = {}): Promise<Task> {
+    return this.run("POST", `${this.href(ref)}/action/deploy`, bodies.deployParams({ powerOn: opts.powerOn ?? true, deploymentLeaseSeconds: opts.deploymentLeaseSeconds }), MEDIA.deploy);
+  }
+
+  async undeploy(ref: VAppRef, action: UndeployPowerAction = "powerOff"): Promise<Task> {
+    return this.run("POST", `${this.href(ref)}/action/undeploy`, bodies.undeployParams(action), MEDIA.undeploy);
+  }
+
+  /** powerOn | powerOff | reboot | reset | suspend | shutdown: only offered (as links) for vApps with VMs. */
+  async powerAction(ref: VAppRef, action: "powerOn" | "powerOff" | "reboot" | "reset" | "suspend" | "shutdown"): Promise<Task> {
+    return this.run("POST", `${this.href(ref)}/power/action/${action}`, undefined);
+  }
+
+  /**
+   * Converges the power state. On: deploy with powerOn (or power on a deployed, stopped vApp). Off: undeploy with
+   * powerOff, as the vCD UI does, so the vApp ends undeployed and can be deleted. An empty vApp has nothing to
+   * power; asking to power it on is an error.
+   */
+  async setPower(ref: VAppRef, on: boolean): Promise<VApp> {
+    const v = await this.get(ref);
+    if (on) {
+      if (v.status === 4) return v;
+      if (!v.vmNames.length && !findLink(v.links, "power:powerOn")) {
+        throw new Error(`vApp "${v.name}" has no VMs: vCD cannot power it on (status ${v.statusText})`);
+      }
+      if (v.deployed) await this.powerAction(v.href, "powerOn");
+      else await this.deploy(v.href, { powerOn: true });
+    } else {
+      if (!v.deployed) return v;
+      await this.undeploy(v.href, "powerOff");
+    }
+    return this.get(v.href);
+  }
+
+  // --- metadata ---
+
+  async getMetadata(ref: VAppRef): Promise<MetadataEntry[]> {
+    return parseMetadata(await this.client.get(`${this.href(ref)}/metadata`));
+  }
+
+  /** Adds or changes entries in one request (POST merge); entries not named are kept. */
+  async mergeMetadata(ref: VAppRef, entries: MetadataInput[]): Promise<MetadataEntry[]> {
+    if (!entries.length) return this.getMetadata(ref);
+    await this.run("POST", `${this.href(ref)}/metadata`, bodies.metadata(entries), MEDIA.metadata);
+    return this.getMetadata(ref);
+  }
+
+  async setMetadataValue(ref: VAppRef, entry: MetadataInput): Promise<void> {
+    await this.run("PUT", this.metadataHref(ref, entry.key, entry.domain), bodies.metadataValue(entry), MEDIA.metadataValue);
+  }
+
+  async deleteMetadata(ref: VAppRef, key: string, domain: MetadataDomain = "GENERAL"): Promise<void> {
+    await this.run("DELETE", this.metadataHref(ref, key, domain), undefined);
+  }
+
+  private metadataHref(ref: VAppRef, key: string, domain: MetadataDomain = "GENERAL"): string {
+    return `${this.href(ref)}/metadata/${domain === "SYSTEM" ? "SYSTEM/" : ""}${encodeURIComponent(key)}`;
+  }
+
+  // --- delete ---
+
+  /**
+   * Deletes the vApp. vCD refuses to delete a deployed vApp ("Stop the vApp and try again"), so by default it is
+   * undeployed (powerOff) first; pass undeploy:false to see the refusal, or force:true to let vCD do both.
+   */
+  async delete(ref: VAppRef, opts: { undeploy?: boolean; force?: boolean } = {}): Promise<void> {
+    const href = this.href(ref);
+    if (opts.undeploy !== false && !opts.force) {
+      const v = await this.get(href);
+      if (v.deployed) await this.undeploy(href, "powerOff");
+    }
+    await this.run("DELETE", opts.force ? `${href}?force=true&recursive=true` : href, undefined);
+  }
+
+  /** A 202 mutation: send, then wait for its task to succeed. */
+  private async run(method: string, href: string, body: string | undefined, contentType?: string): Promise<Task> {
+    const task = await this.client.startTask(method, href, body, contentType);
+    return this.client.waitForTask(task);
+  }
+}

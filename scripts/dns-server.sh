@@ -16,8 +16,13 @@ fi
 
 echo "dns-server: $NAMED not found; running: apt-get update -qq && apt-get install -y -qq bind9 bind9-dnsutils"
 export DEBIAN_FRONTEND=noninteractive
+# Keep the package from starting a system-wide named (it would listen on every interface): the tests run their
+# own instance on 127.0.0.1 only. policy-rc.d exiting 101 tells invoke-rc.d not to start services.
+created_policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && created_policy=1
+fi
+trap 'if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
 apt-get update -qq
 apt-get install -y -qq bind9 bind9-dnsutils
-# Debian's package starts a system named via its init scripts where possible; the tests run their own
-# instance on 127.0.0.1 with a private config and a free port, so the system one is left as it is.
 echo "dns-server: installed $($NAMED -v) at $NAMED"

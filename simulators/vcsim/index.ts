@@ -58,7 +58,8 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     });
     child.on("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`vcsim exited with ${code}: ${stderr.slice(-500)}`));
+      const busy = /address already in use/.test(stderr);
+      reject(new Error(busy ? `vcsim: 127.0.0.1:${opts.port} is already in use by another process` : `vcsim exited with ${code}: ${stderr.slice(-500)}`));
     });
   });
   child.removeAllListeners("exit");

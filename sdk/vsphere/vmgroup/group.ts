@@ -221,7 +221,9 @@ export class VmGroupManager {
       if (isFault(err, "ManagedObjectNotFound")) return undefined;
       throw err;
     }
-    if (!contents.some((o) => o.obj.type === "Folder" && o.obj.value === folder.value)) return undefined;
+    // A folder of another name under this id is not ours (ids are reused, e.g. by a restarted simulator).
+    const self = contents.find((o) => o.obj.type === "Folder" && o.obj.value === folder.value);
+    if (!self || self.props["name"] !== this.prefix) return undefined;
     const vms: ObservedVm[] = [];
     const foreign: string[] = [];
     for (const o of contents) {

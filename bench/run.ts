@@ -1,8 +1,12 @@
 // `npm run bench`: runs every benchmark and prints its figures.
 import { benchVmGroup } from "./vmgroup";
+import { benchVcdVapp } from "./vcdvapp";
+import { benchVCenter } from "./vcenter";
 
 const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
   VmGroup: benchVmGroup,
+  VcdVapp: benchVcdVapp,
+  VCenterTemplate: benchVCenter,
 };
 
 (async () => {

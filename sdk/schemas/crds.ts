@@ -2,9 +2,13 @@
 import { stringify } from "yaml";
 import { renderCrd, CrdDefinition } from "./crd";
 import { vmGroupCrd } from "./vmgroup";
+import { vcenterTemplateCrd } from "./vcentertemplate";
+import { vcdVappCrd } from "./vcdvapp";
 
 const DEFINITIONS: Record<string, CrdDefinition> = {
   "vmgroup.yaml": vmGroupCrd,
+  "vcentertemplate.yaml": vcenterTemplateCrd,
+  "vcdvapp.yaml": vcdVappCrd,
 };
 
 export function allCrds(): Record<string, string> {

@@ -1,3 +1,5 @@
 export * from "./common";
 export * from "./crd";
 export * from "./vmgroup";
+export * from "./vcentertemplate";
+export * from "./vcdvapp";

@@ -26,6 +26,8 @@ export interface VcdClientOptions extends TlsOptions {
   taskTimeoutMs?: number;
   taskPollMs?: number;
   taskMaxPollMs?: number;
+  /** Poll often enough that a finished task is noticed within this fraction of the time waited (see WaitOptions). */
+  taskMaxOvershoot?: number;
   /** Retries of a request answered 400 BUSY_ENTITY (default 5), with exponential backoff from retryDelayMs. */
   busyRetries?: number;
   /** Retries of a GET that failed with 5xx or a transport error (default 2). */
@@ -200,6 +202,7 @@ export class VcdClient {
       timeoutMs: opts.timeoutMs ?? this.options.taskTimeoutMs,
       pollMs: opts.pollMs ?? this.options.taskPollMs,
       maxPollMs: opts.maxPollMs ?? this.options.taskMaxPollMs,
+      maxOvershoot: opts.maxOvershoot ?? this.options.taskMaxOvershoot,
     });
   }
 

@@ -7,6 +7,11 @@ export interface WaitOptions {
   timeoutMs?: number;
   pollMs?: number;
   maxPollMs?: number;
+  /**
+   * Bound on how late a finished task may be noticed, as a fraction of the time waited so far (e.g. 0.15): polls
+   * then come at most that far apart, relative to the wait, so a short task is not noticed a whole interval late.
+   */
+  maxOvershoot?: number;
 }
 
 /** Running states per govcd: queued, preRunning, running, postRunning. */
@@ -20,7 +25,8 @@ export async function waitForTask(client: TaskSource, task: Task | string, opts:
   const timeoutMs = opts.timeoutMs ?? 600_000;
   let interval = opts.pollMs ?? 500;
   const maxInterval = opts.maxPollMs ?? 5_000;
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let t = typeof task === "string" ? parseTask(await client.get(task)) : task;
   for (;;) {
     if (t.status === "success") return t;
@@ -34,7 +40,8 @@ export async function waitForTask(client: TaskSource, task: Task | string, opts:
     }
     const left = deadline - Date.now();
     if (left <= 0) throw new TaskTimeoutError(t.href, t.operationName, t.status, timeoutMs);
-    await sleep(Math.min(interval, left));
+    const relative = opts.maxOvershoot === undefined ? interval : Math.max(opts.pollMs ?? 500, opts.maxOvershoot * (Date.now() - started));
+    await sleep(Math.min(interval, relative, left));
     interval = Math.min(maxInterval, Math.ceil(interval * 1.5));
     t = parseTask(await client.get(t.href));
   }

@@ -5,5 +5,7 @@ export * from "./templates";
 export * from "./manifests";
 export * from "./conventions";
 export * from "./discovery";
+export * from "./inventory";
+export * from "./render";
 export * from "./dns/tsig";
 export * from "./dns/axfr";

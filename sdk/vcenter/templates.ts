@@ -166,6 +166,18 @@ export class TemplateSet {
     return this.envs.size;
   }
 
+  /** Compiles a template (cached) without rendering it; the syntax error, if any. */
+  compileError(key: string): TemplateRenderError | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return new TemplateRenderError(key, "no such template is loaded");
+    try {
+      entry.compiled ??= new nunjucks.Template(entry.text, entry.env, key, true);
+      return undefined;
+    } catch (err) {
+      return toRenderError(key, err, 0);
+    }
+  }
+
   /** Renders one template to text. Throws TemplateRenderError naming the template and line. */
   renderText(key: string, context: RenderContext): string {
     const entry = this.entries.get(key);

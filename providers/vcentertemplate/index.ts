@@ -1,0 +1,44 @@
+// VCenterTemplate: sapcc vcenter-operator's templates rendered over the inventory of every discovered vCenter.
+import * as pulumi from "@pulumi/pulumi";
+import type { DiscoveredVCenters, VCenterInventory, VCenterTemplateInputsArgs } from "../../sdk/schemas/vcentertemplate";
+import { DeepInput, outputSlots } from "../common/inputs";
+import { vcenterTemplateProvider } from "./provider";
+
+export { VCenterManifests, VCenterManifestsArgs, MANIFEST_GROUPS } from "./manifests";
+export { vcenterTemplatesFromYaml } from "./yaml";
+
+/** Arguments, derived from the zod schema that check() enforces. */
+export type VCenterTemplateArgs = { [K in keyof VCenterTemplateInputsArgs]: DeepInput<VCenterTemplateInputsArgs[K]> };
+
+const OUTPUTS = ["vcenters", "inventory", "manifests", "manifestIds", "warnings"] as const;
+
+export class VCenterTemplate extends pulumi.dynamic.Resource {
+  /** The vCenter FQDNs found (and the zone's SOA serial with DNS discovery). */
+  declare readonly vcenters: pulumi.Output<DiscoveredVCenters>;
+  /** Per vCenter: datacenters, clusters, and what the conventions derived. No credentials. */
+  declare readonly inventory: pulumi.Output<VCenterInventory[]>;
+  /** Rendered Kubernetes objects, Secret → ConfigMap → Deployment → others. Secret: they hold derived passwords. */
+  declare readonly manifests: pulumi.Output<Record<string, unknown>[]>;
+  /** `apiVersion/kind/namespace/name` of every manifest, in the same order (not secret). */
+  declare readonly manifestIds: pulumi.Output<string[]>;
+  /** Object ids rendered by more than one template or context (the last one wins). */
+  declare readonly warnings: pulumi.Output<string[]>;
+
+  constructor(name: string, args: VCenterTemplateArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      vcenterTemplateProvider,
+      name,
+      // credentials hold the master password, discovery the TSIG key: both encrypted in state, even if given plain.
+      {
+        ...args,
+        credentials: pulumi.secret(args.credentials),
+        discovery: pulumi.secret(args.discovery),
+        resourceName: name,
+        ...outputSlots(OUTPUTS),
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials", "discovery", "manifests"] },
+      "vmware",
+      "VCenterTemplate",
+    );
+  }
+}

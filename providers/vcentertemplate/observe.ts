@@ -1,0 +1,77 @@
+// What create, update and read all do: discover the vCenters, log on to each, collect its inventory, render every
+// template over it. Any vCenter that cannot be read fails the whole step: rendering without it would make the
+// manifests of its clusters disappear, and Pulumi would then delete them from Kubernetes.
+import { discoverFromDns, discoverStatic, DiscoveryResult, DiscoveryState } from "../../sdk/vcenter/discovery";
+import { collectInventory } from "../../sdk/vcenter/inventory";
+import { renderAll, RenderedVCenter } from "../../sdk/vcenter/render";
+import { TemplateSet } from "../../sdk/vcenter/templates";
+import { VimClient } from "../../sdk/vsphere/client";
+import {
+  duplicateWarnings, endpointFor, globalsOf, inventorySummary, loginFor, Observation, Props, templateSources,
+} from "./plan";
+
+const MAX_PARALLEL_VCENTERS = 8;
+
+function label(p: Props): string {
+  return `VCenterTemplate "${p.resourceName ?? p.namespace}"`;
+}
+
+async function discover(p: Props, previous?: DiscoveryState): Promise<DiscoveryResult> {
+  const dns = p.discovery.dns;
+  if (!dns) return discoverStatic(p.discovery.static ?? []);
+  try {
+    return await discoverFromDns(
+      { server: { host: dns.server, port: dns.port }, zone: dns.zone, key: { name: dns.tsigKeyName, secret: dns.tsigKey } },
+      previous,
+    );
+  } catch (err) {
+    throw new Error(`${label(p)}: DNS discovery of ${dns.zone} from ${dns.server}:${dns.port} failed: ${(err as Error).message}`);
+  }
+}
+
+/** Logs on to one vCenter, reads its inventory in one PropertyCollector pass, logs off. */
+async function readVCenter(p: Props, host: string): Promise<RenderedVCenter & { url: string }> {
+  const url = endpointFor(p.endpoints, host);
+  try {
+    const login = loginFor(p.credentials, host);
+    const client = await VimClient.connect({ url, username: login.username, password: login.password, insecure: p.insecure, ca: p.ca });
+    try {
+      const inventory = await collectInventory(client, host);
+      return { url, inventory, options: { username: login.username, password: login.password, host, name: inventory.vcenter.name } };
+    } finally {
+      await client.logout().catch(() => undefined);
+    }
+  } catch (err) {
+    throw new Error(`${label(p)}: vCenter ${host} (${url}): ${(err as Error).message}`);
+  }
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export async function observe(p: Props, previous?: DiscoveryState): Promise<Observation> {
+  const found = await discover(p, previous);
+  const vcenters = await mapLimit(found.vcenters, MAX_PARALLEL_VCENTERS, (host) => readVCenter(p, host));
+  const globals = globalsOf(p);
+  const rendered = renderAll(new TemplateSet(templateSources(p)), vcenters, globals);
+  if (rendered.errors.length) {
+    // TemplateRenderError names the template and line and never quotes rendered text (it may hold passwords).
+    throw new Error(`${label(p)}: ${[...new Set(rendered.errors.map((e) => e.message))].join("; ")}`);
+  }
+  return {
+    vcenters: { ...(found.state.serial !== undefined ? { serial: found.state.serial } : {}), hosts: found.vcenters },
+    inventory: vcenters.map((v) => inventorySummary(v.inventory, v.url, globals)),
+    manifests: rendered.manifests,
+    warnings: duplicateWarnings(rendered.duplicates),
+  };
+}

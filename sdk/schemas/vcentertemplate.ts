@@ -1,0 +1,164 @@
+// VCenterTemplate: sapcc vcenter-operator's templates rendered over discovered vCenters' inventories.
+// One schema feeds check(), the TypeScript argument types and crds/vcentertemplate.yaml (the CR describes ONE
+// template, top level like sapcc's: `options` and `template`, no `spec`).
+import * as net from "net";
+import { z } from "zod";
+import { httpUrl, tlsFields } from "./common";
+import type { CrdDefinition } from "./crd";
+
+const LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+const HOSTNAME = new RegExp(`^${LABEL}(\\.${LABEL})*$`, "i");
+const FQDN = new RegExp(`^${LABEL}(\\.${LABEL})+\\.?$`, "i");
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const K8S_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const fqdn = (what: string) =>
+  z
+    .string({ error: `must be the ${what}` })
+    .max(253, { error: "must be at most 253 characters" })
+    .regex(FQDN, { error: (iss) => `must be a fully qualified domain name (${what}), got ${JSON.stringify(iss.input)}` });
+
+const nonEmpty = (what: string) => z.string({ error: `must be the ${what}` }).min(1, { error: "must not be empty" });
+
+// ---- the custom resource: one template ----
+
+export const scopeSchema = z
+  .enum(["cluster", "datacenter"], { error: (iss) => `must be "cluster" or "datacenter", got ${JSON.stringify(iss.input)}` })
+  .describe("cluster: rendered once per production cluster; datacenter: once per availability zone of each vCenter.");
+
+export const vcenterTemplateCrSchema = z.object({
+  options: z.object({
+    scope: scopeSchema,
+    jinja2_options: z
+      .record(z.string(), z.any().meta({ "x-kubernetes-preserve-unknown-fields": true }))
+      .optional()
+      .describe("Jinja Environment attributes for this template, e.g. variable_start_string: '{='."),
+  }),
+  template: z
+    .string({ error: "must be the template text" })
+    .min(1, { error: "must not be empty" })
+    .refine((s) => s.trim() !== "", { error: "must not be empty" })
+    .describe("Jinja2 text rendering to one or more Kubernetes YAML documents."),
+});
+
+// ---- the Pulumi resource ----
+
+export const vcenterTemplateItemSchema = vcenterTemplateCrSchema.extend({
+  name: z
+    .string({ error: "must be the template name" })
+    .max(253, { error: "must be at most 253 characters" })
+    .regex(K8S_NAME, { error: (iss) => `must be a Kubernetes object name (lowercase letters, digits, '-', '.'), got ${JSON.stringify(iss.input)}` })
+    .describe("The VCenterTemplate's metadata.name; `render` refers to vcenter_<scope>/<namespace>/<name>.yaml.j2."),
+});
+
+const dnsServer = z
+  .string({ error: "must be the DNS server's address" })
+  .refine((s) => net.isIP(s) !== 0 || (s.length <= 253 && HOSTNAME.test(s)), {
+    error: (iss) => `must be an IP address or host name (give the port separately), got ${JSON.stringify(iss.input)}`,
+  });
+
+const base64 = (what: string) =>
+  nonEmpty(what).refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && s.length % 4 === 0, { error: `must be the base64 ${what}` });
+
+export const discoverySchema = z
+  .object({
+    static: z.array(fqdn("vCenter FQDN")).min(1, { error: "must list at least one vCenter" }).optional()
+      .describe("Fixed vCenter FQDNs instead of DNS discovery."),
+    dns: z
+      .object({
+        server: dnsServer.describe("Primary (e.g. Designate mDNS) that allows TSIG-signed zone transfers."),
+        port: z.number({ error: "must be a port number" }).int({ error: "must be a whole number" })
+          .min(1, { error: "must be 1..65535" }).max(65535, { error: "must be 1..65535" }).default(53),
+        zone: fqdn("zone").describe("The region's zone; vCenters are vc-<letters>-<digits>.<zone>."),
+        tsigKeyName: nonEmpty("TSIG key name").default("tsig-key"),
+        tsigKey: base64("hmac-sha256 TSIG secret"),
+      })
+      .optional(),
+  })
+  .refine((d) => (d.static === undefined) !== (d.dns === undefined), { error: "give exactly one of `static` or `dns`" });
+
+const login = z.object({ username: nonEmpty("user name"), password: nonEmpty("password") });
+
+export const credentialsSchema = z
+  .object({
+    masterPassword: login.optional().describe("sapcc's scheme: log on to each vCenter as `username` with the Master Password (long) derived for its FQDN."),
+    perVCenter: z.record(fqdn("vCenter FQDN"), login).optional().describe("Explicit credentials per vCenter FQDN."),
+  })
+  .refine((c) => (c.masterPassword === undefined) !== (c.perVCenter === undefined), { error: "give exactly one of `masterPassword` or `perVCenter`" });
+
+export const vcenterTemplateInputsSchema = z
+  .object({
+    discovery: discoverySchema,
+    credentials: credentialsSchema,
+    templates: z.array(vcenterTemplateItemSchema, { error: "must be a list of templates" }).min(1, { error: "must hold at least one template" }),
+    namespace: z
+      .string({ error: "must be the namespace" })
+      .regex(K8S_LABEL, { error: (iss) => `must be a Kubernetes namespace name, got ${JSON.stringify(iss.input)}` })
+      .describe("The VCenterTemplates' namespace: every rendered object is placed there."),
+    variables: z.record(z.string(), z.unknown()).optional().describe("Extra global context (sapcc's free-form Secret keys, e.g. pbm_enabled)."),
+    domain: fqdn("region domain").optional().describe("The `domain` in the context; default: the DNS zone, or a static vCenter's domain."),
+    cells: z.array(nonEmpty("nova cell name")).optional().describe("Nova cells (`cells` in the context); left undefined when absent."),
+    endpoints: z
+      .record(fqdn("vCenter FQDN"), httpUrl("vCenter SDK endpoint"))
+      .optional()
+      .describe("SDK URL per vCenter FQDN where it is not https://<fqdn>/sdk (tunnels, labs, simulators)."),
+    ...tlsFields,
+  })
+  .superRefine((v, ctx) => {
+    const seen = new Map<string, number>();
+    if (!Array.isArray(v.templates)) return;
+    v.templates.forEach((t, i) => {
+      const first = seen.get(t.name);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["templates", i, "name"], message: `duplicate template name "${t.name}" (also templates[${first}])` });
+      else seen.set(t.name, i);
+    });
+    if (v.discovery?.static && v.endpoints) {
+      const hosts = new Set(v.discovery.static.map((h) => h.toLowerCase().replace(/\.$/, "")));
+      for (const h of Object.keys(v.endpoints)) {
+        if (!hosts.has(h.toLowerCase().replace(/\.$/, ""))) ctx.addIssue({ code: "custom", path: ["endpoints", h], message: "is not one of discovery.static" });
+      }
+    }
+  });
+
+export type VCenterTemplateCr = z.input<typeof vcenterTemplateCrSchema>;
+export type VCenterTemplateItem = z.input<typeof vcenterTemplateItemSchema>;
+export type VCenterTemplateInputsArgs = z.input<typeof vcenterTemplateInputsSchema>;
+export type VCenterTemplateInputs = z.output<typeof vcenterTemplateInputsSchema>;
+
+// ---- outputs (plain shapes, documented here next to the inputs) ----
+
+export interface VCenterInventoryCluster {
+  name: string;
+  datastores: string[];
+  networks: string[];
+  /** What the conventions derive for a production cluster (bbN, datastore_regex, bridge...); absent otherwise. */
+  conventions?: Record<string, unknown>;
+}
+export interface VCenterInventoryDatacenter {
+  name: string;
+  availabilityZone: string;
+  clusters: VCenterInventoryCluster[];
+}
+export interface VCenterInventory {
+  host: string;
+  name: string;
+  url: string;
+  datacenters: VCenterInventoryDatacenter[];
+}
+export interface DiscoveredVCenters {
+  /** SOA serial of the zone content the hosts came from (DNS discovery only). */
+  serial?: number;
+  hosts: string[];
+}
+
+export const vcenterTemplateCrd: CrdDefinition = {
+  group: "vcenter-operator.stable.sap.cc",
+  version: "v1",
+  kind: "VCenterTemplate",
+  // sapcc's CRD is vcenter-templates.vcenter-operator.stable.sap.cc: keep its plural, so existing CRs still match.
+  plural: "vcenter-templates",
+  singular: "vcentertemplate",
+  shortNames: ["vct"],
+  schema: vcenterTemplateCrSchema,
+  topLevel: true,
+};

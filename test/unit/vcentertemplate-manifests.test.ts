@@ -1,0 +1,85 @@
+// VCenterManifests under pulumi.runtime.setMocks: which Kubernetes groups it registers, in which order, with
+// which dependencies, and that every group's objects stay secret. (The Kubernetes provider plugin cannot be built
+// here, so this is where the k8s side is tested.)
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+interface Registration {
+  type: string;
+  name: string;
+  inputs: any;
+  dependencies: string[];
+  urn: string;
+}
+
+const manifests = [
+  { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "nova-compute-bb1", namespace: "monsoon3" } },
+  { apiVersion: "v1", kind: "Service", metadata: { name: "nova-compute-bb1", namespace: "monsoon3" } },
+  { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "nova-compute-vmware-bb1", namespace: "monsoon3" } },
+  { apiVersion: "v1", kind: "Secret", metadata: { name: "volume-vmware-vc-a-0", namespace: "monsoon3" }, data: { "cinder-volume.conf": "cGFzc3dvcmQ=" } },
+  { apiVersion: "v1", kind: "Secret", metadata: { name: "neutron-nsxv3-bb1", namespace: "monsoon3" }, stringData: { password: "Derived1!Pass" } },
+];
+
+describe("VCenterManifests (pulumi mocks)", () => {
+  const regs: Registration[] = [];
+
+  before(async () => {
+    const pending = new Map<string, string[]>();
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          regs.push({ type: args.type, name: args.name, inputs: args.inputs, dependencies: pending.get(args.name) ?? [], urn: "" });
+          return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
+        },
+        call: (args) => args.inputs,
+      },
+      "project",
+      "stack",
+      false,
+    );
+    // The mock monitor does not pass dependencies to newResource; read them off the request itself.
+    const monitor: any = require("@pulumi/pulumi/runtime/settings").getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, cb: any) => {
+      pending.set(req.getName(), req.getDependenciesList());
+      return register(req, (err: unknown, res: any) => {
+        const r = regs.find((x) => x.name === req.getName());
+        if (r && res) r.urn = res.getUrn();
+        cb(err, res);
+      });
+    };
+
+    const { VCenterManifests } = await import("../../providers/vcentertemplate/manifests");
+    const m = new VCenterManifests("vco", { manifests });
+    await new Promise<void>((resolve) => pulumi.all(m.groups.map((g) => g.urn)).apply(() => resolve()));
+    await new Promise((r) => setTimeout(r, 50));
+  });
+
+  it("registers one ConfigGroup per kind group, in apply order, each depending on the one before", () => {
+    const groups = regs.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
+    assert.deepEqual(groups.map((g) => g.name), ["vco-secrets", "vco-configmaps", "vco-deployments", "vco-others"]);
+    assert.deepEqual(groups[0].dependencies, []);
+    for (let i = 1; i < groups.length; i++) {
+      assert.deepEqual(groups[i].dependencies, [groups[i - 1].urn], `${groups[i].name} depends on ${groups[i - 1].name}`);
+    }
+    const component = regs.find((r) => r.type === "vmware:index:VCenterManifests");
+    assert.ok(component, "the component itself is registered");
+  });
+
+  it("puts each object in its kind's group and keeps every group's objects secret", () => {
+    const groups = regs.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
+    const contents = groups.map((g) => {
+      assert.equal(g.inputs.objs[SIG_KEY], SECRET_SIG, `${g.name} objs are secret`);
+      return g.inputs.objs.value.map((o: any) => `${o.kind}/${o.metadata.name}`);
+    });
+    assert.deepEqual(contents, [
+      ["Secret/volume-vmware-vc-a-0", "Secret/neutron-nsxv3-bb1"],
+      ["ConfigMap/nova-compute-vmware-bb1"],
+      ["Deployment/nova-compute-bb1"],
+      ["Service/nova-compute-bb1"],
+    ]);
+  });
+});

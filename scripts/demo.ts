@@ -11,12 +11,12 @@ const step = (s: string) => console.log(`\n=== ${s}`);
 
 async function main() {
   step("toolchain (pulumi CLI, language host, vcsim; cached after the first run)");
-  sh("bash", ["scripts/toolchain.sh"]);
-  sh("npm", ["run", "--silent", "build"]);
+  await sh("bash", ["scripts/toolchain.sh"]);
+  await sh("npm", ["run", "--silent", "build"]);
 
   step("starting the simulators on 127.0.0.1");
   const sims = await startLocalSimulators();
-  console.log(`vcsim: ${sims.vcsim.url}`);
+  console.log(`vcsim: ${sims.vcsim.url}\nvCD simulator: ${sims.vcd.url}`);
   let stopped = false;
   const stop = async () => {
     if (!stopped) await sims.stop();
@@ -25,12 +25,12 @@ async function main() {
   process.on("SIGINT", () => void stop().then(() => process.exit(130)));
 
   try {
-    selectLocalStack();
+    await selectLocalStack();
     // The simulators start empty on every run: forget anything a previous run left in the local state.
-    pulumi(["refresh", "--yes", "--skip-preview", "--non-interactive"]);
+    await pulumi(["refresh", "--yes", "--skip-preview", "--non-interactive"]);
 
     step("pulumi up");
-    pulumi(["up", "--yes", "--non-interactive"]);
+    await pulumi(["up", "--yes", "--non-interactive"]);
 
     step("what it created");
     const outputs = JSON.parse(await pulumiCapture(["stack", "output", "--json"]));
@@ -42,8 +42,8 @@ async function main() {
     step("pulumi preview --diff of a change (replicas 3 -> 5), from a scratch copy of the stack config");
     const changed = path.join(LOCAL_DIR, "Pulumi.local.changed.yaml");
     fs.copyFileSync(path.join(REPO, "Pulumi.local.yaml"), changed);
-    pulumi(["config", "set", "replicas", "5", "--config-file", changed]);
-    pulumi(["preview", "--diff", "--non-interactive", "--config-file", changed]);
+    await pulumi(["config", "set", "replicas", "5", "--config-file", changed]);
+    await pulumi(["preview", "--diff", "--non-interactive", "--config-file", changed]);
 
     if (keep) {
       step("the stack is up and the simulators keep running (Ctrl-C to stop them)");
@@ -60,7 +60,7 @@ async function main() {
     }
 
     step("pulumi destroy");
-    pulumi(["destroy", "--yes", "--skip-preview", "--non-interactive"]);
+    await pulumi(["destroy", "--yes", "--skip-preview", "--non-interactive"]);
     console.log(
       [
         "",

@@ -1,8 +1,9 @@
 // The `local` stack's world: the simulators it runs against and the environment the pulumi CLI needs.
 // Shared by `npm run demo` and `npm run local -- <pulumi args>`.
-import { spawn, spawnSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { defaultSeed, startVcdSimulator, VcdSimulator } from "../simulators/vcd";
 import { startVcsim, Vcsim } from "../simulators/vcsim";
 import { toolchainBinDir } from "../simulators/toolchain";
 
@@ -15,6 +16,9 @@ export const LOCAL = {
   vcsimUser: "vcsim-admin",
   vcsimPassword: "vcsim-Passw0rd!",
   vcsimCaFile: path.join(LOCAL_DIR, "vcsim-ca.pem"),
+  vcdPort: Number(process.env.PVK_VCD_PORT ?? 18443),
+  vcdCaFile: path.join(LOCAL_DIR, "vcd-ca.pem"),
+  vcdKeyFile: path.join(LOCAL_DIR, "vcd-key.pem"),
 };
 
 export function pulumiEnv(): NodeJS.ProcessEnv {
@@ -30,10 +34,18 @@ export function pulumiEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs a command with inherited output; throws on failure. */
-export function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
-  const r = spawnSync(cmd, args, { cwd: REPO, env, stdio: "inherit" });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited with ${r.status ?? r.signal}`);
+/**
+ * Runs a command with inherited output; rejects on failure. Asynchronous on purpose: the vCD simulator runs in
+ * this process and must keep answering while pulumi works.
+ */
+export function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: REPO, env, stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited with ${code ?? signal}`)),
+    );
+  });
 }
 
 /** `pulumi <args>` on the local stack, output captured (for printing parts of it). */
@@ -48,28 +60,48 @@ export function pulumiCapture(args: string[]): Promise<string> {
   });
 }
 
-export function pulumi(args: string[]): void {
-  sh("pulumi", [...args, "--stack", "local"], pulumiEnv());
+export function pulumi(args: string[]): Promise<void> {
+  return sh("pulumi", [...args, "--stack", "local"], pulumiEnv());
 }
 
 export interface LocalSimulators {
   vcsim: Vcsim;
+  vcd: VcdSimulator;
   stop(): Promise<void>;
 }
 
+/** A self-signed certificate for 127.0.0.1, so the vCD simulator is reached over verified TLS like a real vCD. */
+function localCertificate(): { key: string; cert: string } {
+  if (!fs.existsSync(LOCAL.vcdCaFile) || !fs.existsSync(LOCAL.vcdKeyFile)) {
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj", "/CN=127.0.0.1",
+      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", LOCAL.vcdKeyFile, "-out", LOCAL.vcdCaFile,
+    ], { stdio: "ignore" });
+  }
+  return { key: fs.readFileSync(LOCAL.vcdKeyFile, "utf8"), cert: fs.readFileSync(LOCAL.vcdCaFile, "utf8") };
+}
+
 export async function startLocalSimulators(): Promise<LocalSimulators> {
-  const vcsim = await startVcsim({ port: LOCAL.vcsimPort, username: LOCAL.vcsimUser, password: LOCAL.vcsimPassword });
   fs.mkdirSync(LOCAL_DIR, { recursive: true });
+  const vcsim = await startVcsim({ port: LOCAL.vcsimPort, username: LOCAL.vcsimUser, password: LOCAL.vcsimPassword });
   fs.writeFileSync(LOCAL.vcsimCaFile, vcsim.ca!);
+  let vcd: VcdSimulator;
+  try {
+    vcd = await startVcdSimulator(defaultSeed(), { port: LOCAL.vcdPort, host: "127.0.0.1", tls: localCertificate() });
+  } catch (err) {
+    await vcsim.stop();
+    throw err;
+  }
   return {
     vcsim,
+    vcd,
     stop: async () => {
-      await vcsim.stop();
+      await Promise.all([vcsim.stop(), vcd.stop()]);
     },
   };
 }
 
 /** Selects (creating on first use) the `local` stack in the repo-local file backend. */
-export function selectLocalStack(): void {
-  sh("pulumi", ["stack", "select", "--create", "local", "--non-interactive"], pulumiEnv());
+export function selectLocalStack(): Promise<void> {
+  return sh("pulumi", ["stack", "select", "--create", "local", "--non-interactive"], pulumiEnv());
 }

@@ -39,6 +39,11 @@ function unknownPaths(value: unknown, path: string[] = [], out: string[][] = [])
   return out;
 }
 
+/** True when the value, or anything inside it, is not known yet (preview with outputs of other resources). */
+export function containsUnknown(value: unknown): boolean {
+  return unknownPaths(value).length > 0;
+}
+
 function formatPath(path: PropertyKey[]): string {
   return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
 }
@@ -60,7 +65,17 @@ export function checkInputs<S extends z.ZodType>(
       return !unknown.some((u) => p === u || p.startsWith(u + ".") || u.startsWith(p + ".") || u === "");
     })
     .map((iss) => ({ property: formatPath(iss.path) || "(inputs)", reason: iss.message }));
-  return { inputs, failures };
+  // Only unknown values failed: keep the defaults, or the preview would show them as removed.
+  return { inputs: failures.length ? inputs : withTopLevelDefaults(schema, inputs), failures };
+}
+
+function withTopLevelDefaults(schema: z.ZodType, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (!(schema instanceof z.ZodObject)) return inputs;
+  const out = { ...inputs };
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    if (out[key] === undefined && field instanceof z.ZodDefault) out[key] = field._zod.def.defaultValue;
+  }
+  return out;
 }
 
 /** Thrown by providers for a `check()`-style failure found later (e.g. while planning). */

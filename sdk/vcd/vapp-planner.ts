@@ -2,6 +2,7 @@
 // and how the vApp as vCD shows it reads in terms of its own inputs (for refresh and import). No I/O here.
 import type { MetadataInput } from "./bodies";
 import type { Leases, MetadataEntry } from "./xml";
+import { containsUnknown } from "../schemas/common";
 
 export type MetadataValue = string | number | boolean | { dateTime: string };
 export type MetadataRecord = Record<string, MetadataValue>;
@@ -210,6 +211,12 @@ const declaredLeases = (v: unknown): LeaseSeconds | undefined => {
 
 /** olds are the recorded outputs (declared values plus what vCD showed); news the checked inputs. */
 export function diffVApp(olds: Props, news: Props): VAppDiff {
+  // A value not known until another resource is updated (preview) may change anything: report it as changed.
+  const unknown = Object.keys(news).filter((k) => containsUnknown(news[k]));
+  if (unknown.length) {
+    const replaces: string[] = REPLACE_KEYS.filter((k) => unknown.includes(k));
+    return { replaces, updates: unknown.filter((k) => !replaces.includes(k)), deleteBeforeReplace: false };
+  }
   const replaces: string[] = REPLACE_KEYS.filter((k) => json(olds[k]) !== json(news[k]));
   // A creation vCD failed cannot be repaired in place; a new vApp is the only way forward.
   if ((olds.status as { code?: number } | undefined)?.code === -1 && !replaces.length) replaces.push("status");

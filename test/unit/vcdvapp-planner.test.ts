@@ -27,6 +27,13 @@ describe("vApp planner: diff", () => {
     assert.deepEqual(diffVApp(olds, news), { replaces: [], updates: [], deleteBeforeReplace: false });
   });
 
+  it("treats values not known during preview as changes instead of failing (metadata from another resource)", () => {
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    assert.deepEqual(diffVApp(olds, { ...news, metadata: unknown }), { replaces: [], updates: ["metadata"], deleteBeforeReplace: false });
+    assert.deepEqual(diffVApp(olds, { ...news, metadata: { team: unknown } }).updates, ["metadata"]);
+    assert.deepEqual(diffVApp(olds, { ...news, vdc: unknown }).replaces, ["vdc"]);
+  });
+
   it("renames, re-describes, changes owner, power, leases and metadata in place", () => {
     const d = diffVApp(olds, { ...news, name: "app2", description: "x", owner: "bob", powerOn: true, leases: { deploymentSeconds: 7200, storageSeconds: 0 }, metadata: { team: "ops" } });
     assert.deepEqual(d.replaces, []);

@@ -39,8 +39,11 @@ describe("VmGroup check()", () => {
     assert.deepEqual(await failures({ datacenter: undefined }), ["datacenter: must be the datacenter name"]);
   });
 
-  it("does not judge values that are unknown during preview", async () => {
+  it("does not judge values that are unknown during preview, and still fills the defaults", async () => {
     assert.deepEqual(await failures({ replicas: UNKNOWN, connection: UNKNOWN }), []);
+    const r = await check({} as any, { ...good, replicas: UNKNOWN } as any);
+    assert.equal(r.inputs!.powerState, "on");
+    assert.equal(r.inputs!.replicas, UNKNOWN);
   });
 
   it("never echoes the password in a failure", async () => {

@@ -22,7 +22,7 @@ async function main() {
     if (!stopped) await sims.stop();
     stopped = true;
   };
-  process.on("SIGINT", () => void stop().then(() => process.exit(130)));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop().then(() => process.exit(130)));
 
   try {
     await selectLocalStack();

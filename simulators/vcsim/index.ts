@@ -41,6 +41,10 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   args.push(...(opts.args ?? []));
 
   const child = spawn(toolchainBinary("vcsim"), args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Never outlive the process that started it (a crashed test, a demo stopped with SIGTERM).
+  const killChild = () => child.kill("SIGTERM");
+  process.once("exit", killChild);
+  child.once("exit", () => process.removeListener("exit", killChild));
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   // vcsim prints `export GOVC_URL=https://user:pass@127.0.0.1:PORT/sdk ...` once it listens. The line holds the

@@ -9,6 +9,7 @@ export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
 
 export const MEDIA = {
   vApp: "application/vnd.vmware.vcloud.vApp+xml",
+  recompose: "application/vnd.vmware.vcloud.recomposeVAppParams+xml",
   compose: "application/vnd.vmware.vcloud.composeVAppParams+xml",
   instantiate: "application/vnd.vmware.vcloud.instantiateVAppTemplateParams+xml",
   owner: "application/vnd.vmware.vcloud.owner+xml",
@@ -63,9 +64,19 @@ export function instantiateVAppTemplateParams(b: InstantiateBody): string {
     b.acceptAllEulas !== undefined ? textTag("AllEULAsAccepted", b.acceptAllEulas) : undefined);
 }
 
-/** PUT vApp (rel=edit): only the name attribute and Description are read. */
+/** PUT vApp (rel=edit) body, as pyvcloud/fog sent it to older servers; VAppApi.update uses recomposeVApp instead. */
 export function vAppEdit(b: { name: string; description: string }): string {
   return tag("VApp", root({ name: b.name }), textTag("Description", b.description));
+}
+
+/**
+ * RecomposeVAppParams that only renames and re-describes (govcd UpdateNameDescription): the 10.x API reference
+ * documents PUT /vApp/{id} for VMs only (vm+xml), so a vApp's name and description go through recomposeVApp.
+ * Description is always sent, so an empty one clears it; deploy/powerOn mirror the current state, so the
+ * recompose changes neither.
+ */
+export function recomposeNameDescription(b: { name: string; description: string; deployed: boolean; poweredOn: boolean }): string {
+  return tag("RecomposeVAppParams", root({ name: b.name, deploy: b.deployed, powerOn: b.poweredOn }), textTag("Description", b.description));
 }
 
 /** LeaseSettingsSection: ovf:Info, Link*, DeploymentLeaseInSeconds, StorageLeaseInSeconds. */
@@ -131,7 +142,13 @@ export function metadataText(m: MetadataInput): string {
 
 function domain(m: MetadataInput): string {
   const d = m.domain ?? "GENERAL";
-  return tag("Domain", { visibility: m.visibility ?? (d === "GENERAL" ? "READWRITE" : "READONLY") }, d);
+  const visibility = m.visibility ?? (d === "GENERAL" ? "READWRITE" : "READONLY");
+  // vCD allows GENERAL only with READWRITE and SYSTEM only without it, and answers anything else with a bare
+  // "500 … visibility" (govcd metadata_v2.go works around the same message): refuse it here, clearly.
+  if ((d === "GENERAL") !== (visibility === "READWRITE")) {
+    throw new RangeError(`metadata "${m.key}": visibility ${visibility} is not allowed in the ${d} domain (GENERAL needs READWRITE; SYSTEM takes READONLY or PRIVATE)`);
+  }
+  return tag("Domain", { visibility }, d);
 }
 
 const typedValue = (m: MetadataInput) => tag("TypedValue", { "xsi:type": metadataType(m) }, textTag("Value", metadataText(m)));

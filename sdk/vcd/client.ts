@@ -150,7 +150,7 @@ export class VcdClient {
       if (opts.body !== undefined) headers["Content-Type"] = `${opts.contentType ?? "application/xml"};version=${this.version!.version}`;
       let r: RawResponse;
       try {
-        r = await this.raw(method, href, headers, opts.body);
+        r = await this.raw(method, this.onBase(href), headers, opts.body);
       } catch (e) {
         if (method === "GET" && failedGets++ < getRetries) {
           await sleep(delay * 2 ** (failedGets - 1));
@@ -177,6 +177,18 @@ export class VcdClient {
       }
       throw err;
     }
+  }
+
+  /**
+   * vCD writes hrefs with its configured public address, which need not be the address this client was given (a
+   * proxy, a tunnel, another DNS name): follow only the href's /api or /cloudapi path, on the configured URL, so
+   * requests reach the server we logged in to and the token goes nowhere else.
+   */
+  private onBase(href: string): string {
+    if (!/^https?:\/\//i.test(href) || href.startsWith(`${this.baseUrl}/`)) return href;
+    const u = new URL(href);
+    const i = u.pathname.search(/\/(api|cloudapi)(\/|$)/);
+    return i < 0 ? href : `${this.baseUrl}${u.pathname.slice(i)}${u.search}`;
   }
 
   private relogin(): Promise<void> {

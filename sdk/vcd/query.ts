@@ -30,7 +30,9 @@ function queryHref(client: QuerySource, type: string, opts: QueryOptions, page: 
   const q = new URLSearchParams({ type, format: "records", page: String(page), pageSize: String(opts.pageSize ?? 128) });
   if (server) q.set("filter", server);
   if (opts.sortAsc) q.set("sortAsc", opts.sortAsc);
-  return client.href(`/api/query?${q.toString()}`);
+  // URLSearchParams writes a space as "+", which only form decoders read as a space; %20 means a space to any
+  // server (pyvcloud quotes the same way), so a name with spaces is matched as written.
+  return client.href(`/api/query?${q.toString().replace(/\+/g, "%20")}`);
 }
 
 export async function queryPage(client: QuerySource, type: string, opts: QueryOptions & { page?: number } = {}): Promise<QueryPage> {

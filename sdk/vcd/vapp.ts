@@ -4,7 +4,7 @@ import * as bodies from "./bodies";
 import { FenceMode, MEDIA, MetadataInput, UndeployPowerAction } from "./bodies";
 import type { VcdClient } from "./client";
 import { ForbiddenError } from "./errors";
-import { findLink, Leases, MetadataDomain, MetadataEntry, OwnerRef, parseLease, parseMetadata, parseOwner, parseVApp, rootElement, Task, VApp } from "./xml";
+import { findLink, Leases, MetadataDomain, MetadataEntry, OwnerRef, parseLease, parseLinks, parseMetadata, parseOwner, parseVApp, rootElement, Task, VApp } from "./xml";
 import { attr, child, children } from "../xml";
 
 export interface VdcRef { name: string; href: string; orgName?: string }
@@ -142,11 +142,17 @@ export class VAppApi {
 
   // --- edit ---
 
-  /** Renames and/or re-describes the vApp (PUT vApp, rel=edit). */
+  /**
+   * Renames and/or re-describes the vApp with recomposeVApp, as govcd does for 10.x (PUT /vApp/{id} is documented
+   * for VMs only). The recompose link is missing on some vApps (expired ones), so its path is the fallback.
+   */
   async update(ref: VAppRef, change: { name?: string; description?: string }): Promise<VApp> {
     const cur = await this.get(ref);
-    const body = bodies.vAppEdit({ name: change.name ?? cur.name, description: change.description ?? cur.description });
-    await this.run("PUT", cur.href, body, MEDIA.vApp);
+    const body = bodies.recomposeNameDescription({
+      name: change.name ?? cur.name, description: change.description ?? cur.description, deployed: cur.deployed, poweredOn: cur.status === 4,
+    });
+    const href = findLink(cur.links, "recompose", MEDIA.recompose)?.href ?? `${cur.href}/action/recomposeVApp`;
+    await this.run("POST", href, body, MEDIA.recompose);
     return this.get(cur.href);
   }
 
@@ -156,10 +162,36 @@ export class VAppApi {
 
   /** Sets the owner by user name (a user of the vApp's org). PUT owner answers 204 without a task. */
   async setOwner(ref: VAppRef, userName: string): Promise<OwnerRef> {
-    const users = await this.client.query("user", { filter: { name: userName } });
-    if (!users.length) throw new Error(`user "${userName}" not found in the org`);
-    await this.client.request("PUT", `${this.href(ref)}/owner`, { body: bodies.owner(users[0].attrs.href), contentType: MEDIA.owner, expect: [204] });
-    return { name: userName, href: users[0].attrs.href };
+    const user = await this.findUser(ref, userName);
+    await this.client.request("PUT", `${this.href(ref)}/owner`, { body: bodies.owner(user.href), contentType: MEDIA.owner, expect: [204] });
+    return user;
+  }
+
+  /**
+   * A user of the vApp's org, by name, from the AdminOrg's Users list (as govcd's GetUserByName). Not the `user`
+   * query: it lists the caller's own org only (System users for a provider session) and is deprecated since API
+   * 38.1. Reading the AdminOrg needs organization-administrator rights, as changing an owner does.
+   */
+  async findUser(ref: VAppRef, userName: string): Promise<OwnerRef> {
+    const v = await this.get(ref);
+    const vdc = v.vdcHref ? rootElement(await this.client.get(v.vdcHref), "Vdc") : undefined;
+    const orgHref = parseLinks(vdc).find((l) => l.rel === "up" && (l.type ?? "").endsWith(".org+xml"))?.href;
+    if (!orgHref) throw new Error(`vApp "${v.name}": cannot find its organization (no VDC or org link)`);
+    const adminOrgHref = orgHref.replace("/api/org/", "/api/admin/org/");
+    let org: ReturnType<typeof rootElement>;
+    try {
+      org = rootElement(await this.client.get(adminOrgHref), "AdminOrg");
+    } catch (e) {
+      if (!(e instanceof ForbiddenError)) throw e;
+      const who = this.client.sessionInfo?.user;
+      throw new Error(`cannot list the users of the vApp's organization to set owner "${userName}": vCD refuses${who ? ` user "${who}"` : ""} (403); changing a vApp's owner needs organization administrator rights`);
+    }
+    const users = children(child(org, "Users"), "UserReference").map((u) => ({ name: attr(u, "name") ?? "", href: attr(u, "href") ?? "" }));
+    const lower = userName.toLowerCase();
+    const loose = users.filter((u) => u.name.toLowerCase() === lower);
+    const hit = users.find((u) => u.name === userName) ?? (loose.length === 1 ? loose[0] : undefined);
+    if (!hit) throw new Error(`user "${userName}" not found in org "${attr(org, "name") ?? orgHref}"`);
+    return hit;
   }
 
   async getLease(ref: VAppRef): Promise<Leases> {

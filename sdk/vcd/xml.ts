@@ -7,7 +7,7 @@ import { splitRequestId } from "./errors";
 /** Elements that may repeat; parsed as arrays even when a response holds one. */
 const REPEATED = [
   "Link", "Task", "MetadataEntry", "VersionInfo", "NetworkConfig", "Vm", "ResourceEntity", "Network", "CatalogItem", "Item",
-  "OrgRecord", "OrgVdcRecord", "VAppRecord", "VAppTemplateRecord", "CatalogRecord", "CatalogItemRecord", "TaskRecord", "UserRecord", "Org",
+  "OrgRecord", "OrgVdcRecord", "VAppRecord", "VAppTemplateRecord", "CatalogRecord", "CatalogItemRecord", "TaskRecord", "UserRecord", "Org", "UserReference",
 ];
 
 export const parseVcdXml = (xml: string) => parseXml(xml, REPEATED);

@@ -20,13 +20,103 @@ export function b64enc(v: unknown): string {
   return Buffer.from(pyStr(v), "utf8").toString("base64");
 }
 
-/** Jinja's str() of a value as templates see it: undefined renders empty, booleans as Python does. */
+/** Jinja's str() of a value as templates see it: undefined renders empty, None/booleans as Python does. */
 export function pyStr(v: unknown): string {
-  if (v === undefined || v === null) return "";
+  if (v === undefined) return "";
+  if (v === null) return "None";
   if (v === true) return "True";
   if (v === false) return "False";
   return String(v);
 }
+
+/**
+ * Jinja's `int` filter: int(value), else int(float(value)), else `def` (0). nunjucks' own returns undefined for
+ * "abc" and 1 for "1e3", which then formats or compares differently from sapcc.
+ */
+export function pyInt(v: unknown, def: unknown = 0, base: unknown = 10): unknown {
+  if (typeof v === "boolean") return Number(v);
+  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : def;
+  if (typeof v !== "string") return def;
+  const s = v.trim().replace(/([0-9a-fA-F])_(?=[0-9a-fA-F])/g, "$1");
+  const b = Number(base);
+  const digits = b === 16 ? /^[-+]?(0x)?[0-9a-f]+$/i : b === 8 ? /^[-+]?(0o)?[0-7]+$/i : b === 2 ? /^[-+]?(0b)?[01]+$/i : /^[-+]?[0-9]+$/;
+  if (digits.test(s)) {
+    const neg = s[0] === "-";
+    const body = s.replace(/^[-+]/, "").replace(/^0[xob]/i, "");
+    const n = parseInt(body, b === 16 || b === 8 || b === 2 ? b : 10);
+    return neg ? -n : n;
+  }
+  const f = pyFloat(s, NaN);
+  return typeof f === "number" && Number.isFinite(f) ? Math.trunc(f) : def;
+}
+
+/** Jinja's `float` filter: float(value), else `def` (0.0). */
+export function pyFloat(v: unknown, def: unknown = 0): unknown {
+  if (typeof v === "boolean") return Number(v);
+  if (typeof v === "number") return v;
+  if (typeof v !== "string") return def;
+  const s = v.trim().replace(/([0-9])_(?=[0-9])/g, "$1");
+  if (/^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[-+]?[0-9]+)?$/i.test(s)) return Number(s);
+  if (/^[-+]?(?:inf|infinity)$/i.test(s)) return s[0] === "-" ? -Infinity : Infinity;
+  if (/^[-+]?nan$/i.test(s)) return NaN;
+  return def;
+}
+
+function pySplit(s: string, sep: unknown, maxsplit: unknown): string[] {
+  const max = maxsplit === undefined || maxsplit === null ? -1 : Number(maxsplit);
+  if (sep === undefined || sep === null) {
+    // No separator: runs of whitespace, leading/trailing ignored.
+    const out: string[] = [];
+    let rest = s.replace(/^\s+/, "");
+    while (rest !== "" && (max < 0 || out.length < max)) {
+      const m = /\s+/.exec(rest);
+      if (!m) break;
+      out.push(rest.slice(0, m.index));
+      rest = rest.slice(m.index + m[0].length);
+    }
+    if (rest !== "") out.push(rest);
+    return out;
+  }
+  const d = String(sep);
+  if (d === "") throw new Error("empty separator");
+  const parts = s.split(d);
+  return max < 0 || parts.length <= max + 1 ? parts : [...parts.slice(0, max), parts.slice(max).join(d)];
+}
+
+function pyStrip(s: string, chars: unknown, left: boolean, right: boolean): string {
+  const set = chars === undefined || chars === null ? undefined : String(chars);
+  const strip = (c: string) => (set === undefined ? /\s/.test(c) : set.includes(c));
+  let a = 0;
+  let b = s.length;
+  while (left && a < b && strip(s[a])) a++;
+  while (right && b > a && strip(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
+const affix = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [String(v)]);
+
+/**
+ * Python str methods templates call on strings (`host.split(".", 1)`, `name.replace("-", "_")`, `az.upper()`), with
+ * Python semantics: JS `split(sep, n)` truncates instead of keeping the rest, JS `replace` replaces only the first
+ * occurrence, and lower/upper/startswith/strip/join don't exist on JS strings.
+ */
+export const PY_STR_METHODS: Record<string, (s: string, ...args: unknown[]) => unknown> = {
+  split: (s, sep, max) => pySplit(s, sep, max),
+  replace: (s, old, rep, count) => {
+    const o = pyStr(old);
+    const parts = s.split(o);
+    const n = count === undefined || count === null || Number(count) < 0 ? parts.length : Number(count) + 1;
+    return [parts.slice(0, n).join(pyStr(rep)), ...parts.slice(n)].join(o);
+  },
+  lower: (s) => s.toLowerCase(),
+  upper: (s) => s.toUpperCase(),
+  strip: (s, c) => pyStrip(s, c, true, true),
+  lstrip: (s, c) => pyStrip(s, c, true, false),
+  rstrip: (s, c) => pyStrip(s, c, false, true),
+  startswith: (s, p) => affix(p).some((x) => s.startsWith(x)),
+  endswith: (s, p) => affix(p).some((x) => s.endsWith(x)),
+  join: (s, items) => [...((items ?? []) as Iterable<unknown>)].map(pyStr).join(s),
+};
 
 /** `str.zfill(width)`, sign-aware like Python. */
 export function zfill(v: unknown, width: number): string {

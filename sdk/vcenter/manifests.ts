@@ -1,5 +1,5 @@
 // Turns rendered template text into Kubernetes objects: YAML 1.1 (as PyYAML safe_load_all), ids, duplicates, order.
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, ScalarTag, Tags } from "yaml";
 import { RenderContext, Scope, TemplateRenderError, TemplateSet } from "./templates";
 
 export interface ManifestId {
@@ -37,12 +37,44 @@ export function manifestKey(id: ManifestId): string {
   return `${id.apiVersion}/${id.kind}/${id.namespace}/${id.name}`;
 }
 
+// PyYAML's (SafeLoader) implicit resolvers where yaml@2's YAML 1.1 schema is wider: y/n and Y/N stay strings, a float
+// needs a dot and a signed exponent (so "1e3" or a hash like "3e45678" stays a string), "08" is no integer, a
+// sexagesimal integer starts with 1-9. Timestamps stay strings: PyYAML's date objects reach Kubernetes as isoformat
+// text, while yaml@2 would hand over JS Dates.
+const PY_BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PY_BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const PY_INT_DEC = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+const PY_INT_SEXAGESIMAL = /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/;
+const PY_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?)$/;
+
+function pyYamlTags(tags: Tags): Tags {
+  const out: Tags = [];
+  for (const t of tags) {
+    const tag = t as ScalarTag;
+    const id = `${tag.tag}#${tag.format ?? ""}`;
+    if (tag.tag === "tag:yaml.org,2002:timestamp" || id === "tag:yaml.org,2002:float#EXP") continue;
+    if (tag.tag === "tag:yaml.org,2002:bool" && tag.test) {
+      out.push({ ...tag, test: tag.test.test("true") ? PY_BOOL_TRUE : PY_BOOL_FALSE });
+    } else if (id === "tag:yaml.org,2002:int#") {
+      out.push({ ...tag, test: PY_INT_DEC });
+    } else if (id === "tag:yaml.org,2002:int#TIME") {
+      out.push({ ...tag, test: PY_INT_SEXAGESIMAL });
+    } else if (id === "tag:yaml.org,2002:float#" && tag.test?.test("1.5")) {
+      // yaml@2's float and floatExp, as one tag with PyYAML's pattern.
+      out.push({ ...tag, test: PY_FLOAT, resolve: (str: string) => parseFloat(str.replace(/_/g, "")) });
+    } else {
+      out.push(t);
+    }
+  }
+  return out;
+}
+
 /**
  * Parses one template's output. Empty documents (e.g. a trailing `---`) are skipped. Errors carry the template and line
  * but never a source excerpt: rendered Secrets hold passwords.
  */
 export function parseManifests(text: string, template: string, namespace: string): Manifest[] {
-  const docs = parseAllDocuments(text, { version: "1.1", prettyErrors: false });
+  const docs = parseAllDocuments(text, { version: "1.1", prettyErrors: false, customTags: pyYamlTags });
   const list = Array.isArray(docs) ? docs : [];
   const out: Manifest[] = [];
   for (const doc of list) {

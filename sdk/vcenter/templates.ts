@@ -1,7 +1,52 @@
 // Renders VCenterTemplate sources the way sapcc's Jinja environment does, on nunjucks. Nunjucks fixes delimiters per
 // Environment, so there is one Environment per distinct jinja2_options set, and `render` looks up the target's env.
 import * as nunjucks from "nunjucks";
-import { b64enc, derivePasswordFilter, iniEscape, iniQuote, pyFormat, sha256sum, zfill } from "./filters";
+import { b64enc, derivePasswordFilter, iniEscape, iniQuote, PY_STR_METHODS, pyFloat, pyFormat, pyInt, pyStr, sha256sum, zfill } from "./filters";
+
+// Python semantics nunjucks lacks, installed once into its (process-wide) runtime; only this module renders with it.
+// - installJinjaCompat: True/False/None (otherwise undefined, so `x == True` is silently false), dict
+//   .items()/.keys()/.values()/.get(), list methods, slices.
+// - Python str methods (split with maxsplit, replace-all, lower, upper, startswith, strip, join).
+// - Output like Jinja's str(): True/False/None instead of true/false/"".
+// - Tuples: nunjucks compiles `(a, b)` to JS's comma operator (= b), so `x in ("a", "b")` tested a substring of "b".
+// - Negative indexes and string slices (`cells[-1]`, `name[2:]`) as in Python.
+const PATCHED = Symbol.for("pulumi-vmware-kit.vcenter.nunjucks-python");
+function installPythonSemantics(): void {
+  const rt = nunjucks.runtime as unknown as Record<string | symbol, unknown> & {
+    memberLookup: (...a: unknown[]) => unknown;
+    suppressValue: (v: unknown, autoescape: boolean) => unknown;
+  };
+  if (rt[PATCHED]) return;
+  rt[PATCHED] = true;
+  nunjucks.installJinjaCompat();
+  const memberLookup = rt.memberLookup;
+  rt.memberLookup = function (this: unknown, obj: unknown, key: unknown, ...rest: unknown[]) {
+    // Four arguments is the compat layer's slice lookup, which returns an array even for a string.
+    if (rest.length === 2) {
+      const r = memberLookup.call(this, obj, key, ...rest);
+      return typeof obj === "string" && Array.isArray(r) ? r.join("") : r;
+    }
+    if (typeof obj === "string" && typeof key === "string" && Object.prototype.hasOwnProperty.call(PY_STR_METHODS, key)) {
+      const method = PY_STR_METHODS[key];
+      return (...args: unknown[]) => method(obj, ...args);
+    }
+    if ((typeof obj === "string" || Array.isArray(obj)) && typeof key === "number" && Number.isInteger(key) && key < 0) {
+      key = obj.length + key;
+    }
+    return memberLookup.call(this, obj, key, ...rest);
+  };
+  const Compiler = (nunjucks as unknown as { compiler: { Compiler: { prototype: Record<string, (...a: unknown[]) => unknown> } } }).compiler.Compiler;
+  const compileGroup = Compiler.prototype.compileGroup;
+  Compiler.prototype.compileGroup = function (this: Record<string, (...a: unknown[]) => unknown>, node: unknown, frame: unknown) {
+    if ((node as { children: unknown[] }).children.length > 1) return this._compileAggregate(node, frame, "[", "]");
+    return compileGroup.call(this, node, frame);
+  };
+  const suppressValue = rt.suppressValue;
+  rt.suppressValue = function (this: unknown, v: unknown, autoescape: boolean) {
+    return suppressValue.call(this, typeof v === "boolean" || v === null ? pyStr(v) : v, autoescape);
+  };
+}
+installPythonSemantics();
 
 export type Scope = "cluster" | "datacenter";
 
@@ -79,11 +124,11 @@ function envOptions(jinja2Options: Record<string, unknown> = {}): EnvOptions {
 
 /**
  * Rewrites Python `%` string formatting inside tags into the `format` filter:
- * `('%03d' % bb)` → `('%03d' | format(bb))`, `'%s-%s' % (a, b)` → `('%s-%s' | format(a, b))`.
- * Only a string literal directly before `%` is rewritten, so numeric modulo keeps working.
+ * `('%03d' % bb)` → `('%03d' | format(bb))`, `'%s-%s' % (a, b|int)` → `('%s-%s' | format(a, b|int))`.
+ * Only a string literal directly before `%` is rewritten, so numeric modulo keeps working. The right operand is what
+ * Jinja binds tighter than `%`: an optional sign, a primary (name, literal, bracketed group), then attribute,
+ * subscript and call postfixes and filters (`'%s' % host.split(".")[0]`, `'%03d' % name|replace("bb","")|int`).
  */
-const PY_FORMAT = /(["'])((?:(?!\1)[^\\\n]|\\.)*%(?:(?!\1)[^\\\n]|\\.)*)\1\s*%\s*(\(([^()]*)\)|[A-Za-z_][\w.]*(?:\[[^\]]*\])?)/g;
-
 export function rewritePythonFormat(src: string, tags: Tags = DEFAULT_TAGS): string {
   let out = "";
   let pos = 0;
@@ -104,15 +149,113 @@ export function rewritePythonFormat(src: string, tags: Tags = DEFAULT_TAGS): str
     const end = src.indexOf(close, at + open.length);
     if (end < 0) break;
     const inner = src.slice(at + open.length, end);
-    out += src.slice(pos, at + open.length) + (code ? inner.replace(PY_FORMAT, rewriteOne) : inner) + close;
+    out += src.slice(pos, at + open.length) + (code ? rewriteFormatIn(inner) : inner) + close;
     pos = end + close.length;
   }
   return out + src.slice(pos);
 }
 
-function rewriteOne(_m: string, q: string, fmt: string, operand: string, tuple?: string): string {
-  const args = tuple !== undefined ? tuple.trim().replace(/,\s*$/, "") : operand;
-  return `(${q}${fmt}${q} | format(${args}))`;
+/** Index after the string literal starting at `i` (a quote), or -1 when it is not closed. */
+function literalEnd(code: string, i: number): number {
+  const q = code[i];
+  for (let j = i + 1; j < code.length; j++) {
+    if (code[j] === "\\") j++;
+    else if (code[j] === q) return j + 1;
+  }
+  return -1;
+}
+
+/** Index after the bracketed group opening at `i`, quotes respected, or -1. */
+function groupEnd(code: string, i: number): number {
+  const closing: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
+  const stack: string[] = [];
+  for (let j = i; j < code.length; j++) {
+    const c = code[j];
+    if (c === '"' || c === "'") {
+      const e = literalEnd(code, j);
+      if (e < 0) return -1;
+      j = e - 1;
+    } else if (closing[c]) stack.push(closing[c]);
+    else if (c === ")" || c === "]" || c === "}") {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return j + 1;
+    }
+  }
+  return -1;
+}
+
+/** End of the operand Jinja binds to the right of `%` (see rewritePythonFormat), or `i` when there is none. */
+function operandEnd(code: string, i: number): number {
+  let j = i;
+  if (code[j] === "-" || code[j] === "+") j++;
+  const c = code[j];
+  if (c === '"' || c === "'") j = literalEnd(code, j);
+  else if (c === "(" || c === "[" || c === "{") j = groupEnd(code, j);
+  else {
+    const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9][0-9_]*(?:\.[0-9_]+)?)/.exec(code.slice(j));
+    j = m ? j + m[0].length : -1;
+  }
+  if (j < 0) return i;
+  for (;;) {
+    const attr = /^\s*\.\s*[A-Za-z_][A-Za-z0-9_]*/.exec(code.slice(j));
+    const filter = /^\s*\|\s*[A-Za-z_][A-Za-z0-9_.]*/.exec(code.slice(j));
+    if (code[j] === "(" || code[j] === "[") {
+      const e = groupEnd(code, j);
+      if (e < 0) return j;
+      j = e;
+    } else if (attr) j += attr[0].length;
+    else if (filter) {
+      j += filter[0].length;
+      const call = /^\s*\(/.exec(code.slice(j));
+      if (call) {
+        const e = groupEnd(code, j + call[0].length - 1);
+        if (e < 0) return j;
+        j = e;
+      }
+    } else return j;
+  }
+}
+
+/** True when `group` (e.g. "(a, b)") has a comma outside nested brackets and strings, i.e. is a tuple. */
+function isTuple(group: string): boolean {
+  let depth = 0;
+  for (let j = 0; j < group.length; j++) {
+    const c = group[j];
+    if (c === '"' || c === "'") j = literalEnd(group, j) - 1;
+    else if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") depth--;
+    else if (c === "," && depth === 1) return true;
+  }
+  return false;
+}
+
+function rewriteFormatIn(code: string): string {
+  let out = "";
+  for (let i = 0; i < code.length; ) {
+    const c = code[i];
+    if (c !== '"' && c !== "'") {
+      out += c;
+      i++;
+      continue;
+    }
+    const end = literalEnd(code, i);
+    if (end < 0) return out + code.slice(i);
+    const literal = code.slice(i, end);
+    const op = /^\s*%\s*/.exec(code.slice(end));
+    const start = end + (op ? op[0].length : 0);
+    const stop = op && literal.includes("%") ? operandEnd(code, start) : start;
+    if (stop === start) {
+      out += literal;
+      i = end;
+      continue;
+    }
+    const operand = rewriteFormatIn(code.slice(start, stop));
+    const whole = operand[0] === "(" && groupEnd(operand, 0) === operand.length;
+    const args = whole && isTuple(operand) ? operand.slice(1, -1).trim().replace(/,\s*$/, "") : operand;
+    out += `(${literal} | format(${args}))`;
+    i = stop;
+  }
+  return out;
 }
 
 interface Entry {
@@ -233,6 +376,8 @@ export class TemplateSet {
     env.addFilter("sha256sum", sha256sum);
     env.addFilter("b64enc", b64enc);
     env.addFilter("format", pyFormat);
+    env.addFilter("int", pyInt);
+    env.addFilter("float", pyFloat);
     env.addFilter("zfill", zfill);
     env.addFilter("derive_password", derivePasswordFilter);
     // Renders another loaded template (in its own env) with the current context.

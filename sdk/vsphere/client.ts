@@ -147,16 +147,28 @@ export class VimClient {
       for (;;) {
         const result = children(res, "returnval")[0];
         const page = children(result, "objects").map(decodeObjectContent);
+        const token = text(result, "token");
         // Without a session vcsim answers with every property "missing" (NotAuthenticated) instead of a fault.
         if (page.some((o) => o.missing?.some((m) => m.fault === "NotAuthenticated"))) {
           throw new VimFault("NotAuthenticated", "RetrievePropertiesEx failed: NotAuthenticated", {}, "RetrievePropertiesEx");
         }
         out.push(...page);
-        const token = text(result, "token");
         if (!token) return out;
-        res = await this.transport.call("ContinueRetrievePropertiesEx", methodXml("ContinueRetrievePropertiesEx", collector, textTag("token", token)));
+        try {
+          res = await this.transport.call("ContinueRetrievePropertiesEx", methodXml("ContinueRetrievePropertiesEx", collector, textTag("token", token)));
+        } catch (err) {
+          // The server holds the rest of the result until the token is cancelled or the session ends.
+          if (!isFault(err, "NotAuthenticated")) await this.cancelRetrieve(token);
+          throw err;
+        }
       }
     });
+  }
+
+  /** Best effort: the result is abandoned anyway, and a dead session has freed it already. */
+  private async cancelRetrieve(token: string): Promise<void> {
+    const collector = this.serviceContent.propertyCollector;
+    await this.transport.call("CancelRetrievePropertiesEx", methodXml("CancelRetrievePropertiesEx", collector, textTag("token", token))).catch(() => undefined);
   }
 
   /** Polls info.state until success (returns info.result) or error (throws TaskError); default timeout 30 min. */

@@ -34,9 +34,17 @@ export function parseResponse(xml: string, method: string, where: string, status
   if (fault) throw parseFault(fault, method);
   const response = children(body, `${method}Response`)[0];
   if (!response || status !== 200) {
-    throw new Error(`${where}: ${method} answered HTTP ${status} without a SOAP response (is the URL the /sdk endpoint?)`);
+    throw new Error(`${where}: ${method} answered HTTP ${status} without a SOAP response (${statusHint(status)})`);
   }
   return response;
+}
+
+/** Why a non-SOAP answer probably came back; the body (often a proxy's HTML page) is never quoted. */
+function statusHint(status: number): string {
+  if (status >= 300 && status < 400) return "redirected: use the https:// URL of the /sdk endpoint";
+  if (status === 401 || status === 403) return "refused by the server or a proxy in front of it";
+  if (status === 502 || status === 503 || status === 504) return "vCenter or a proxy in front of it is unavailable or still starting; try again later";
+  return "is the URL the /sdk endpoint?";
 }
 
 /**

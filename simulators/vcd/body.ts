@@ -73,6 +73,8 @@ function split(name: string): [string, string] {
 // not checked below their own level.
 const SEQUENCES: Record<string, string[]> = {
   ComposeVAppParams: ["Description", "VAppParent", "InstantiationParams", "SourcedItem*", "AllEULAsAccepted"],
+  // RecomposeVAppParamsType extends ComposeVAppParamsType (its own items follow; govcd puts DeleteItem last).
+  RecomposeVAppParams: ["Description", "VAppParent", "InstantiationParams", "SourcedItem*", "CreateItem*", "AllEULAsAccepted", "DeleteItem*", "ReconfigureItem*"],
   InstantiateVAppTemplateParams: ["Description", "VAppParent", "InstantiationParams", "Source!", "IsSourceDelete", "SourcedItem*", "AllEULAsAccepted"],
   InstantiationParams: ["Section*"],
   NetworkConfigSection: ["ovf:Info!", "Link*", "NetworkConfig*"],

@@ -1,7 +1,7 @@
 // The typed query service (GET /api/query): records scoped to the caller's org, FIQL-style filters, sorting and
 // paging with next/previous links. vApp records carry status as a NAME (POWERED_ON), unlike the VApp entity.
 import { Reply, Req, requireSession, Sim, xmlReply } from "./context";
-import { badRequest } from "./errors";
+import { badRequest, forbidden } from "./errors";
 import { SYSTEM_ORG_ID } from "./state";
 import { MT, RECORD_NAMES, STATUS_NAMES, ts } from "./xml";
 
@@ -57,7 +57,12 @@ function records(sim: Sim, req: Req, type: string): Rec[] {
         org: state.orgs.get(t.orgId) ? r.orgHref(state.orgs.get(t.orgId)!) : undefined, href: r.taskHref(t),
       }));
     case "user":
-      return [...state.users.values()].filter((u) => visible(u.orgId)).map((u) => ({ name: u.name, fullName: u.fullName, isEnabled: true, isLdapUser: false, href: r.userHref(u) }));
+      // "Users in your organization" (visible to User, OrgAdmin; deprecated since 38.1): a provider session sees
+      // System users only. Users of every org are the sysadmin-only adminUser query.
+      return [...state.users.values()].filter((u) => u.orgId === s.orgId).map((u) => ({ name: u.name, fullName: u.fullName, isEnabled: true, isLdapUser: false, href: r.userHref(u) }));
+    case "adminUser":
+      if (!s.provider) throw forbidden("query type adminUser");
+      return [...state.users.values()].map((u) => ({ name: u.name, org: r.orgHref(state.orgs.get(u.orgId)!), fullName: u.fullName, isEnabled: true, isLdapUser: false, href: r.userHref(u) }));
     default:
       throw badRequest(`Bad request: query type "${type}" is not supported (supported: ${Object.keys(RECORD_NAMES).join(", ")}).`);
   }

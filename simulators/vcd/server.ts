@@ -52,6 +52,12 @@ const browse = {
   },
   template: (sim: Sim, req: Req) => xmlReply(200, MT.vAppTemplate, req.render.template(lookup(sim.state.templates, req, "vapptemplate"))),
   user: (sim: Sim, req: Req) => xmlReply(200, MT.user, req.render.user(lookup(sim.state.users, req, "user"))),
+  adminOrg: (sim: Sim, req: Req) => {
+    const org = sim.state.orgs.get(req.params[0]);
+    if (!org) throw forbidden(`com.vmware.vcloud.entity.org:${req.params[0]}`);
+    assertOrgAccess(req, org.id, `com.vmware.vcloud.entity.org:${org.id}`);
+    return xmlReply(200, MT.adminOrg, req.render.adminOrg(org));
+  },
   task: (sim: Sim, req: Req) => xmlReply(200, MT.task, req.render.task(lookup(sim.tasks.tasks, req, "task"))),
   cancelTask: (sim: Sim, req: Req): Reply => {
     sim.tasks.cancel(lookup(sim.tasks.tasks, req, "task"));
@@ -74,6 +80,7 @@ const ROUTES: Route[] = [
   route("GET", `/api/catalogItem/${ID}`, browse.catalogItem),
   route("GET", `/api/vAppTemplate/vappTemplate-${ID}`, browse.template),
   route("GET", `/api/admin/user/${ID}`, browse.user),
+  route("GET", `/api/admin/org/${ID}`, browse.adminOrg),
   route("GET", "/api/query/?", query),
   route("GET", `/api/task/${ID}`, browse.task),
   route("POST", `/api/task/${ID}/action/cancel`, browse.cancelTask),
@@ -81,6 +88,7 @@ const ROUTES: Route[] = [
   route("POST", `/api/vdc/${ID}/action/instantiateVAppTemplate`, vapps.instantiate),
   route("GET", VAPP, vapps.getVApp),
   route("PUT", VAPP, vapps.editVApp),
+  route("POST", `${VAPP}/action/recomposeVApp`, vapps.recompose),
   route("DELETE", VAPP, vapps.deleteVApp),
   route("GET", `${VAPP}/owner/?`, vapps.getOwner),
   route("PUT", `${VAPP}/owner/?`, vapps.setOwner),
@@ -109,6 +117,11 @@ export interface VcdSimulatorOptions {
   host?: string;
   /** Serve HTTPS with this key pair instead of plain HTTP. */
   tls?: { key: string; cert: string };
+  /**
+   * The vCD's configured public address, used in every href and LoginUrl instead of the listen address: a real
+   * vCD behind a proxy or reached by another name writes hrefs its clients may not be able to call as such.
+   */
+  publicUrl?: string;
 }
 
 export interface VcdSimulator {
@@ -144,9 +157,10 @@ export async function startVcdSimulator(config: VcdSimulatorConfig = defaultSeed
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  base = `${opts.tls ? "https" : "http"}://${host}:${port}`;
+  const url = `${opts.tls ? "https" : "http"}://${host}:${port}`;
+  base = opts.publicUrl?.replace(/\/+$/, "") ?? url;
   return {
-    url: base, state, faults, tasks,
+    url, state, faults, tasks,
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections?.();
       server.close(() => resolve());

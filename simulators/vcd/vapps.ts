@@ -172,8 +172,9 @@ export function instantiate(sim: Sim, req: Req): Reply {
     } else v.status = 8;
     restartStorageLease(sim, v);
     if (sim.state.originMetadata) {
-      const ro = (key: string, value: string): MetadataItem => ({ key, value, domain: "GENERAL", visibility: "READONLY", type: "MetadataStringValue" });
-      v.metadata.push(ro("vapp.origin.id", `urn:vcloud:vapptemplate:${tpl.id}`), ro("vapp.origin.name", tpl.name), ro("vapp.origin.type", "com.vmware.vcloud.entity.vapptemplate"));
+      // As recorded from a real vCD (a catalog item's metadata): SYSTEM domain, READONLY, the id a bare uuid.
+      const ro = (key: string, value: string): MetadataItem => ({ key, value, domain: "SYSTEM", visibility: "READONLY", type: "MetadataStringValue" });
+      v.metadata.push(ro("vapp.origin.id", tpl.id), ro("vapp.origin.name", tpl.name), ro("vapp.origin.type", "com.vmware.vcloud.entity.vapptemplate"));
     }
   }, () => (v.status = -1));
   return created(sim, req, v, t);
@@ -199,6 +200,28 @@ export function editVApp(sim: Sim, req: Req): Reply {
   return accepted(req, startTask(sim, req, v, "vdcUpdateVapp", "Updating Virtual Application", () => {
     v.name = name;
     v.description = description;
+  }));
+}
+
+/**
+ * recomposeVApp, for what govcd uses it on 10.x: the name attribute and Description (always applied, so an empty
+ * one clears it). Adding, removing or reconfiguring VMs is not simulated.
+ */
+export function recompose(sim: Sim, req: Req): Reply {
+  const v = vappFor(sim, req, req.params[0]);
+  requireContentType(req, MT.recompose);
+  const root = readBody(req.body, "RecomposeVAppParams");
+  const items = root.children.filter((c) => !["Description", "AllEULAsAccepted"].includes(c.local));
+  if (items.length) throw badRequest(`Bad request: ${items[0].local} (changing a vApp's VMs or networks by recompose) is not implemented by this simulator.`);
+  const name = root.attrs.name ?? v.name;
+  if (!name.trim()) throw badRequest("Bad request: the vApp name is required.");
+  const other = sim.state.vappByName(v.vdcId, name);
+  if (other && other.id !== v.id) throw new SimError(400, "DUPLICATE_NAME", `The VMware Cloud Director entity ${name} already exists.`);
+  assertNotBusy(sim, v);
+  const description = kidText(root, "Description");
+  return accepted(req, startTask(sim, req, v, "vdcRecomposeVapp", "Updating Virtual Application", () => {
+    v.name = name;
+    if (description !== undefined) v.description = description;
   }));
 }
 
@@ -336,7 +359,9 @@ function metadataItem(req: Req, e: El, key: string, pathDomain?: MetadataDomain)
   if (domain !== "GENERAL" && domain !== "SYSTEM") throw badRequest(`Bad request: "${domain}" is not a metadata domain (GENERAL, SYSTEM).`);
   if (!["PRIVATE", "READONLY", "READWRITE"].includes(visibility)) throw badRequest(`Bad request: "${visibility}" is not a metadata visibility.`);
   if (pathDomain && domain !== pathDomain) throw badRequest(`Bad request: the metadata domain ${domain} does not match the request path.`);
-  if (domain === "GENERAL" && visibility !== "READWRITE") throw badRequest(`Bad request: metadata in the GENERAL domain must have visibility READWRITE.`);
+  // vCD answers a GENERAL entry that is not READWRITE, or a SYSTEM one that is, with a bare 500 "visibility"
+  // (govcd metadata_v2.go rewrites that message for its users).
+  if ((domain === "GENERAL") !== (visibility === "READWRITE")) throw new SimError(500, "INTERNAL_SERVER_ERROR", "visibility");
   if (domain === "SYSTEM" && !req.session?.provider) throw forbidden("metadata in the SYSTEM domain");
   const tv = kid(e, "TypedValue");
   const { type, value } = checkTypedValue(tv?.attrs["xsi:type"], kidText(tv, "Value"), key);

@@ -23,6 +23,7 @@ export const MT = {
   metadataValue: "application/vnd.vmware.vcloud.metadata.value+xml",
   session: "application/vnd.vmware.vcloud.session+xml",
   user: "application/vnd.vmware.admin.user+xml",
+  adminOrg: "application/vnd.vmware.admin.organization+xml",
   records: "application/vnd.vmware.vcloud.query.records+xml",
   error: "application/vnd.vmware.vcloud.error+xml",
   compose: "application/vnd.vmware.vcloud.composeVAppParams+xml",
@@ -199,6 +200,21 @@ export class Renderer {
       t.eula ? tag("ovf:EulaSection", {}, textTag("ovf:Info", "License agreement"), textTag("ovf:License", t.eula)) : undefined,
       tag("LeaseSettingsSection", { href: `${href}/leaseSettingsSection/`, type: MT.lease, "ovf:required": false },
         textTag("ovf:Info", "Lease settings section"), textTag("StorageLeaseInSeconds", 0)),
+    );
+  }
+
+  /** The admin view of an org, reduced to what clients read: its Users list (UserReference per user) and VDCs. */
+  adminOrg(o: Org): string {
+    const href = `${this.base}/api/admin/org/${o.id}`;
+    const users = [...this.state.users.values()].filter((u) => u.orgId === o.id);
+    const vdcs = [...this.state.vdcs.values()].filter((v) => v.orgId === o.id);
+    return XML_DECL + tag("AdminOrg", { xmlns: VCLOUD_NS, name: o.name, id: `urn:vcloud:org:${o.id}`, href, type: MT.adminOrg },
+      link("alternate", this.orgHref(o), MT.org),
+      textTag("Description", ""),
+      textTag("FullName", o.fullName),
+      textTag("IsEnabled", true),
+      tag("Users", {}, ...users.map((u) => tag("UserReference", { href: this.userHref(u), name: u.name, type: MT.user }))),
+      tag("Vdcs", {}, ...vdcs.map((v) => tag("Vdc", { href: `${this.base}/api/admin/vdc/${v.id}`, name: v.name, type: "application/vnd.vmware.admin.vdc+xml" }))),
     );
   }
 
@@ -427,4 +443,5 @@ export const RECORD_NAMES: Record<string, string> = {
   catalogItem: "CatalogItemRecord",
   task: "TaskRecord",
   user: "UserRecord",
+  adminUser: "AdminUserRecord",
 };

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { defaultSeed, VcdSimulator } from "../../simulators/vcd";
+import { defaultSeed, startVcdSimulator, VcdSimulator } from "../../simulators/vcd";
 import { NotAuthenticatedError, VcdError, VersionError } from "../../sdk/vcd";
 import { ALICE, clientFor, fastSeed, startSim, thrown } from "./vcd-harness";
 
@@ -139,6 +139,24 @@ describe("vcd: versions and login (client against the simulator)", () => {
     assert.strictEqual(recs.length, 1);
     assert.strictEqual(sim.faults.count({ method: "POST", path: /sessions$/ }), 2);
     assert.strictEqual(sim.faults.requestLog.filter((r) => r.status === 401).length, 1);
+  });
+
+  it("follows hrefs that carry the vCD's public address on the URL it was given (proxy, other name)", async () => {
+    const s = await startVcdSimulator(fastSeed(), { port: 0, publicUrl: "https://vcd.public.invalid" });
+    const c = clientFor(s);
+    try {
+      const v = await c.vapps.compose({ vdc: "acme-vdc", name: "behind-proxy" });
+      assert.ok(v.href.startsWith("https://vcd.public.invalid/api/vApp/vapp-"), v.href);
+      const after = await c.vapps.update(v, { description: "through the proxy" });
+      assert.strictEqual(after.description, "through the proxy");
+      await c.vapps.setOwner(v, "bob");
+      await c.vapps.delete(v);
+      // every request (task polls, links, nextPage) went to the simulator itself
+      assert.ok(s.faults.requestLog.some((r) => r.path.startsWith("/api/task/")));
+    } finally {
+      await c.close();
+      await s.stop();
+    }
   });
 
   it("keeps seeds independent between simulators", () => {

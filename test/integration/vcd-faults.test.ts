@@ -40,7 +40,7 @@ describe("vcd: injected faults (client against the simulator)", () => {
   it("refuses a change while another task holds the entity (real BUSY_ENTITY)", async () => {
     const v = await target();
     sim.faults.slowTasks({ runningMs: 300 }, 1);
-    const first = await c.startTask("PUT", v.href, '<VApp xmlns="http://www.vmware.com/vcloud/v1.5" name="target"><Description>one</Description></VApp>', "application/vnd.vmware.vcloud.vApp+xml");
+    const first = await c.startTask("POST", `${v.href}/action/recomposeVApp`, '<RecomposeVAppParams xmlns="http://www.vmware.com/vcloud/v1.5" name="target"><Description>one</Description></RecomposeVAppParams>', "application/vnd.vmware.vcloud.recomposeVAppParams+xml");
     const quick = clientFor(sim, { busyRetries: 0 });
     const e = await thrown(() => quick.vapps.setLease(v, { storageSeconds: 7200 }));
     assert.ok(e instanceof BusyEntityError, String(e));
@@ -54,17 +54,17 @@ describe("vcd: injected faults (client against the simulator)", () => {
     sim.faults.serverError({ method: "GET", path: /\/api\/vApp\//, count: 1, status: 503 });
     assert.strictEqual((await c.vapps.get(v)).name, "target");
     assert.deepStrictEqual(sim.faults.requestLog.map((r) => r.status), [503, 200]);
-    sim.faults.serverError({ method: "PUT", count: 1 });
+    sim.faults.serverError({ method: "POST", path: /recomposeVApp$/, count: 1 });
     const e = await thrown(() => c.vapps.update(v, { description: "x" }));
     assert.ok(e instanceof VcdError && e.status === 500 && e.minorErrorCode === "INTERNAL_SERVER_ERROR", String(e));
-    assert.strictEqual(sim.faults.count({ method: "PUT" }), 1);
+    assert.strictEqual(sim.faults.count({ method: "POST", path: /recomposeVApp$/ }), 1);
     sim.faults.serverError({ method: "GET", count: 5 });
     assert.strictEqual(((await thrown(() => c.vapps.get(v))) as VcdError).status, 500, "GET retries are bounded");
   });
 
   it("turns a task that ends in error into a TaskError with the task's message, leaving the entity unchanged", async () => {
     const v = await target();
-    sim.faults.failTasks({ operationName: "vdcUpdateVapp", message: "Datastore is full." });
+    sim.faults.failTasks({ operationName: "vdcRecomposeVapp", message: "Datastore is full." });
     const e = await thrown(() => c.vapps.update(v, { description: "lost" }));
     assert.ok(e instanceof TaskError, String(e));
     assert.strictEqual(e.details.status, "error");
@@ -87,7 +87,7 @@ describe("vcd: injected faults (client against the simulator)", () => {
     sim.faults.slowTasks({ runningMs: 2000 }, 1);
     const e = await thrown(() => clientFor(sim, { taskTimeoutMs: 150 }).vapps.update(v, { description: "slow" }));
     assert.ok(e instanceof TaskTimeoutError, String(e));
-    assert.match(e.message, /vdcUpdateVapp still (queued|running)/);
+    assert.match(e.message, /vdcRecomposeVapp still (queued|running)/);
     // the task keeps the vApp busy until it ends; cancel it so the next change can go through
     const r = await c.request("POST", `${(e as TaskTimeoutError).taskHref}/action/cancel`, { expect: [204] });
     assert.strictEqual(r.status, 204);

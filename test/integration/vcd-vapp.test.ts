@@ -43,15 +43,21 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     assert.ok(e instanceof VcdError && e.status === 400 && e.minorErrorCode === "DUPLICATE_NAME", String(e));
   });
 
-  it("renames and re-describes (202 + Task + Location)", async () => {
+  it("renames and re-describes by recomposeVApp (202 + Task + Location), as govcd does on 10.x", async () => {
     const v = await c.vapps.find("acme-vdc", "web");
     const after = await c.vapps.update(v!, { name: "web-2", description: "renamed" });
     assert.strictEqual(after.name, "web-2");
     assert.strictEqual(after.description, "renamed");
     assert.strictEqual(after.id, v!.id);
-    const put = sim.faults.requestLog.find((r) => r.method === "PUT");
-    assert.strictEqual(put?.status, 202);
+    // the 10.x reference documents PUT /vApp/{id} for VMs only (vm+xml): no PUT of a VApp body
+    assert.ok(!sim.faults.requestLog.some((r) => r.method === "PUT"), "no PUT vApp");
+    const recompose = sim.faults.requestLog.find((r) => r.method === "POST" && r.path.endsWith("/action/recomposeVApp"));
+    assert.strictEqual(recompose?.status, 202);
     assert.strictEqual(await c.vapps.find("acme-vdc", "web"), undefined);
+    // an empty description clears it; the name stays
+    const cleared = await c.vapps.update(after, { description: "" });
+    assert.deepStrictEqual([cleared.name, cleared.description], ["web-2", ""]);
+    await c.vapps.update(after, { description: "renamed" });
   });
 
   it("gets and sets the owner by user name (204, no task)", async () => {
@@ -62,6 +68,24 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     assert.strictEqual((await c.vapps.get(v)).owner?.name, "bob");
     assert.strictEqual(sim.faults.requestLog.find((r) => r.method === "PUT" && r.path.endsWith("/owner"))?.status, 204);
     await assert.rejects(() => c.vapps.setOwner(v, "mallory"), /user "mallory" not found/);
+    // the org's user list comes from the AdminOrg, not the `user` query (deprecated in 38.1, own org only)
+    assert.ok(sim.faults.requestLog.some((r) => r.method === "GET" && /^\/api\/admin\/org\//.test(r.path)));
+    assert.ok(!sim.faults.requestLog.some((r) => /type=user\b/.test(r.path)));
+  });
+
+  it("sets the owner to a tenant user from a provider (System) session, whose `user` query lists System users only", async () => {
+    const v = (await c.vapps.find("acme-vdc", "web-2"))!;
+    const admin = clientFor(sim, { org: "System", username: "administrator", password: "admin-Passw0rd!" });
+    try {
+      assert.deepStrictEqual((await admin.query("user", { filter: { name: "alice" } })).length, 0, "user query: System org only");
+      const set = await admin.vapps.setOwner(v.href, "alice");
+      assert.strictEqual(set.name, "alice");
+      assert.strictEqual((await c.vapps.getOwner(v))?.name, "alice");
+      await assert.rejects(() => admin.vapps.setOwner(v.href, "administrator"), /user "administrator" not found in org "acme"/);
+    } finally {
+      await admin.close();
+    }
+    await c.vapps.setOwner(v, "bob");
   });
 
   it("sets leases: explicit values, 0 = org default, clamping above the org maximum, invalid values refused", async () => {
@@ -106,6 +130,13 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     assert.ok((await thrown(() => c.vapps.deleteMetadata(v, "nope"))) instanceof ForbiddenError);
     // SYSTEM domain needs a provider session
     assert.ok((await thrown(() => c.vapps.mergeMetadata(v, [{ key: "sys", value: "x", domain: "SYSTEM", visibility: "READONLY" }]))) instanceof ForbiddenError);
+    // GENERAL is READWRITE only: vCD answers anything else with a bare 500 "visibility", so the client refuses first
+    await assert.rejects(() => c.vapps.mergeMetadata(v, [{ key: "ro", value: "x", visibility: "READONLY" }]), /READONLY is not allowed in the GENERAL domain/);
+    const vis = await thrown(() => c.request("PUT", `${v.href}/metadata/ro`, {
+      body: '<MetadataValue xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Domain visibility="READONLY">GENERAL</Domain><TypedValue xsi:type="MetadataStringValue"><Value>x</Value></TypedValue></MetadataValue>',
+      contentType: "application/vnd.vmware.vcloud.metadata.value+xml",
+    }));
+    assert.ok(vis instanceof VcdError && vis.status === 500 && vis.vcdMessage === "visibility", String(vis));
     // a malformed number is refused by the server as well as by the client
     const raw = await thrown(() => c.request("PUT", `${v.href}/metadata/bad`, {
       body: '<MetadataValue xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><TypedValue xsi:type="MetadataNumberValue"><Value>1.5</Value></TypedValue></MetadataValue>',
@@ -144,8 +175,9 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     assert.strictEqual(v.networks[0].fenceMode, "natRouted");
     assert.ok(findLink(v.links, "power:powerOn") && findLink(v.links, "deploy"));
     const md = await c.vapps.getMetadata(v);
-    assert.deepStrictEqual(md.filter((m) => m.key.startsWith("vapp.origin")).map((m) => [m.key, m.visibility]).sort(), [
-      ["vapp.origin.id", "READONLY"], ["vapp.origin.name", "READONLY"], ["vapp.origin.type", "READONLY"],
+    // 10.5.1+ origin entries: SYSTEM domain, READONLY, as a real vCD records them
+    assert.deepStrictEqual(md.filter((m) => m.key.startsWith("vapp.origin")).map((m) => [m.key, m.domain, m.visibility]).sort(), [
+      ["vapp.origin.id", "SYSTEM", "READONLY"], ["vapp.origin.name", "SYSTEM", "READONLY"], ["vapp.origin.type", "SYSTEM", "READONLY"],
     ]);
   });
 

@@ -58,6 +58,43 @@ function tamperingProxy(target: number, corruptMessage: number | undefined): Pro
   );
 }
 
+/**
+ * Forwards TCP from `listenHost` to named, re-chunking the server's bytes: `split` writes them 7 bytes at a time (a
+ * message and its length prefix span many reads), `coalesce` writes 3 whole DNS messages per write.
+ */
+function rechunkingProxy(target: number, listenHost: string, mode: "split" | "coalesce"): Promise<{ port: number; close: () => void }> {
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target, "127.0.0.1");
+    client.pipe(upstream);
+    let buf = Buffer.alloc(0);
+    let frames: Buffer[] = [];
+    upstream.on("data", (chunk) => {
+      if (mode === "split") {
+        for (let i = 0; i < chunk.length; i += 7) client.write(chunk.subarray(i, i + 7));
+        return;
+      }
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        frames.push(Buffer.from(buf.subarray(0, 2 + buf.readUInt16BE(0))));
+        buf = buf.subarray(2 + buf.readUInt16BE(0));
+        if (frames.length === 3) {
+          client.write(Buffer.concat(frames));
+          frames = [];
+        }
+      }
+      // The closing SOA may sit in a partial group: flush once named has nothing more in flight.
+      if (frames.length && buf.length === 0) setTimeout(() => frames.length && (client.write(Buffer.concat(frames)), (frames = [])), 50);
+    });
+    upstream.on("end", () => client.end());
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, listenHost, () => resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() }));
+  });
+}
+
 describe("vcenter DNS discovery against BIND 9 (integration)", function () {
   this.timeout(120000);
   let dns: DnsServer;
@@ -119,6 +156,27 @@ describe("vcenter DNS discovery against BIND 9 (integration)", function () {
       assert.equal((await axfr({ ...opts, server: { host: "127.0.0.1", port: clean.port } })).records.length, base.length + 4);
     } finally {
       clean.close();
+    }
+  });
+
+  it("reassembles messages split across reads and several messages per read, over IPv6 too", async function () {
+    for (const [host, mode] of [["127.0.0.1", "split"], ["127.0.0.1", "coalesce"], ["::1", "split"], ["::1", "coalesce"]] as const) {
+      let proxy: { port: number; close: () => void };
+      try {
+        proxy = await rechunkingProxy(dns.port, host, mode);
+      } catch {
+        if (host === "::1") continue; // no IPv6 loopback here
+        throw new Error("cannot listen on 127.0.0.1");
+      }
+      try {
+        const o = { ...opts, server: { host, port: proxy.port } };
+        assert.equal(await querySoaSerial(o), dns.serial(), `${host} ${mode}`);
+        const t = await axfr(o);
+        assert.equal(t.records.length, base.length + 4, `${host} ${mode}`);
+        assert.deepEqual(vcenterHosts(t.records, ZONE), expected);
+      } finally {
+        proxy.close();
+      }
     }
   });
 

@@ -53,6 +53,58 @@ describe("VmGroupManager (vcsim)", function () {
     await group.destroy(folder);
   });
 
+  it("without cluster or pool, clones a template into the pool of the host it is registered on", async () => {
+    // Registered on a cluster host; the datacenter's first compute resource is the standalone DC0_H0.
+    await govc(sim, ["vm.clone", "-vm", "/DC0/vm/DC0_H0_VM1", "-pool", "/DC0/host/DC0_C0/Resources", "-host", "/DC0/host/DC0_C0/DC0_C0_H1", "-on=false", "golden-c"]);
+    await govc(sim, ["vm.markastemplate", "/DC0/vm/golden-c"]);
+    const placement = await new VmGroupManager(client, spec({ template: "golden-c", folder: "tplhost" })).resolvePlacement();
+    const clusterPool = (await govc(sim, ["object.collect", "-s", "/DC0/host/DC0_C0", "resourcePool"])).trim();
+    assert.equal(`${placement.pool.type}:${placement.pool.value}`, clusterPool);
+  });
+
+  it("names a host only when the cluster has DRS off (vCenter refuses a clone without one there)", async () => {
+    const group = new VmGroupManager(client, spec({ cluster: "DC0_C0", folder: "nodrs", replicas: 1 }));
+    assert.equal((await group.resolvePlacement()).host, undefined, "DRS on: DRS places the clone");
+    await govc(sim, ["cluster.change", "-drs-enabled=false", "/DC0/host/DC0_C0"]);
+    try {
+      const placement = await group.resolvePlacement();
+      assert.equal(placement.host?.type, "HostSystem");
+      const clusterHosts = await govc(sim, ["object.collect", "-s", "/DC0/host/DC0_C0", "host"]);
+      assert.ok(clusterHosts.includes(placement.host!.value), `${placement.host!.value} is not in ${clusterHosts}`);
+      const folder = await group.ensureFolder(placement.parentFolder);
+      const [vm] = await group.reconcile(folder, placement);
+      const [o] = await client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["runtime.host"] }], objectSet: [{ obj: { type: "VirtualMachine", value: vm.moref } }] });
+      assert.deepEqual(o.props["runtime.host"], placement.host);
+      await group.destroy(folder);
+    } finally {
+      await govc(sim, ["cluster.change", "-drs-enabled=true", "/DC0/host/DC0_C0"]);
+    }
+  });
+
+  it("leaves a template that fits the naming out of the group and says why it cannot create that VM", async () => {
+    const group = new VmGroupManager(client, spec({ folder: "withtpl", replicas: 1 }));
+    const placement = await group.resolvePlacement();
+    const folder = await group.ensureFolder(placement.parentFolder);
+    await govc(sim, ["vm.clone", "-vm", "/DC0/vm/DC0_H0_VM1", "-pool", "/DC0/host/DC0_H0/Resources", "-folder", "/DC0/vm/withtpl", "-on=false", "withtpl-0"]);
+    await govc(sim, ["vm.markastemplate", "/DC0/vm/withtpl/withtpl-0"]);
+    assert.deepEqual(await group.read(folder), { vms: [], foreign: ["withtpl-0"] });
+    await assert.rejects(group.reconcile(folder, placement), /withtpl-0.*template, not a group VM/);
+    await assert.rejects(group.destroy(folder), /did not create \(withtpl-0\)/);
+  });
+
+  it("finds and reads back a folder whose name vCenter stores escaped (% and \\ in it)", async () => {
+    // vcsim cannot clone VMs whose names hold "%" (InvalidDeviceSpec on the disk path), so the group is empty here.
+    const group = new VmGroupManager(client, spec({ folder: "50%\\off", replicas: 0 }));
+    const placement = await group.resolvePlacement();
+    const folder = await group.ensureFolder(placement.parentFolder);
+    assert.equal((await govc(sim, ["object.collect", "-s", "/DC0/vm/50%25%5coff", "name"])).trim(), "50%25%5coff");
+    assert.equal((await group.ensureFolder(placement.parentFolder)).value, folder.value, "found again by name");
+    assert.deepEqual(await group.reconcile(folder, placement), []);
+    assert.deepEqual(await group.read(folder), { vms: [], foreign: [] });
+    await group.destroy(folder);
+    assert.equal(await group.read(folder), undefined);
+  });
+
   it("does not take another folder that reuses the id for the group", async () => {
     const group = new VmGroupManager(client, spec({ folder: "one" }));
     const placement = await group.resolvePlacement();

@@ -32,11 +32,25 @@ describe("vcd: request bodies", () => {
     assert.deepStrictEqual(elementOrder(bodies.metadataValue({ key: "a", value: true })), ["Domain", "TypedValue"]);
   });
 
+  it("RecomposeVAppParams for name/description: Description always present, deploy/powerOn mirror the vApp", () => {
+    const xml = bodies.recomposeNameDescription({ name: "n", description: "", deployed: true, poweredOn: false });
+    assert.deepStrictEqual(elementOrder(xml), ["Description"]);
+    assert.match(xml, /^<RecomposeVAppParams xmlns="http:\/\/www\.vmware\.com\/vcloud\/v1\.5" xmlns:ovf="[^"]+" name="n" deploy="true" powerOn="false">/);
+  });
+
+  it("metadata: refuses the domain/visibility pairs vCD answers with a bare 500", () => {
+    assert.throws(() => bodies.metadata([{ key: "a", value: "x", visibility: "READONLY" }]), /READONLY is not allowed in the GENERAL domain/);
+    assert.throws(() => bodies.metadataValue({ key: "a", value: "x", domain: "SYSTEM", visibility: "READWRITE" }), RangeError);
+    assert.match(bodies.metadataValue({ key: "a", value: "x", domain: "SYSTEM" }), /<Domain visibility="READONLY">SYSTEM<\/Domain>/);
+    assert.match(bodies.metadataValue({ key: "a", value: "x" }), /<Domain visibility="READWRITE">GENERAL<\/Domain>/);
+  });
+
   it("every client body passes the simulator's schema validation", () => {
     const cases: Array<[string, string]> = [
       [bodies.composeVAppParams({ name: "web", description: "d", networks: net }), "ComposeVAppParams"],
       [bodies.instantiateVAppTemplateParams({ name: "a", networks: net, sourceHref: "x", acceptAllEulas: false }), "InstantiateVAppTemplateParams"],
       [bodies.vAppEdit({ name: "n", description: "d" }), "VApp"],
+      [bodies.recomposeNameDescription({ name: "n", description: "d", deployed: false, poweredOn: false }), "RecomposeVAppParams"],
       [bodies.leaseSettings({ href: "h", deploymentSeconds: 0, storageSeconds: 3600 }), "LeaseSettingsSection"],
       [bodies.owner("https://vcd/api/admin/user/1"), "Owner"],
       [bodies.deployParams({ powerOn: false, deploymentLeaseSeconds: 3600 }), "DeployVAppParams"],

@@ -1,5 +1,6 @@
 // XML ⇄ typed objects: VApp mapping, tasks, metadata, queries, versions; and value conversion for metadata.
 import * as assert from "assert";
+import { queryPage } from "../../sdk/vcd/query";
 import { bodies, buildFilter, chooseVersion, compareVersions, parseMetadata, parseQueryRecords, parseTask, parseVApp, VersionError } from "../../sdk/vcd";
 
 const NS = 'xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
@@ -88,6 +89,14 @@ describe("vcd: XML mapping", () => {
     assert.strictEqual(f.server, "vdc==https://vcd/api/vdc/1");
     assert.strictEqual(f.local({ recordType: "VAppRecord", attrs: { name: "a,b;c" } }), true);
     assert.strictEqual(f.local({ recordType: "VAppRecord", attrs: { name: "a" } }), false);
+  });
+
+  it("encodes a space in a query filter as %20, not the form-only +", async () => {
+    const hrefs: string[] = [];
+    const src = { href: (p: string) => `https://vcd${p}`, get: async (h: string) => (hrefs.push(h), `<QueryResultRecords ${NS} total="0" page="1" pageSize="128"/>`) };
+    await queryPage(src, "vApp", { filter: { name: "my web app" } });
+    assert.match(hrefs[0], /filter=name%3D%3Dmy%20web%20app(&|$)/);
+    assert.ok(!hrefs[0].includes("+"), hrefs[0]);
   });
 
   it("negotiates versions: highest common non-deprecated, pinned, or a clear error", () => {

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
-import { b64enc, iniEscape, iniQuote, pyFormat, sha256sum, zfill } from "../../sdk/vcenter/filters";
+import { b64enc, iniEscape, iniQuote, pyFormat, pyInt, sha256sum, zfill } from "../../sdk/vcenter/filters";
 import { rewritePythonFormat, templateFromResource, TemplateRenderError, TemplateSet, VCenterTemplateSource } from "../../sdk/vcenter/templates";
 import { orderManifests, parseManifests, renderScope } from "../../sdk/vcenter/manifests";
 
@@ -82,6 +82,42 @@ describe("vcenter template filters", () => {
       rewritePythonFormat(`{%- set h = "bb" + ('%03d' % bb) + "." + domain %} 100% '%d' % x {{ '%s-%s' % (a, b) }} {{ 7 % 3 }}`),
       `{%- set h = "bb" + (('%03d' | format(bb))) + "." + domain %} 100% '%d' % x {{ ('%s-%s' | format(a, b)) }} {{ 7 % 3 }}`,
     );
+  });
+});
+
+describe("vcenter templates: Python/Jinja2 semantics (expected output from python3 jinja2 3.1.6)", () => {
+  const render = (template: string, ctx: Record<string, unknown> = {}) =>
+    new TemplateSet([{ namespace: "n", name: "t", scope: "cluster", template, jinja2Options: { variable_start_string: "{=", variable_end_string: "=}" } }])
+      .renderText("vcenter_cluster/n/t.yaml.j2", ctx);
+  const ctx = { name: "bb3", host: "vc-a-0.cc.qa-de-1.cloud.sap", domain: "cc.qa-de-1.cloud.sap", az: "qa-de-1a", on: true, none: null, cells: ["c1", "c2"] };
+
+  it("rewrites '%' with a filtered, called or subscripted operand instead of printing NaN", () => {
+    assert.equal(render(`{= "x%03d-%s" % (name|replace("bb","")|int, "y") =}`, ctx), "x003-y");
+    assert.equal(render(`{= '%03d' % name|replace("bb","")|int =}`, ctx), "003");
+    assert.equal(render(`{= '%s.%s' % (name, domain) =} {= "%s" % host.split(".")[0] =} {= "%s" % -3 =} {= "%s/%s" % ("a(", name) =}`, ctx), "bb3.cc.qa-de-1.cloud.sap vc-a-0 -3 a(/bb3");
+    assert.equal(render(`{= 7 % 3 =} {= "100%" =}`), "1 100%");
+  });
+
+  it("True/False/None literals, tuples and `in` behave as in Python", () => {
+    assert.equal(render(`{% if on == True %}yes{% endif %}|{= None is none =}|{= none is defined =}`, ctx), "yes|True|True");
+    assert.equal(render(`{= az in ("qa-de-1a", "qa-de-1b") =} {= "de-1" in ("qa-de-1a", "x") =} {= 'c1' in cells =}`, ctx), "True False True");
+  });
+
+  it("prints booleans and None as Jinja does", () => {
+    assert.equal(render(`a: {= on =} {= cells is defined =} {= none =} {= none | quote =} {= missing =}`, ctx), 'a: True True None "None" ');
+  });
+
+  it("Python str methods: split with maxsplit, replace-all, upper, startswith, strip, join; slices, negative indexes", () => {
+    assert.equal(render(`{= host.split(".", 1)[1] =}|{= host.replace(".", "-") =}|{= az.upper() =}|{= host.startswith("vc-") =}|{= " x ".strip() =}|{= "-".join(cells) =}`, ctx),
+      "cc.qa-de-1.cloud.sap|vc-a-0-cc-qa-de-1-cloud-sap|QA-DE-1A|True|x|c1-c2");
+    assert.equal(render(`{= " a b  c ".split(None, 1) | join("#") =}|{= name[2:] =}|{= cells[-1] =}`, ctx), "a#b  c |3|c2");
+    assert.equal(render(`{% for k, v in d.items() %}{= k =}={= v =};{% endfor %}`, { d: { a: 1, b: 2 } }), "a=1;b=2;");
+  });
+
+  it("int and float filters fall back like Jinja (0, not empty)", () => {
+    assert.equal(render(`{= "abc"|int =} {= "1e3"|int =} {= "3.7"|int =} {= "x"|int(5) =} {= "0x1A"|int(0, 16) =} {= "abc"|float + 1 > 0 =}`), "0 1000 3 5 26 True");
+    assert.equal(render(`{= "%03d" % ("vc-a-0"|replace("bb","")|int) =}`), "000");
+    assert.equal(pyInt(" -7 "), -7);
   });
 });
 
@@ -211,6 +247,15 @@ describe("vcenter manifests", () => {
     const ms = parseManifests("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {on: yes, mode: 0755, t: 1:20}\n---\n---\n", "t", "ns");
     assert.equal(ms.length, 1);
     assert.deepEqual(ms[0].object.data, { true: true, mode: 493, t: 80 });
+  });
+
+  it("resolves plain scalars like PyYAML's SafeLoader, not yaml@2's wider YAML 1.1 set", () => {
+    const [m] = parseManifests(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {y: n, a: [Y, N, yes, Off], e: [1e3, 3e45678, 1.0e+3, 1.5], o: [08, 017, 0x1F, 0:30, 1:20], d: 2001-12-14, t: 2001-12-14 21:59:43.10 -5}\n",
+      "t", "ns");
+    assert.deepEqual(m.object.data, {
+      y: "n", a: ["Y", "N", true, false], e: ["1e3", "3e45678", 1000, 1.5], o: ["08", 15, 31, "0:30", 80], d: "2001-12-14", t: "2001-12-14 21:59:43.10 -5",
+    });
   });
 
   it("names the template and line of a YAML error, without source text", () => {

@@ -54,6 +54,23 @@ describe("VmGroup planner", () => {
     assert.equal(reconfigureFor(vm(0, { powerState: "poweredOff" }), 2, 512)!.powerCycle, false);
   });
 
+  it("grows memory hot only within hotPlugMemoryLimit and in whole hotPlugMemoryIncrementSize steps", () => {
+    const hot = vm(0, { memoryHotAddEnabled: true, hotPlugMemoryLimitMB: 4096, hotPlugMemoryIncrementMB: 128 });
+    assert.equal(reconfigureFor(hot, 2, 2048)!.powerCycle, false);
+    assert.equal(reconfigureFor(hot, 2, 8192)!.powerCycle, true, "beyond the hot-plug limit");
+    assert.equal(reconfigureFor(hot, 2, 1024 + 64)!.powerCycle, true, "not a whole increment");
+  });
+
+  it("power-cycles a suspended VM for any hardware change (vCenter reconfigures only powered-off ones)", () => {
+    const suspended = vm(0, { powerState: "suspended", cpuHotAddEnabled: true, memoryHotAddEnabled: true });
+    assert.equal(reconfigureFor(suspended, 4, 2048)!.powerCycle, true);
+    const [on] = planGroup({ ...desired, replicas: 1, cpu: 4 }, [suspended]).converge;
+    assert.equal(on.power, "on", "resumed as a fresh boot after the change");
+    const [off] = planGroup({ ...desired, replicas: 1, cpu: 4, powerState: "off" }, [suspended]).converge;
+    assert.equal(off.power, "off");
+    assert.equal(planGroup({ ...desired, replicas: 1 }, [vm(0, { powerState: "suspended" })]).converge[0].power, "on", "resume");
+  });
+
   it("powers on a VM found off, and off every VM when the group should be off", () => {
     assert.equal(planGroup(desired, [vm(0), vm(1, { powerState: "poweredOff" }), vm(2)]).converge[0].power, "on");
     const off = planGroup({ ...desired, powerState: "off" }, [vm(0), vm(1), vm(2)]);

@@ -99,6 +99,14 @@ describe("vsphere XML: SOAP faults", () => {
   it("reports a non-SOAP answer with the status instead of crashing", () => {
     assert.throws(() => parseResponse("<html>Bad gateway</html>", "Login", "vCenter https://vc/sdk", 502), /vCenter https:\/\/vc\/sdk: Login answered HTTP 502/);
   });
+
+  it("says a 503 page means vCenter is unavailable, without quoting the page", () => {
+    const page = "<html><head><title>503 Service Unavailable</title></head><body><p>Failed to connect to endpoint: vpxd<br></body></html>";
+    assert.throws(
+      () => parseResponse(page, "RetrieveServiceContent", "vCenter https://vc/sdk", 503),
+      (err: Error) => /HTTP 503 .*unavailable or still starting/.test(err.message) && !/html|endpoint: vpxd|\/sdk endpoint/.test(err.message),
+    );
+  });
 });
 
 describe("vsphere XML: property values", () => {

@@ -25,6 +25,8 @@ export interface GroupSpec {
 export interface Placement {
   template: MoRef;
   pool: MoRef;
+  /** Set only when the pool's cluster has DRS off: vCenter then refuses a clone without a host. */
+  host?: MoRef;
   datastore?: MoRef;
   parentFolder: MoRef;
 }
@@ -56,11 +58,31 @@ const VM_PROPS = [
   "config.cpuHotAddEnabled",
   "config.cpuHotRemoveEnabled",
   "config.memoryHotAddEnabled",
+  "config.hotPlugMemoryLimit",
+  "config.hotPlugMemoryIncrementSize",
+  "config.template",
 ];
 
-export const folderName = (folder: string) => folder.split("/").pop()!;
+/**
+ * A name as vCenter stores it: "%" (unless it starts an %xx escape), "/" and "\\" become %25, %2f and %5c. The
+ * `name` property, FindChild and FindByInventoryPath segments all use this form, so names are compared in it, and
+ * CloneVM_Task expects its `name` escaped so.
+ */
+export function escapeEntityName(name: string): string {
+  return name.replace(/%(?![0-9a-fA-F]{2})|[/\\]/g, (c) => (c === "%" ? "%25" : c === "/" ? "%2f" : "%5c"));
+}
+
+/** The inverse, for CreateFolder: the server escapes that name itself (vcsim even re-escapes a "%25"). */
+export function unescapeEntityName(name: string): string {
+  return name.replace(/%(2f|5c|25)/gi, (e) => ({ "2f": "/", "5c": "\\", "25": "%" })[e.slice(1).toLowerCase()]!);
+}
+
+/** An inventory path ("a/b/c") with each segment escaped; "/" stays the separator. */
+export const inventoryPath = (...parts: string[]) => parts.join("/").split("/").map(escapeEntityName).join("/");
+
+export const folderName = (folder: string) => escapeEntityName(folder.split("/").pop()!);
 const folderParentPath = (spec: Pick<GroupSpec, "datacenter" | "folder">) =>
-  [spec.datacenter, "vm", ...spec.folder.split("/").slice(0, -1)].join("/");
+  inventoryPath(spec.datacenter, "vm", ...spec.folder.split("/").slice(0, -1));
 
 export function desiredOf(spec: GroupSpec): DesiredGroup {
   return { prefix: folderName(spec.folder), replicas: spec.replicas, cpu: spec.cpu, memoryMB: spec.memoryMB, powerState: spec.powerState };
@@ -69,7 +91,9 @@ export function desiredOf(spec: GroupSpec): DesiredGroup {
 function toObserved(prefix: string, obj: MoRef, p: Record<string, unknown>): ObservedVm | undefined {
   const name = p["name"] as string | undefined;
   const index = name === undefined ? undefined : vmIndex(prefix, name);
-  if (index === undefined) return undefined;
+  // A template is not a group member even when its name fits: it cannot be powered on or reconfigured.
+  if (index === undefined || p["config.template"] === true) return undefined;
+  const optionalNumber = (v: unknown) => (typeof v === "number" && v > 0 ? v : undefined);
   return {
     name: name!,
     moref: obj.value,
@@ -81,6 +105,8 @@ function toObserved(prefix: string, obj: MoRef, p: Record<string, unknown>): Obs
     cpuHotAddEnabled: p["config.cpuHotAddEnabled"] === true,
     cpuHotRemoveEnabled: p["config.cpuHotRemoveEnabled"] === true,
     memoryHotAddEnabled: p["config.memoryHotAddEnabled"] === true,
+    hotPlugMemoryLimitMB: optionalNumber(p["config.hotPlugMemoryLimit"]),
+    hotPlugMemoryIncrementMB: optionalNumber(p["config.hotPlugMemoryIncrementSize"]),
   };
 }
 
@@ -104,7 +130,7 @@ export class VmGroupManager {
   async resolvePlacement(): Promise<Placement> {
     const { datacenter } = this.spec;
     const c = this.client;
-    const dc = await c.findByInventoryPath(datacenter);
+    const dc = await c.findByInventoryPath(inventoryPath(datacenter));
     if (!dc || dc.type !== "Datacenter") this.fail(`datacenter "${datacenter}" not found (looked for /${datacenter})`);
 
     const parentPath = folderParentPath(this.spec);
@@ -113,26 +139,30 @@ export class VmGroupManager {
 
     const template = await this.findTemplate();
     const [tpl] = await c.retrieveProperties({
-      propSet: [{ type: "VirtualMachine", pathSet: ["resourcePool", "datastore"] }],
+      propSet: [{ type: "VirtualMachine", pathSet: ["resourcePool", "runtime.host"] }],
       objectSet: [{ obj: template }],
     });
+    const templateHost = tpl?.props["runtime.host"] as MoRef | undefined;
 
-    const pool = await this.findPool(tpl?.props["resourcePool"] as MoRef | undefined);
+    const pool = await this.findPool(tpl?.props["resourcePool"] as MoRef | undefined, templateHost);
     let datastore: MoRef | undefined;
     if (this.spec.datastore) {
-      datastore = await c.findByInventoryPath(`${datacenter}/datastore/${this.spec.datastore}`);
+      datastore = await c.findByInventoryPath(inventoryPath(datacenter, "datastore", this.spec.datastore));
       if (!datastore) this.fail(`datastore "${this.spec.datastore}" not found (looked in ${datacenter}/datastore)`);
+      // A datastore cluster (StoragePod) needs Storage DRS placement, which CloneVM_Task does not do.
+      if (datastore!.type !== "Datastore") this.fail(`datastore "${this.spec.datastore}" is a ${datastore!.type}, not a datastore`);
     }
-    return { template, pool, datastore, parentFolder: parentFolder! };
+    const host = await this.hostForPool(pool, templateHost);
+    return { template, pool, datastore, parentFolder: parentFolder!, ...(host ? { host } : {}) };
   }
 
   private async findTemplate(): Promise<MoRef> {
     const { datacenter, template } = this.spec;
-    const direct = await this.client.findByInventoryPath(`${datacenter}/vm/${template}`);
+    const direct = await this.client.findByInventoryPath(inventoryPath(datacenter, "vm", template));
     if (direct?.type === "VirtualMachine") return direct;
     if (!template.includes("/")) {
       // Not at the top of the VM folder: search the whole tree by name (one property-collector pass).
-      const vmFolder = await this.client.findByInventoryPath(`${datacenter}/vm`);
+      const vmFolder = await this.client.findByInventoryPath(inventoryPath(datacenter, "vm"));
       if (vmFolder) {
         const view = await this.client.createContainerView(vmFolder, ["VirtualMachine"], true);
         try {
@@ -140,7 +170,8 @@ export class VmGroupManager {
             propSet: [{ type: "VirtualMachine", pathSet: ["name"] }],
             objectSet: [{ obj: view, skip: true, selectSet: [{ name: "view", type: "ContainerView", path: "view", skip: false }] }],
           });
-          const hit = all.find((o) => o.props["name"] === template);
+          // vCenter reports names escaped (see escapeEntityName).
+          const hit = all.find((o) => o.props["name"] === escapeEntityName(template));
           if (hit) return hit.obj;
         } finally {
           await this.client.destroyView(view).catch(() => undefined);
@@ -150,25 +181,32 @@ export class VmGroupManager {
     this.fail(`template "${template}" not found in datacenter "${datacenter}" (looked in ${datacenter}/vm/**)`);
   }
 
-  private async findPool(templatePool: MoRef | undefined): Promise<MoRef> {
+  private async findPool(templatePool: MoRef | undefined, templateHost: MoRef | undefined): Promise<MoRef> {
     const { datacenter, cluster, resourcePool } = this.spec;
     const c = this.client;
     if (resourcePool) {
-      const path = cluster ? `${datacenter}/host/${cluster}/Resources/${resourcePool}` : `${datacenter}/host/${resourcePool}`;
+      const path = cluster ? inventoryPath(datacenter, "host", cluster, "Resources", resourcePool) : inventoryPath(datacenter, "host", resourcePool);
       const pool = await c.findByInventoryPath(path);
       if (!pool) this.fail(`resource pool "${resourcePool}" not found (looked for ${path})`);
+      if (pool!.type !== "ResourcePool" && pool!.type !== "VirtualApp") this.fail(`"${path}" is a ${pool!.type}, not a resource pool`);
       return pool!;
     }
     if (cluster) {
-      const path = `${datacenter}/host/${cluster}`;
+      const path = inventoryPath(datacenter, "host", cluster);
       const cr = await c.findByInventoryPath(path);
       if (!cr) this.fail(`cluster "${cluster}" not found (looked for ${path})`);
-      const [o] = await c.retrieveProperties({ propSet: [{ type: cr!.type, pathSet: ["resourcePool"] }], objectSet: [{ obj: cr! }] });
-      return o.props["resourcePool"] as MoRef;
+      if (!/ComputeResource$/.test(cr!.type)) this.fail(`"${path}" is a ${cr!.type}, not a cluster or host`);
+      return this.rootPool(cr!);
     }
     if (templatePool) return templatePool;
-    // A template has no pool: use the first compute resource of the datacenter.
-    const hostFolder = await c.findByInventoryPath(`${datacenter}/host`);
+    // A template has no pool: use the root pool of the compute resource it is registered on, whose hosts see its
+    // datastore (an arbitrary cluster of the datacenter may not).
+    if (templateHost) {
+      const [h] = await c.retrieveProperties({ propSet: [{ type: "HostSystem", pathSet: ["parent"] }], objectSet: [{ obj: templateHost }] });
+      const owner = h?.props["parent"] as MoRef | undefined;
+      if (owner && /ComputeResource$/.test(owner.type)) return this.rootPool(owner);
+    }
+    const hostFolder = await c.findByInventoryPath(inventoryPath(datacenter, "host"));
     const crs = hostFolder
       ? await c.retrieveProperties({
           propSet: [
@@ -183,6 +221,37 @@ export class VmGroupManager {
     return first!.props["resourcePool"] as MoRef;
   }
 
+  private async rootPool(computeResource: MoRef): Promise<MoRef> {
+    const [o] = await this.client.retrieveProperties({ propSet: [{ type: computeResource.type, pathSet: ["resourcePool"] }], objectSet: [{ obj: computeResource }] });
+    return o.props["resourcePool"] as MoRef;
+  }
+
+  /**
+   * A clone into a cluster with DRS off must name a host (InvalidArgument spec.location.host otherwise): the
+   * template's own host when it is in that cluster, else the first connected host not in maintenance mode.
+   */
+  private async hostForPool(pool: MoRef, templateHost: MoRef | undefined): Promise<MoRef | undefined> {
+    const c = this.client;
+    const [p] = await c.retrieveProperties({ propSet: [{ type: pool.type, pathSet: ["owner"] }], objectSet: [{ obj: pool }] });
+    const owner = p?.props["owner"] as MoRef | undefined;
+    if (owner?.type !== "ClusterComputeResource") return undefined;
+    const [cl] = await c.retrieveProperties({ propSet: [{ type: owner.type, pathSet: ["configurationEx", "host"] }], objectSet: [{ obj: owner }] });
+    const drs = ((cl?.props["configurationEx"] ?? {}) as { drsConfig?: { enabled?: unknown } }).drsConfig;
+    // Nested fields carry no xsi:type, so the flag decodes as the string "true".
+    if (String(drs?.enabled) === "true") return undefined;
+    const hosts = (cl?.props["host"] ?? []) as MoRef[];
+    if (templateHost && hosts.some((h) => h.value === templateHost.value)) return templateHost;
+    const states = hosts.length
+      ? await c.retrieveProperties({
+          propSet: [{ type: "HostSystem", pathSet: ["runtime.connectionState", "runtime.inMaintenanceMode"] }],
+          objectSet: hosts.map((obj) => ({ obj })),
+        })
+      : [];
+    const usable = states.find((h) => h.props["runtime.connectionState"] === "connected" && h.props["runtime.inMaintenanceMode"] !== true);
+    if (!usable) this.fail(`cluster ${owner.value} has DRS off and no connected host outside maintenance mode to clone onto`);
+    return usable!.obj;
+  }
+
   /** The group's folder: found by name under its parent, or created. */
   async ensureFolder(parent: MoRef): Promise<MoRef> {
     const name = this.prefix;
@@ -192,7 +261,7 @@ export class VmGroupManager {
       return existing;
     }
     try {
-      return await this.client.createFolder(parent, name);
+      return await this.client.createFolder(parent, unescapeEntityName(name));
     } catch (err) {
       // Someone made it between our lookup and the create: adopt it.
       if (isFault(err, "DuplicateName")) {
@@ -205,14 +274,17 @@ export class VmGroupManager {
 
   /**
    * The group's VMs in one property-collector round trip (folder plus its children), or undefined when the
-   * folder no longer exists. VMs in the folder that the group did not name are reported in `foreign`.
+   * folder no longer exists. Everything else in the folder (VMs the group did not name, templates, sub-folders,
+   * vApps) is reported in `foreign`.
    */
   async read(folder: MoRef): Promise<{ vms: ObservedVm[]; foreign: string[] } | undefined> {
     let contents;
     try {
       contents = await this.client.retrieveProperties({
+        // ManagedEntity (subtypes included) so that a vApp or any other child shows up: vCenter's Destroy_Task on
+        // the folder would take it along.
         propSet: [
-          { type: "Folder", pathSet: ["name"] },
+          { type: "ManagedEntity", pathSet: ["name"] },
           { type: "VirtualMachine", pathSet: VM_PROPS },
         ],
         objectSet: [{ obj: folder, skip: false, selectSet: [{ name: "children", type: "Folder", path: "childEntity", skip: false }] }],
@@ -284,6 +356,7 @@ export class VmGroupManager {
     try {
       vm = await this.client.cloneVM(placement.template, folder, name, {
         pool: placement.pool,
+        host: placement.host,
         datastore: placement.datastore,
         numCPUs: this.spec.cpu,
         memoryMB: this.spec.memoryMB,
@@ -294,6 +367,9 @@ export class VmGroupManager {
       if (!isFault(err, "DuplicateName")) throw err;
       const existing = await this.client.findChild(folder, name);
       if (!existing) throw err;
+      if (existing.type !== "VirtualMachine") this.fail(`"${name}" in the group folder is a ${existing.type}, not a VM; rename or remove it`);
+      const [o] = await this.client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["config.template"] }], objectSet: [{ obj: existing }] });
+      if (o?.props["config.template"] === true) this.fail(`"${name}" in the group folder is a template, not a group VM; rename or remove it`);
       vm = existing;
     }
     // Clone-time config is not honoured everywhere (older vcsim, some templates): check, then converge.
@@ -303,9 +379,10 @@ export class VmGroupManager {
 
   private async applyStep(step: ConvergeStep): Promise<void> {
     const vm = vmRef(step.vm.moref);
-    const running = step.vm.powerState === "poweredOn";
+    // Suspended counts as not stopped: vCenter reconfigures only powered-off VMs (or hot-adds on running ones).
+    const stopped = step.vm.powerState === "poweredOff";
     if (step.reconfigure) {
-      const mustStop = running && (step.reconfigure.powerCycle || step.power === "off");
+      const mustStop = !stopped && (step.reconfigure.powerCycle || step.power === "off");
       if (mustStop) await this.powerOff(vm);
       await this.client.reconfigVM(vm, { numCPUs: step.reconfigure.numCPUs, memoryMB: step.reconfigure.memoryMB });
       if (mustStop && this.spec.powerState === "on") await this.powerOn(vm);

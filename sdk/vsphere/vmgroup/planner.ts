@@ -14,6 +14,9 @@ export interface ObservedVm {
   cpuHotAddEnabled: boolean;
   cpuHotRemoveEnabled: boolean;
   memoryHotAddEnabled: boolean;
+  /** config.hotPlugMemoryLimit / hotPlugMemoryIncrementSize (MB): hot add can only grow to, and in steps of, these. */
+  hotPlugMemoryLimitMB?: number;
+  hotPlugMemoryIncrementMB?: number;
 }
 
 export interface DesiredGroup {
@@ -50,8 +53,18 @@ export function reconfigureFor(vm: ObservedVm, cpu: number, memoryMB: number): R
   if (numCPUs === undefined && mem === undefined) return undefined;
   const running = vm.powerState === "poweredOn";
   const cpuNeedsOff = numCPUs !== undefined && (numCPUs > vm.cpu ? !vm.cpuHotAddEnabled : !vm.cpuHotRemoveEnabled);
-  const memNeedsOff = mem !== undefined && (mem > vm.memoryMB ? !vm.memoryHotAddEnabled : true);
-  return { numCPUs, memoryMB: mem, powerCycle: running && (cpuNeedsOff || memNeedsOff) };
+  const memNeedsOff = mem !== undefined && !memoryHotAddable(vm, mem);
+  // vCenter refuses any hardware change on a suspended VM (InvalidPowerState), hot add or not.
+  const suspended = vm.powerState === "suspended";
+  return { numCPUs, memoryMB: mem, powerCycle: suspended || (running && (cpuNeedsOff || memNeedsOff)) };
+}
+
+/** Memory never shrinks hot; it grows hot only with hot add on, up to hotPlugMemoryLimit, in whole increments. */
+function memoryHotAddable(vm: ObservedVm, memoryMB: number): boolean {
+  if (memoryMB < vm.memoryMB || !vm.memoryHotAddEnabled) return false;
+  if (vm.hotPlugMemoryLimitMB !== undefined && memoryMB > vm.hotPlugMemoryLimitMB) return false;
+  const step = vm.hotPlugMemoryIncrementMB;
+  return !step || (memoryMB - vm.memoryMB) % step === 0;
 }
 
 export interface ConvergeStep {

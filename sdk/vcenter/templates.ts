@@ -20,10 +20,11 @@ function installPythonSemantics(): void {
   rt[PATCHED] = true;
   nunjucks.installJinjaCompat();
   const memberLookup = rt.memberLookup;
-  rt.memberLookup = function (this: unknown, obj: unknown, key: unknown, ...rest: unknown[]) {
+  // Fixed parameters rather than rest/spread: this runs for every `.attr` and `[i]` of every render.
+  rt.memberLookup = function (this: unknown, obj: unknown, key: unknown, a?: unknown, b?: unknown) {
     // Four arguments is the compat layer's slice lookup, which returns an array even for a string.
-    if (rest.length === 2) {
-      const r = memberLookup.call(this, obj, key, ...rest);
+    if (arguments.length === 4) {
+      const r = memberLookup.call(this, obj, key, a, b);
       return typeof obj === "string" && Array.isArray(r) ? r.join("") : r;
     }
     if (typeof obj === "string" && typeof key === "string" && Object.prototype.hasOwnProperty.call(PY_STR_METHODS, key)) {
@@ -33,7 +34,7 @@ function installPythonSemantics(): void {
     if ((typeof obj === "string" || Array.isArray(obj)) && typeof key === "number" && Number.isInteger(key) && key < 0) {
       key = obj.length + key;
     }
-    return memberLookup.call(this, obj, key, ...rest);
+    return memberLookup.call(this, obj, key);
   };
   const Compiler = (nunjucks as unknown as { compiler: { Compiler: { prototype: Record<string, (...a: unknown[]) => unknown> } } }).compiler.Compiler;
   const compileGroup = Compiler.prototype.compileGroup;

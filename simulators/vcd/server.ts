@@ -29,18 +29,21 @@ function lookup<T extends { orgId: string }>(map: Map<string, T>, req: Req, kind
   return e;
 }
 
+/** The org named in the path, if this session may see it (403 otherwise, as for any unknown entity). */
+function visibleOrg(sim: Sim, req: Req) {
+  const org = sim.state.orgs.get(req.params[0]);
+  if (!org) throw forbidden(`com.vmware.vcloud.entity.org:${req.params[0]}`);
+  assertOrgAccess(req, org.id, `com.vmware.vcloud.entity.org:${org.id}`);
+  return org;
+}
+
 const browse = {
   orgList: (sim: Sim, req: Req) => {
     const s = req.session!;
     const orgs = [...sim.state.orgs.values()].filter((o) => s.provider || o.id === s.orgId);
     return xmlReply(200, MT.orgList, req.render.orgList(orgs));
   },
-  org: (sim: Sim, req: Req) => {
-    const org = sim.state.orgs.get(req.params[0]);
-    if (!org) throw forbidden(`com.vmware.vcloud.entity.org:${req.params[0]}`);
-    assertOrgAccess(req, org.id, `com.vmware.vcloud.entity.org:${org.id}`);
-    return xmlReply(200, MT.org, req.render.org(org));
-  },
+  org: (sim: Sim, req: Req) => xmlReply(200, MT.org, req.render.org(visibleOrg(sim, req))),
   vdc: (sim: Sim, req: Req) => xmlReply(200, MT.vdc, req.render.vdc(lookup(sim.state.vdcs, req, "vdc"))),
   catalog: (sim: Sim, req: Req) => xmlReply(200, MT.catalog, req.render.catalog(lookup(sim.state.catalogs, req, "catalog"))),
   catalogItem: (sim: Sim, req: Req) => {
@@ -52,12 +55,7 @@ const browse = {
   },
   template: (sim: Sim, req: Req) => xmlReply(200, MT.vAppTemplate, req.render.template(lookup(sim.state.templates, req, "vapptemplate"))),
   user: (sim: Sim, req: Req) => xmlReply(200, MT.user, req.render.user(lookup(sim.state.users, req, "user"))),
-  adminOrg: (sim: Sim, req: Req) => {
-    const org = sim.state.orgs.get(req.params[0]);
-    if (!org) throw forbidden(`com.vmware.vcloud.entity.org:${req.params[0]}`);
-    assertOrgAccess(req, org.id, `com.vmware.vcloud.entity.org:${org.id}`);
-    return xmlReply(200, MT.adminOrg, req.render.adminOrg(org));
-  },
+  adminOrg: (sim: Sim, req: Req) => xmlReply(200, MT.adminOrg, req.render.adminOrg(visibleOrg(sim, req))),
   task: (sim: Sim, req: Req) => xmlReply(200, MT.task, req.render.task(lookup(sim.tasks.tasks, req, "task"))),
   cancelTask: (sim: Sim, req: Req): Reply => {
     sim.tasks.cancel(lookup(sim.tasks.tasks, req, "task"));

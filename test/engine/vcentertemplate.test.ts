@@ -2,15 +2,15 @@
 // Master Password derived for its FQDN, templates rendered from the inventory. The Kubernetes provider plugin cannot
 // be built here, so the stack runs with deployManifests=false (VCenterManifests is tested with mocks).
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DnsServer, NAMED, startDnsServer } from "../../simulators/dns";
+import { DnsServer, startDnsServer } from "../../simulators/dns";
 import { startVcsim, Vcsim } from "../../simulators/vcsim";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { iniQuote } from "../../sdk/vcenter/filters";
 import { addCluster, buildInventory, EMPTY_VCSIM } from "../fixtures/vcenter/inventory";
 import { PulumiProject } from "../helpers/pulumi";
+import { ensureNamed } from "../helpers/named";
 
 const ZONE = "cc.qa-de-1.cloud.sap";
 const FQDN = `vc-a-0.${ZONE}`;
@@ -25,13 +25,7 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
   const derived = derivePassword(USER, MASTER, FQDN);
 
   before(async function () {
-    if (!fs.existsSync(NAMED)) {
-      try {
-        execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "dns-server.sh")], { stdio: "inherit", timeout: 600000 });
-      } catch {
-        this.skip();
-      }
-    }
+    ensureNamed(this);
     dns = await startDnsServer({ zone: ZONE, records: [{ name: "vc-a-0", type: "A", value: "127.0.0.1" }] });
     sim = await startVcsim({ username: USER, password: derived, args: EMPTY_VCSIM });
     await buildInventory(sim, [{ datacenter: "qa-de-1a", name: "productionbb001", datastores: ["eph001_hga", "eph001_hgb"], portgroups: ["br-physnet"] }]);

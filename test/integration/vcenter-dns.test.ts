@@ -1,13 +1,11 @@
 // Discovery against a real BIND 9 named on 127.0.0.1 serving a zone whose transfers need an hmac-sha256 TSIG key.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import * as fs from "fs";
 import * as net from "net";
-import * as path from "path";
-import { DnsServer, NAMED, startDnsServer, ZoneRecord } from "../../simulators/dns";
+import { DnsServer, startDnsServer, ZoneRecord } from "../../simulators/dns";
 import { axfr, DnsTransferError, querySoaSerial, TransferOptions } from "../../sdk/vcenter/dns/axfr";
 import { splitTsig } from "../../sdk/vcenter/dns/tsig";
 import { discoverFromDns, vcenterHosts } from "../../sdk/vcenter/discovery";
+import { ensureNamed } from "../helpers/named";
 
 const ZONE = "cc.qa-de-1.cloud.sap";
 const padding: ZoneRecord[] = Array.from({ length: 1500 }, (_, i) => ({ name: `pad-${i}`, type: "TXT", value: "p".repeat(120) }));
@@ -101,14 +99,7 @@ describe("vcenter DNS discovery against BIND 9 (integration)", function () {
   let opts: TransferOptions;
 
   before(async function () {
-    if (!fs.existsSync(NAMED)) {
-      // Installs Debian bind9 when we may (root); otherwise skip with the reason.
-      try {
-        execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "dns-server.sh")], { stdio: "inherit", timeout: 600000 });
-      } catch {
-        this.skip();
-      }
-    }
+    ensureNamed(this);
     dns = await startDnsServer({ zone: ZONE, records: base });
     opts = { server: { host: dns.host, port: dns.port }, zone: ZONE, key: { name: dns.keyName, secret: dns.tsigKeyBase64 }, timeoutMs: 10000 };
   });

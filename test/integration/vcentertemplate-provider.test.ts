@@ -2,16 +2,16 @@
 // (discovery), and two vcsims whose only valid login is the Master Password derived for their FQDN (sapcc's
 // credential scheme). The FQDNs resolve nowhere, so `endpoints` maps each to its vcsim.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DnsServer, NAMED, startDnsServer, ZoneRecord } from "../../simulators/dns";
+import { DnsServer, startDnsServer, ZoneRecord } from "../../simulators/dns";
 import { startVcsim, Vcsim } from "../../simulators/vcsim";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import * as handlers from "../../providers/vcentertemplate/handlers";
 import { vcenterTemplatesFromYaml } from "../../providers/vcentertemplate/yaml";
 import type { Props } from "../../providers/vcentertemplate/plan";
 import { addCluster, buildInventory, EMPTY_VCSIM } from "../fixtures/vcenter/inventory";
+import { ensureNamed } from "../helpers/named";
 
 const ZONE = "cc.qa-de-1.cloud.sap";
 const USER = "vcenter-operator";
@@ -38,13 +38,7 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
   let props: Props;
 
   before(async function () {
-    if (!fs.existsSync(NAMED)) {
-      try {
-        execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "dns-server.sh")], { stdio: "inherit", timeout: 600000 });
-      } catch {
-        this.skip();
-      }
-    }
+    ensureNamed(this);
     dns = await startDnsServer({ zone: ZONE, records: records(["vc-a-0", "vc-b-1"]) });
     [simA, simB] = await Promise.all([A, B].map((fqdn) => startVcsim({ username: USER, password: derivePassword(USER, MASTER, fqdn), args: EMPTY_VCSIM })));
     await buildInventory(simA);

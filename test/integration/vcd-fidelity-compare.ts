@@ -99,6 +99,8 @@ const PREFIX: Record<string, string> = {
 };
 /** A readable name: the usual prefix for known namespaces, {uri} otherwise. */
 export const show = (n: { ns: string; local: string }) => (n.ns in PREFIX ? PREFIX[n.ns] : n.ns ? `{${n.ns}}` : "") + n.local;
+/** Attributes: unprefixed ones are in no namespace, so a vCloud-namespaced one shows as vcloud:name. */
+const showAttr = (a: { ns: string; local: string }) => (a.ns === VCLOUD_NS ? `vcloud:${a.local}` : show(a));
 
 // --- comparison ---
 
@@ -107,8 +109,8 @@ export interface CompareOptions {
   mask: (value: string) => string;
 }
 
-/** Attributes whose values are names a user chose: compared by presence only. */
-const FREE_ATTRS = new Set(["name", "ovf:name", "ovf:id", "networkName", "operation", "org", "user", "roles", "size", "created", "poweredOn"]);
+/** Attributes whose values are names a user chose or free wording: compared by presence only. */
+const FREE_ATTRS = new Set(["name", "ovf:name", "ovf:id", "networkName", "operation", "message", "org", "user", "roles", "size", "created", "poweredOn"]);
 /** Leaf elements whose text says something about behaviour (the rest is inventory: capacities, IP scopes, names). */
 const COMPARED_TEXT = new Set([
   "ovf:Info", "DeploymentLeaseInSeconds", "StorageLeaseInSeconds", "DeploymentLeaseExpiration", "StorageLeaseExpiration", "DateCreated",
@@ -142,8 +144,8 @@ function compareNode(r: Node, s: Node, path: string, opts: CompareOptions, out: 
     return;
   }
   // attributes: names and order, then values
-  const ra = r.attrs.map(show);
-  const sa = s.attrs.map(show);
+  const ra = r.attrs.map(showAttr);
+  const sa = s.attrs.map(showAttr);
   if (ra.join() !== sa.join()) {
     const missing = ra.filter((a) => !sa.includes(a));
     const extra = sa.filter((a) => !ra.includes(a));
@@ -155,7 +157,7 @@ function compareNode(r: Node, s: Node, path: string, opts: CompareOptions, out: 
     }
   }
   for (const a of r.attrs) {
-    const name = show(a);
+    const name = showAttr(a);
     const b = s.attrs.find((x) => x.ns === a.ns && x.local === a.local);
     if (!b || FREE_ATTRS.has(name)) continue;
     if (opts.mask(a.value) !== opts.mask(b.value)) out.push(`${path}@${name}: "${opts.mask(b.value)}" instead of "${opts.mask(a.value)}"`);

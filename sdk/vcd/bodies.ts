@@ -1,10 +1,9 @@
 // Request bodies in schema order: vCD validates every body against its XML schema and refuses elements out of
 // sequence with 400, so each builder lists children in the order the schema defines them.
 import { tag, textTag } from "../xml";
-import { MEDIA, OVF_NS, VCLOUD_NS, XSI_NS } from "./wire";
-import { MetadataDomain, MetadataType, MetadataVisibility } from "./xml";
+import { FenceMode, MEDIA, MetadataDomain, MetadataType, MetadataVisibility, OVF_NS, UndeployPowerAction, VCLOUD_NS, XSI_NS } from "./wire";
 
-export type FenceMode = "isolated" | "direct" | "bridged" | "natRouted";
+export type { FenceMode, UndeployPowerAction };
 
 export interface NetworkSpec {
   /** vApp network name (usually the org VDC network's name). */
@@ -77,8 +76,6 @@ export function owner(userHref: string): string {
 export function deployParams(b: { powerOn: boolean; deploymentLeaseSeconds?: number; forceCustomization?: boolean }): string {
   return tag("DeployVAppParams", { xmlns: VCLOUD_NS, powerOn: b.powerOn, deploymentLeaseSeconds: b.deploymentLeaseSeconds, forceCustomization: b.forceCustomization });
 }
-
-export type UndeployPowerAction = "powerOff" | "suspend" | "shutdown" | "force" | "default";
 
 export function undeployParams(action: UndeployPowerAction = "powerOff"): string {
   return tag("UndeployVAppParams", { xmlns: VCLOUD_NS }, textTag("UndeployPowerAction", action));

@@ -69,6 +69,18 @@ export const MEDIA = {
   envelope: "text/xml",
 } as const;
 
+/** Value sets of the schema's enumerations that both sides check or send. */
+export const FENCE_MODES = ["isolated", "direct", "bridged", "natRouted"] as const;
+export type FenceMode = (typeof FENCE_MODES)[number];
+export const UNDEPLOY_POWER_ACTIONS = ["powerOff", "suspend", "shutdown", "force", "default"] as const;
+export type UndeployPowerAction = (typeof UNDEPLOY_POWER_ACTIONS)[number];
+export const METADATA_TYPES = ["MetadataStringValue", "MetadataNumberValue", "MetadataBooleanValue", "MetadataDateTimeValue"] as const;
+export type MetadataType = (typeof METADATA_TYPES)[number];
+export const METADATA_DOMAINS = ["GENERAL", "SYSTEM"] as const;
+export type MetadataDomain = (typeof METADATA_DOMAINS)[number];
+export const METADATA_VISIBILITIES = ["PRIVATE", "READONLY", "READWRITE"] as const;
+export type MetadataVisibility = (typeof METADATA_VISIBILITIES)[number];
+
 /**
  * vApp (and VM) status codes: the `status` attribute of VApp/Vm, an int. Query records (VAppRecord) carry the name
  * instead. Source: go-vcloud-director types/v56/types.go VAppStatuses; pyvcloud VCLOUD_STATUS_MAP; 20 and 21 since

@@ -3,7 +3,7 @@
 import { xml2js, Element as XmlJsElement } from "xml-js";
 import { attr, child, children, parseXml, text, XmlNode } from "../xml";
 import { splitRequestId } from "./errors";
-import { VAppStatus, vappStatusName } from "./wire";
+import { MetadataDomain, MetadataType, MetadataVisibility, VAppStatus, vappStatusName } from "./wire";
 
 /** Elements that may repeat; parsed as arrays even when a response holds one. */
 const REPEATED = [
@@ -46,9 +46,7 @@ export interface Leases {
 
 export interface VAppNetwork { name: string; fenceMode?: string; parentNetworkHref?: string; parentNetworkName?: string }
 
-export type MetadataType = "MetadataStringValue" | "MetadataNumberValue" | "MetadataBooleanValue" | "MetadataDateTimeValue";
-export type MetadataDomain = "GENERAL" | "SYSTEM";
-export type MetadataVisibility = "PRIVATE" | "READONLY" | "READWRITE";
+export type { MetadataType, MetadataDomain, MetadataVisibility };
 
 export interface MetadataEntry {
   key: string;

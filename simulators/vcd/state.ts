@@ -1,6 +1,6 @@
 // In-memory inventory. Entities hold plain data; rendering lives in xml.ts and behaviour in the handlers.
 import { randomUUID } from "crypto";
-import { VAppStatus } from "../../sdk/vcd/wire";
+import { MetadataDomain, MetadataType, MetadataVisibility, VAppStatus } from "../../sdk/vcd/wire";
 import { DEFAULT_TASK_TIMING, DEFAULT_VERSIONS, SeedLeasePolicy, TaskTiming, VcdSimulatorConfig } from "./seed";
 
 export interface Org { id: string; name: string; fullName: string; leasePolicy: SeedLeasePolicy }
@@ -11,9 +11,6 @@ export interface Catalog { id: string; orgId: string; name: string; description:
 export interface CatalogItem { id: string; catalogId: string; templateId: string; name: string }
 export interface Template { id: string; orgId: string; vdcId: string; catalogId: string; name: string; description: string; eula?: string; vmCount: number }
 
-export type MetadataType = "MetadataStringValue" | "MetadataNumberValue" | "MetadataBooleanValue" | "MetadataDateTimeValue";
-export type MetadataDomain = "GENERAL" | "SYSTEM";
-export type MetadataVisibility = "PRIVATE" | "READONLY" | "READWRITE";
 export interface MetadataItem { key: string; domain: MetadataDomain; visibility: MetadataVisibility; type: MetadataType; value: string }
 
 export interface VAppNetworkConfig { id: string; networkName: string; parentNetworkId?: string; fenceMode: string }

@@ -4,12 +4,13 @@ import { randomUUID } from "crypto";
 import { assertOrgAccess, Reply, Req, requireContentType, sessionUser, Sim, xmlReply } from "./context";
 import { badRequest, forbidden, SimError } from "./errors";
 import { El, kid, kids, kidText, readBody } from "./body";
-import { MetadataDomain, MetadataItem, MetadataType, MetadataVisibility, VApp, VAppNetworkConfig } from "./state";
+import { MetadataItem, VApp, VAppNetworkConfig } from "./state";
 import { SimTask } from "./tasks";
-import { MEDIA, VAppStatus } from "../../sdk/vcd/wire";
+import {
+  FENCE_MODES, MEDIA, METADATA_DOMAINS, METADATA_TYPES, METADATA_VISIBILITIES, MetadataDomain, MetadataType, MetadataVisibility,
+  UNDEPLOY_POWER_ACTIONS, VAppStatus,
+} from "../../sdk/vcd/wire";
 
-const FENCE_MODES = ["isolated", "direct", "bridged", "natRouted"];
-const METADATA_TYPES: MetadataType[] = ["MetadataStringValue", "MetadataNumberValue", "MetadataBooleanValue", "MetadataDateTimeValue"];
 const UUID = "([0-9a-fA-F-]{36})";
 
 // --- lookups ---
@@ -102,7 +103,7 @@ function parseNetworks(sim: Sim, orgId: string, vdcId: string, params: El | unde
     if (!networkName) throw badRequest("Bad request: NetworkConfig requires the networkName attribute.");
     const conf = kid(nc, "Configuration");
     const fenceMode = kidText(conf, "FenceMode") ?? "";
-    if (!FENCE_MODES.includes(fenceMode)) throw badRequest(`Bad request: "${fenceMode}" is not a valid FenceMode (${FENCE_MODES.join(", ")}).`);
+    if (!(FENCE_MODES as readonly string[]).includes(fenceMode)) throw badRequest(`Bad request: "${fenceMode}" is not a valid FenceMode (${FENCE_MODES.join(", ")}).`);
     const parentHref = kid(conf, "ParentNetwork")?.attrs.href;
     let parentNetworkId: string | undefined;
     if (parentHref) {
@@ -305,14 +306,13 @@ export function deploy(sim: Sim, req: Req): Reply {
   }));
 }
 
-const UNDEPLOY_ACTIONS = ["powerOff", "suspend", "shutdown", "force", "default"];
 
 export function undeploy(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
   requireContentType(req, MEDIA.undeploy);
   const root = readBody(req.body, "UndeployVAppParams");
   const action = kidText(root, "UndeployPowerAction") ?? "powerOff";
-  if (!UNDEPLOY_ACTIONS.includes(action)) throw badRequest(`Bad request: "${action}" is not a valid UndeployPowerAction (${UNDEPLOY_ACTIONS.join(", ")}).`);
+  if (!(UNDEPLOY_POWER_ACTIONS as readonly string[]).includes(action)) throw badRequest(`Bad request: "${action}" is not a valid UndeployPowerAction (${UNDEPLOY_POWER_ACTIONS.join(", ")}).`);
   if (!v.deployed) throw badRequest(`The requested operation could not be executed since vApp "${v.name}" is not running.`);
   assertNotBusy(sim, v);
   const op = action === "suspend" ? "vappUndeploySuspend" : "vappUndeployPowerOff";
@@ -351,7 +351,7 @@ function findMetadata(v: VApp, key: string, domain: MetadataDomain): MetadataIte
 }
 
 function checkTypedValue(type: string | undefined, value: string | undefined, key: string): { type: MetadataType; value: string } {
-  if (!type || !METADATA_TYPES.includes(type as MetadataType)) throw badRequest(`Bad request: metadata entry "${key}" needs a TypedValue with xsi:type one of ${METADATA_TYPES.join(", ")}.`);
+  if (!type || !(METADATA_TYPES as readonly string[]).includes(type)) throw badRequest(`Bad request: metadata entry "${key}" needs a TypedValue with xsi:type one of ${METADATA_TYPES.join(", ")}.`);
   const v = value ?? "";
   const ok =
     type === "MetadataNumberValue" ? /^-?\d+$/.test(v) :
@@ -366,8 +366,8 @@ function metadataItem(req: Req, e: El, key: string, pathDomain?: MetadataDomain)
   const domainEl = kid(e, "Domain");
   const domain = (domainEl?.text || pathDomain || "GENERAL") as MetadataDomain;
   const visibility = (domainEl?.attrs.visibility ?? "READWRITE") as MetadataVisibility;
-  if (domain !== "GENERAL" && domain !== "SYSTEM") throw badRequest(`Bad request: "${domain}" is not a metadata domain (GENERAL, SYSTEM).`);
-  if (!["PRIVATE", "READONLY", "READWRITE"].includes(visibility)) throw badRequest(`Bad request: "${visibility}" is not a metadata visibility.`);
+  if (!METADATA_DOMAINS.includes(domain)) throw badRequest(`Bad request: "${domain}" is not a metadata domain (${METADATA_DOMAINS.join(", ")}).`);
+  if (!METADATA_VISIBILITIES.includes(visibility)) throw badRequest(`Bad request: "${visibility}" is not a metadata visibility.`);
   if (pathDomain && domain !== pathDomain) throw badRequest(`Bad request: the metadata domain ${domain} does not match the request path.`);
   // vCD answers a GENERAL entry that is not READWRITE, or a SYSTEM one that is, with a bare 500 "visibility"
   // (govcd metadata_v2.go rewrites that message for its users).

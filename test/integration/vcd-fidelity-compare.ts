@@ -25,6 +25,15 @@ export interface Interaction {
 /** The recorded cassettes beside the repository (../shared/reference/vcd-recordings); never copied into it. */
 export const RECORDINGS_DIR = process.env.VCD_RECORDINGS_DIR ?? join(__dirname, "../../../shared/reference/vcd-recordings");
 
+/** The parts of a VCR cassette the suite reads. */
+interface Cassette {
+  http_interactions: Array<{
+    request: { method: string; uri: string; headers?: Record<string, string[]> };
+    response: { status: { code: number }; headers?: Record<string, string[]>; body: { string: string } };
+    recorded_at: string;
+  }>;
+}
+
 export function loadRecordings(dir = RECORDINGS_DIR): Interaction[] {
   let files: string[];
   try {
@@ -37,7 +46,7 @@ export function loadRecordings(dir = RECORDINGS_DIR): Interaction[] {
   }
   const out: Interaction[] = [];
   for (const f of files) {
-    const doc = parseYaml(readFileSync(join(dir, f), "utf8")) as { http_interactions: Array<Record<string, any>> };
+    const doc = parseYaml(readFileSync(join(dir, f), "utf8")) as Cassette;
     const all = doc.http_interactions;
     all.forEach((i, n) => {
       const header = (h: Record<string, string[]> | undefined, name: string) => Object.entries(h ?? {}).find(([k]) => k.toLowerCase() === name)?.[1]?.[0];

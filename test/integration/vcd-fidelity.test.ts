@@ -125,8 +125,21 @@ async function call(w: World, method: string, href: string, headers: Record<stri
   return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
 }
 
+/** The recordings, or why they could not be read: that fails each suite with the reason, not the whole mocha run. */
+const loaded: { recordings: Interaction[]; error?: Error } = (() => {
+  try {
+    return { recordings: loadRecordings() };
+  } catch (e) {
+    return { recordings: [], error: e as Error };
+  }
+})();
+
 describe("vcd: fidelity of the simulator against recorded vCD responses", () => {
-  const recordings = loadRecordings();
+  if (loaded.error) {
+    it("reads the recorded vCD responses", () => assert.fail(loaded.error!.message));
+    return;
+  }
+  const recordings = loaded.recordings;
   const used = new Set<number>();
   let live: World;
   let aged: World;
@@ -309,7 +322,11 @@ describe("vcd: fidelity of the simulator against recorded vCD responses", () => 
 });
 
 describe("vcd: the client reads recorded vCD responses", () => {
-  const recordings = loadRecordings();
+  if (loaded.error) {
+    it("reads the recorded vCD responses", () => assert.fail(loaded.error!.message));
+    return;
+  }
+  const recordings = loaded.recordings;
   const rec = (id: string) => recordings.find((r) => r.id === id)!;
   const H = RECORDED_HOST;
 

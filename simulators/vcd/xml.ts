@@ -194,8 +194,8 @@ export class Renderer {
     const vdc = this.state.vdcs.get(t.vdcId)!;
     const item = [...this.state.catalogItems.values()].find((i) => i.templateId === t.id);
     const vms = Array.from({ length: t.vmCount }, (_, n) =>
-      tag("Vm", { goldMaster: false, status: 8, name: `${t.name}-vm${n + 1}`, id: `urn:vcloud:vm:${t.id.slice(0, 24)}${String(n).padStart(12, "0")}`, type: MEDIA.vm }));
-    return XML_DECL + tag("VAppTemplate", { ...rootNs, goldMaster: false, ovfDescriptorUploaded: true, status: 8, name: t.name, id: `urn:vcloud:vapptemplate:${t.id}`, href, type: MEDIA.vAppTemplate },
+      tag("Vm", { goldMaster: false, status: VAppStatus.POWERED_OFF, name: `${t.name}-vm${n + 1}`, id: `urn:vcloud:vm:${t.id.slice(0, 24)}${String(n).padStart(12, "0")}`, type: MEDIA.vm }));
+    return XML_DECL + tag("VAppTemplate", { ...rootNs, goldMaster: false, ovfDescriptorUploaded: true, status: VAppStatus.POWERED_OFF, name: t.name, id: `urn:vcloud:vapptemplate:${t.id}`, href, type: MEDIA.vAppTemplate },
       link("up", this.vdcHref(vdc), MEDIA.vdc),
       item ? link("up", this.catalogItemHref(item), MEDIA.catalogItem) : undefined,
       link("down", `${href}/metadata`, MEDIA.metadata),

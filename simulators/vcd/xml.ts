@@ -62,7 +62,7 @@ export class Renderer {
         modern ? textTag("ProviderLoginUrl", `${this.base}/cloudapi/1.0.0/sessions/provider`) : undefined,
       );
     });
-    return XML_DECL + tag("SupportedVersions", { xmlns: VERSIONS_NS, "xmlns:xsi": XSI_NS }, ...infos);
+    return XML_DECL + tag("SupportedVersions", { xmlns: VERSIONS_NS }, ...infos);
   }
 
   /**

@@ -266,6 +266,7 @@ describe("vcd: fidelity of the simulator against recorded vCD responses", () => 
   it("quoted 10.4 /api/versions: same structure and LoginUrl rules", async () => {
     const real = quoted("versions-10.4.xml");
     const simXml = await (await fetch(`${live.sim.url}/api/versions`)).text();
+    assert.deepStrictEqual(parseResolved(simXml).decls, parseResolved(real).decls, "root namespace declarations");
     const info = (xml: string, version: string) => parseResolved(xml).children.find((v) => v.children.find((c) => c.local === "Version")?.text === version)!;
     for (const version of ["37.0", "35.0"]) {
       const [a, b] = [info(simXml, version), info(real, version)];

@@ -10,9 +10,10 @@ export { waitForTask, WaitOptions, RUNNING } from "./tasks";
 export { buildFilter, QueryOptions } from "./query";
 export { FenceMode, MetadataInput, UndeployPowerAction, NetworkSpec } from "./bodies";
 export * as bodies from "./bodies";
+export { MEDIA, VAppStatus, vappStatusName, VCLOUD_NS, OVF_NS, XSI_NS } from "./wire";
 export {
   VApp, Leases, Link, Task, TaskStatus, MetadataEntry, MetadataType, MetadataDomain, MetadataVisibility, OwnerRef,
-  VAppNetwork, VersionInfo, QueryRecord, QueryPage, VAPP_STATUS,
+  VAppNetwork, VersionInfo, QueryRecord, QueryPage,
   parseVApp, parseTask, parseLease, parseOwner, parseMetadata, parseMetadataValue, parseVersions, parseQueryRecords,
   elementOrder, parseOrdered, findLink,
 } from "./xml";

@@ -205,13 +205,13 @@ describe("vsphere: transport faults through toxiproxy", function () {
 
     it("a lost answer whose task never shows up is a clear error, and nothing is sent twice", async () => {
       const c = await viaProxy({ lostTaskWindowMs: 300, requestDeadlineMs: 500 }, () => proxy.clear());
-      // Held upstream: the request never reaches vcsim, but the client cannot know that.
-      await proxy.toxic("timeout", { timeout: 0 }, { stream: "upstream" });
+      // Reset on the way in: the request never reaches vcsim, but the client cannot know that.
+      await proxy.toxic("reset_peer", { timeout: 0 }, { stream: "upstream" });
       const vm1 = (await observer.findByInventoryPath("DC0/vm/DC0_H0_VM1"))!;
       const err = await c.powerOffVM(vm1).catch((e) => e);
       assert.match(String(err), /PowerOffVM_Task on VirtualMachine:vm-\d+ was sent but its answer was lost .* it was not sent again/);
       assert.strictEqual((await observer.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["runtime.powerState"] }], objectSet: [{ obj: vm1 }] }))[0].props["runtime.powerState"], "poweredOn");
-      ledger.record("power off (PowerOffVM_Task)", "timeout upstream (request held)", "clear error, not resubmitted");
+      ledger.record("power off (PowerOffVM_Task)", "reset_peer upstream (request dropped)", "clear error, not resubmitted");
       await c.close();
     });
 

@@ -2,6 +2,7 @@
 // Every method is one SOAP call (plus task polling for *_Task methods); a dropped session is renewed once per call.
 import { AxiosInstance } from "axios";
 import { RetryOptions, TransportError, closeHttpClient, createHttpClient, provesNotSent, sleep } from "../http";
+import { Semaphore } from "../http/pool";
 import { children, tag, text, textTag } from "../xml";
 import { TaskTimeoutError, VimFault, isFault, isMoRef, taskError } from "./errors";
 import { SERVICE_INSTANCE, cloneVmXml, configSpecXml, createContainerViewXml, loginXml, methodXml, retrievePropertiesExXml } from "./methods";
@@ -29,6 +30,21 @@ export interface VimClientOptions {
    * among the entity's recentTask, in ms (default 60 s). Not found by then: an error, never a second submission.
    */
   lostTaskWindowMs?: number;
+  /**
+   * Bound on tasks in flight (submitted and not yet finished) per endpoint, across every client of this process
+   * (default 16): many groups on one vCenter queue here instead of flooding it. The last client to set it wins.
+   */
+  maxTasksInFlight?: number;
+}
+
+/** One gate per endpoint URL, shared by all clients (and so all resources) of the process. */
+const taskGates = new Map<string, Semaphore>();
+
+function taskGate(url: string, limit?: number): Semaphore {
+  let gate = taskGates.get(url);
+  if (!gate) taskGates.set(url, (gate = new Semaphore(limit ?? 16)));
+  else if (limit !== undefined) gate.limit = limit;
+  return gate;
 }
 
 const MAX_TASK_POLL_MS = 1000;
@@ -62,6 +78,7 @@ export class VimClient {
   private readonly taskPollMs: number;
   private readonly taskTimeoutMs: number;
   private readonly lostTaskWindowMs: number;
+  private readonly tasks: Semaphore;
 
   private constructor(
     private readonly transport: SoapTransport,
@@ -74,6 +91,13 @@ export class VimClient {
     this.taskPollMs = opts.taskPollMs ?? 20;
     this.taskTimeoutMs = opts.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
     this.lostTaskWindowMs = opts.lostTaskWindowMs ?? 60_000;
+    this.tasks = taskGate(transport.where, opts.maxTasksInFlight);
+  }
+
+  /** The endpoint's task gate: tasks in flight now, queued, and the peak seen. */
+  static taskGate(url: string): { inFlight: number; queued: number; peak: number } | undefined {
+    const g = taskGates.get(`vCenter ${sdkUrl(url)}`);
+    return g && { inFlight: g.inFlight, queued: g.queued, peak: g.peak };
   }
 
   /** RetrieveServiceContent (which also fixes the API version for SOAPAction), then Login. */
@@ -258,7 +282,11 @@ export class VimClient {
    * transport; any other lost answer is resolved by finding the task it started (findLostTask), never by sending it
    * again, so a clone is not made twice. `ours` tells apart several candidate tasks by their result.
    */
-  private async runTask(method: string, self: MoRef, body: string, ours?: (result: unknown) => Promise<boolean>): Promise<unknown> {
+  private runTask(method: string, self: MoRef, body: string, ours?: (result: unknown) => Promise<boolean>): Promise<unknown> {
+    return this.tasks.run(() => this.submitAndWait(method, self, body, ours));
+  }
+
+  private async submitAndWait(method: string, self: MoRef, body: string, ours?: (result: unknown) => Promise<boolean>): Promise<unknown> {
     const sentAt = Date.now();
     let task: MoRef;
     try {

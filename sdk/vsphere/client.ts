@@ -94,10 +94,9 @@ export class VimClient {
     this.tasks = taskGate(transport.where, opts.maxTasksInFlight);
   }
 
-  /** The endpoint's task gate: tasks in flight now, queued, and the peak seen. */
-  static taskGate(url: string): { inFlight: number; queued: number; peak: number } | undefined {
-    const g = taskGates.get(`vCenter ${sdkUrl(url)}`);
-    return g && { inFlight: g.inFlight, queued: g.queued, peak: g.peak };
+  /** The endpoint's task gate (tasks in flight now, queued, the peak seen, the limit), once a client used it. */
+  static taskGate(url: string): Semaphore | undefined {
+    return taskGates.get(`vCenter ${sdkUrl(url)}`);
   }
 
   /** RetrieveServiceContent (which also fixes the API version for SOAPAction), then Login. */

@@ -3,6 +3,12 @@ import { SessionPool, sessionKey } from "../http/pool";
 import { VcdClient, VcdClientOptions } from "./client";
 
 const pool = new SessionPool<VcdClient>((c) => c.close());
+let defaults: Partial<VcdClientOptions> = {};
+
+/** Options every session opened from now on gets, under the caller's own (retry budgets, deadlines, polling). */
+export function setVcdSessionDefaults(opts: Partial<VcdClientOptions>): void {
+  defaults = { ...opts };
+}
 
 /** Sessions opened and calls served so far in this process. */
 export const vcdSessionStats = pool.stats;
@@ -16,7 +22,7 @@ export function withVcdSession<T>(opts: VcdClientOptions, fn: (client: VcdClient
   return pool.use(
     key,
     async () => {
-      const c = new VcdClient(opts);
+      const c = new VcdClient({ ...defaults, ...opts });
       // Log in first: a refused login must surface as such, never as a 403 that reads like "the vApp is gone".
       await c.connect();
       return c;

@@ -292,12 +292,25 @@ export class VimClient {
       task = requireMoRef(await this.send(method, body), method);
     } catch (err) {
       if (!(err instanceof TransportError) || provesNotSent(err)) throw err;
+      // A destroy whose answer was lost and whose object is gone has done its work.
+      if (method === "Destroy_Task" && (await this.isGone(self))) return undefined;
       const found = await this.findLostTask(method, self, sentAt, ours);
       if (!found) throw new LostTaskError(method, self, err);
       task = found;
     }
     this.ownTasks.add(task.value);
     return this.awaitTask(task, method);
+  }
+
+  /** True when reading `obj` answers ManagedObjectNotFound. */
+  private async isGone(obj: MoRef): Promise<boolean> {
+    try {
+      await this.retrieveProperties({ propSet: [{ type: obj.type, pathSet: ["name"] }], objectSet: [{ obj }] });
+      return false;
+    } catch (err) {
+      if (isFault(err, "ManagedObjectNotFound")) return true;
+      throw err;
+    }
   }
 
   /**

@@ -45,12 +45,14 @@ export interface VcdClientOptions extends TlsOptions {
   taskMaxOvershoot?: number;
   /** Retries of a request answered 400 BUSY_ENTITY (default 5), with exponential backoff from retryDelayMs. */
   busyRetries?: number;
-  /**
-   * Retries of a request that failed in transit (default 2): a GET on any 5xx or transient transport error, a PUT on
-   * 502/503/504 or a transient transport error, any other method only when the failure proves it was not sent
-   * (connection refused, 503). Backoff is exponential from retryDelayMs with full jitter, capped at retryMaxDelayMs.
-   */
+  /** Retries of a GET answered 500 or another non-transient 5xx (default 2). */
   getRetries?: number;
+  /**
+   * How long transient failures (resets, refused connections, timeouts, 502/503/504) are retried, in ms (default
+   * 120 s): GET and PUT always, any other method only when the failure proves it was not sent (refused, 503).
+   * Backoff is exponential from retryDelayMs with full jitter, capped at retryMaxDelayMs.
+   */
+  retryDeadlineMs?: number;
   retryDelayMs?: number;
   /** Cap of one backoff in ms (default 30 s). */
   retryMaxDelayMs?: number;
@@ -212,6 +214,7 @@ export class VcdClient {
     const transitRetries = this.options.getRetries ?? 2;
     const delay = this.options.retryDelayMs ?? 1000;
     const maxDelay = this.options.retryMaxDelayMs ?? 30_000;
+    const transitDeadline = Date.now() + (this.options.retryDeadlineMs ?? 120_000);
     const idempotent = method === "GET" || method === "PUT" || method === "HEAD";
     let relogged = false;
     let busy = 0;
@@ -233,10 +236,15 @@ export class VcdClient {
         r = { status: 0, data: "", headers: {} };
       }
       if (lost) {
-        const again = isTransient(lost) && (idempotent || provesNotSent(lost)) || (method === "GET" && lost.status !== undefined);
-        if (again && failed++ < transitRetries) {
-          await this.backoff(`${method} ${pathOf(href)}`, failed, lost, delay, maxDelay);
-          continue;
+        // A server restart or a balancer failing over lasts a while: transient failures of a request that is safe
+        // to repeat are retried until the deadline, not a fixed number of times.
+        if (isTransient(lost) && (idempotent || provesNotSent(lost))) {
+          const wait = backoffDelay(++failed, delay, maxDelay);
+          if (Date.now() + wait <= transitDeadline) {
+            await this.options.onRetry?.({ what: `${method} ${pathOf(href)}`, attempt: failed, error: lost, delayMs: wait });
+            await sleep(wait);
+            continue;
+          }
         }
         if (!provesNotSent(lost) && opts.recoverLost) {
           const found = await opts.recoverLost(sentAt);

@@ -87,7 +87,7 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
     // Short budgets so a fault that cannot be retried ends the test quickly (a provider keeps the defaults).
     const onRetry = () => void retriesSeen++;
     setVimSessionDefaults({ taskPollMs: 10, lostTaskWindowMs: 3_000, requestDeadlineMs: 3_000, retry: { baseDelayMs: 50, maxDelayMs: 300, deadlineMs: 5_000, onRetry } });
-    setVcdSessionDefaults({ retryDelayMs: 50, retryMaxDelayMs: 300, getRetries: 6, requestDeadlineMs: 3_000, lostCreationWindowMs: 3_000, taskPollMs: 10, onRetry });
+    setVcdSessionDefaults({ retryDelayMs: 50, retryMaxDelayMs: 300, retryDeadlineMs: 5_000, requestDeadlineMs: 3_000, lostCreationWindowMs: 3_000, taskPollMs: 10, onRetry });
   });
   after(async () => {
     ledger.print();

@@ -23,7 +23,7 @@ describe("vcd: transport faults through toxiproxy", function () {
     let lifted = false;
     return new VcdClient({
       url: proxy.via(sim.url), ...ALICE, taskPollMs: 5, taskMaxPollMs: 20, retryDelayMs: 10, retryMaxDelayMs: 50, taskTimeoutMs: 10_000,
-      requestDeadlineMs: 2_000, lostCreationWindowMs: 2_000, getRetries: 4, ...opts,
+      requestDeadlineMs: 2_000, lostCreationWindowMs: 2_000, retryDeadlineMs: 5_000, ...opts,
       onRetry: async (info) => {
         retries.push(info);
         if (lift && !lifted) {
@@ -100,7 +100,7 @@ describe("vcd: transport faults through toxiproxy", function () {
     });
 
     it("a held answer is a clear error at the request deadline once retries run out", async () => {
-      const c = viaProxy({ requestDeadlineMs: 200, getRetries: 1 });
+      const c = viaProxy({ requestDeadlineMs: 200, retryDeadlineMs: 500 });
       await c.connect();
       await proxy.toxic("timeout", { timeout: 0 });
       const err = await thrown(() => c.vapps.find("acme-vdc", "nothing"));

@@ -1,5 +1,7 @@
 // VimClient: a session against one vCenter (or vcsim) and the handful of vim25 methods the providers need.
-// Every method is one SOAP call (plus task polling for *_Task methods); a dropped session is renewed once per call.
+// Every method is one SOAP call (plus task polling for *_Task methods); a dropped session is renewed once per call,
+// transient failures are retried by the transport (soap.ts), and a task submission whose answer was lost is found
+// again instead of being sent twice. Tasks in flight are bounded per endpoint across all clients of the process.
 import { AxiosInstance } from "axios";
 import { RetryOptions, TransportError, closeHttpClient, createHttpClient, provesNotSent, sleep } from "../http";
 import { Semaphore } from "../http/pool";

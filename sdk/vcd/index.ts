@@ -1,5 +1,6 @@
 // VMware Cloud Director client (no Pulumi dependency): sessions, version negotiation, tasks, queries, vApps.
 export { VcdClient, VcdClientOptions, RequestOptions, VcdResponse } from "./client";
+export { withVcdSession, closeVcdSessions, setVcdSessionDefaults, vcdSessionStats } from "./pool";
 export { VAppApi, VdcRef, NetworkRequest, ComposeOptions, InstantiateOptions, VAppRef } from "./vapp";
 export {
   VcdError, ForbiddenError, NotAuthenticatedError, BusyEntityError, TaskError, TaskTimeoutError, VersionError,

@@ -142,11 +142,24 @@ export async function startVcdSimulator(config: VcdSimulatorConfig = defaultSeed
     const chunks: Buffer[] = [];
     inReq.on("data", (c: Buffer) => chunks.push(c));
     inReq.on("end", () => {
-      const reply = serve(sim, base, inReq, Buffer.concat(chunks).toString("utf8"));
       const url = new URL(inReq.url ?? "/", "http://x");
-      faults.requestLog.push({ method: inReq.method ?? "GET", path: url.pathname + url.search, status: reply.status, minorErrorCode: reply.minor });
-      res.writeHead(reply.status, reply.headers);
-      res.end(reply.body);
+      if (faults.takeLostReply((inReq.method ?? "GET").toUpperCase(), url.pathname, true) !== undefined) {
+        faults.requestLog.push({ method: inReq.method ?? "GET", path: url.pathname + url.search, status: 0 });
+        return void res.socket?.resetAndDestroy();
+      }
+      const reply = serve(sim, base, inReq, Buffer.concat(chunks).toString("utf8"));
+      const lost = faults.takeLostReply((inReq.method ?? "GET").toUpperCase(), url.pathname);
+      faults.requestLog.push({ method: inReq.method ?? "GET", path: url.pathname + url.search, status: lost ?? reply.status, minorErrorCode: reply.minor });
+      // The request was carried out above; only its answer goes missing.
+      if (lost === 0) {
+        res.socket?.resetAndDestroy();
+      } else if (lost) {
+        res.writeHead(lost, { "Content-Type": "text/html" });
+        res.end(`<html><body><h1>${lost} Bad Gateway</h1></body></html>`);
+      } else {
+        res.writeHead(reply.status, reply.headers);
+        res.end(reply.body);
+      }
     });
   };
   const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : http.createServer(listener);

@@ -142,13 +142,20 @@ export class VimClient {
     );
   }
 
-  /** The CustomFieldsManager (vCenter only; a standalone ESXi host has none). */
+  /** The CustomFieldsManager (vCenter only; a standalone ESXi host has none). Looked up once per client. */
   async customFieldsManager(): Promise<MoRef> {
-    const content = (await this.invoke("RetrieveServiceContent", SERVICE_INSTANCE)) as Record<string, unknown> | undefined;
-    const mgr = content?.customFieldsManager;
-    if (!isMoRef(mgr)) throw new Error("this endpoint has no CustomFieldsManager (custom attributes need vCenter)");
-    return mgr;
+    this.#customFieldsManager ??= (async () => {
+      const content = (await this.invoke("RetrieveServiceContent", SERVICE_INSTANCE)) as Record<string, unknown> | undefined;
+      const mgr = content?.customFieldsManager;
+      if (!isMoRef(mgr)) throw new Error("this endpoint has no CustomFieldsManager (custom attributes need vCenter)");
+      return mgr;
+    })();
+    return this.#customFieldsManager.catch((err) => {
+      this.#customFieldsManager = undefined;
+      throw err;
+    });
   }
+  #customFieldsManager: Promise<MoRef> | undefined;
 
   /**
    * The key of the custom attribute `name` that applies to `moType` entities (or to all), defined on first use

@@ -508,23 +508,27 @@ export class VmGroupManager {
     });
     let observed = await this.readVm(vm);
     this.created.push({ index, instanceUuid: observed.instanceUuid });
-    // Clone-time config is not honoured everywhere (vcsim ignores it): check, then set the marker and converge.
-    if (observed.owner !== this.spec.owner) {
-      await this.mark(vm);
-      observed = { ...observed, owner: this.spec.owner };
-    }
+    // Clone-time config is not honoured everywhere (vcsim ignores it): check, then set the marker (with the
+    // hardware change when there is one: one task, not two) and converge.
+    const unmarked = observed.owner !== this.spec.owner;
+    observed = { ...observed, owner: this.spec.owner };
     const step = convergeStep({ ...observed, index }, { ...this.spec, powerState: this.spec.powerState ?? "on" });
-    if (step) await this.applyStep(step);
+    if (unmarked && !step?.reconfigure) await this.mark(vm);
+    if (step) await this.applyStep(step, unmarked);
   }
 
-  private async applyStep(step: ConvergeStep): Promise<void> {
+  private async applyStep(step: ConvergeStep, mark = false): Promise<void> {
     const vm = vmRef(step.vm.moref);
     // Suspended counts as not stopped: vCenter reconfigures only powered-off VMs (or hot-adds on running ones).
     const stopped = step.vm.powerState === "poweredOff";
     if (step.reconfigure) {
       const mustStop = !stopped && (step.reconfigure.powerCycle || step.power === "off");
       if (mustStop) await this.stop(vm, step.vm.name);
-      await this.client.reconfigVM(vm, { numCPUs: step.reconfigure.numCPUs, memoryMB: step.reconfigure.memoryMB });
+      await this.client.reconfigVM(vm, {
+        numCPUs: step.reconfigure.numCPUs,
+        memoryMB: step.reconfigure.memoryMB,
+        ...(mark ? { extraConfig: [{ key: OWNER_KEY, value: this.spec.owner }] } : {}),
+      });
       if (step.power === "on") await this.powerOn(vm);
       return;
     }

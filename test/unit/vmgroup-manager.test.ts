@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import type { VimClient } from "../../sdk/vsphere/client";
 import { VimFault } from "../../sdk/vsphere/errors";
+import { cloneVmXml, configSpecXml } from "../../sdk/vsphere/methods";
 import type { MoRef, ObjectContent, PropertyFilterSpec } from "../../sdk/vsphere/types";
 import { GroupSpec, VmGroupManager, escapeEntityName, inventoryPath, unescapeEntityName } from "../../sdk/vsphere/vmgroup/group";
 import { GroupRecord, OWNER_KEY } from "../../sdk/vsphere/vmgroup/ownership";
@@ -192,6 +193,19 @@ describe("VmGroupManager (scripted client)", () => {
     const kept = await new VmGroupManager(b.client, spec()).destroy(folder, { ...record("web-0"), folderCreated: false });
     assert.deepEqual(b.calls, ["destroy vm-1"], "an adopted folder stays");
     assert.match(kept.folderKept!, /adopted/);
+  });
+});
+
+describe("ownership marker in vim25 requests", () => {
+  it("puts extraConfig after memoryMB (XSD order) as an OptionValue with xsi:type xsd:string, escaped", () => {
+    assert.equal(
+      configSpecXml("spec", { numCPUs: 2, memoryMB: 256, extraConfig: [{ key: OWNER_KEY, value: "urn:a::b<&>" }] }),
+      "<spec><numCPUs>2</numCPUs><memoryMB>256</memoryMB><extraConfig><key>pulumi-vmware-kit.owner</key>" +
+        '<value xsi:type="xsd:string">urn:a::b&lt;&amp;&gt;</value></extraConfig></spec>',
+    );
+    assert.equal(configSpecXml("spec", { extraConfig: [{ key: "k", value: "v" }] }), '<spec><extraConfig><key>k</key><value xsi:type="xsd:string">v</value></extraConfig></spec>');
+    const clone = cloneVmXml({ type: "VirtualMachine", value: "vm-1" }, folder, "web-0", { extraConfig: [{ key: OWNER_KEY, value: owner }] });
+    assert.match(clone, /<template>false<\/template><config><extraConfig><key>pulumi-vmware-kit\.owner<\/key>.*<\/config><powerOn>false<\/powerOn>/);
   });
 });
 

@@ -83,9 +83,10 @@ describe("engine: VmGroup (pulumi CLI + vcsim)", function () {
     // web-0's drift is shown as web-0's, not as the whole group's cpu or power state.
     assert.match(refresh.stdout, /web-0\s*: \{[^}]*cpu\s*: 3/s);
     assert.match(refresh.stdout, /powerState\s*: "poweredOff"/);
-    assert.doesNotMatch(refresh.stdout, /powerState\s*: "on" => "off"/);
-    assert.doesNotMatch(refresh.stdout, /cpu\s*: 2 => 3/);
+    // The group's own cpu and powerState (top-level properties) are unchanged; only web-0's entries differ.
+    assert.doesNotMatch(refresh.stdout, /^ {6}~ (cpu|powerState)\s*:/m);
     const state = await project.resourceOutputs("VmGroup");
+    assert.deepEqual([state.cpu, state.powerState], [2, "on"]);
     assert.equal(state.phase, "PENDING");
     assert.deepEqual(state.drift.vms, { "web-0": { cpu: 3, powerState: "poweredOff" }, "web-1": { deleted: true } });
     assert.match(state.lastMessage, /web-0: cpu 3 \(declared 2\), powerState poweredOff \(declared on\); web-1: deleted outside Pulumi/);
@@ -189,6 +190,30 @@ describe("engine: VmGroup (pulumi CLI + vcsim)", function () {
       assert.deepEqual(await inventory(sim), pristine);
     } finally {
       p.cleanup();
+    }
+  });
+
+  it("two stacks naming the same folder: the second is refused, even with adopt, and never touches the first's VMs", async () => {
+    const a = await PulumiProject.create("vmgroup", "alpha");
+    const b = await PulumiProject.create("vmgroup", "beta");
+    try {
+      await configure(a, { folder: "duo", replicas: 1 });
+      await configure(b, { folder: "duo", replicas: 2 });
+      await a.up();
+      const before = await vmsInFolder(sim, "/DC0/vm/duo");
+      const refused = await b.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
+      assert.match(refused.stdout + refused.stderr, /folder DC0\/vm\/duo already exists .*its marker names urn:pulumi:alpha::vmgroup-example::/);
+      await b.config({ adopt: "true" });
+      const adopt = await b.run(["preview", "--diff"], { allowFailure: true });
+      assert.notEqual(adopt.code, 0);
+      assert.match(adopt.stdout + adopt.stderr, /property adopt .* VM "duo-0" in DC0\/vm\/duo belongs to another group \(its marker names urn:pulumi:alpha::/);
+      await b.destroy();
+      assert.deepEqual(await vmsInFolder(sim, "/DC0/vm/duo"), before);
+      await a.destroy();
+      assert.deepEqual(await inventory(sim), pristine);
+    } finally {
+      a.cleanup();
+      b.cleanup();
     }
   });
 

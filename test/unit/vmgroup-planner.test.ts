@@ -149,6 +149,15 @@ describe("VmGroup ownership", () => {
       "web-0 (vm-57): adopt (mark as this group's); cpu 1 => 2 (guest shutdown, reconfigure, power on)",
       "keep as is (not declared, never touched): notes, web-7",
     ]);
+    // Declared power is part of the plan: an adopted VM found off is shown being powered on, or kept off when
+    // powerState is left out.
+    const off = [vm(0, { moref: "vm-57", powerState: "poweredOff" })];
+    assert.equal(planCreate(one, owner, true, survey({ vms: off })).lines[1], "web-0 (vm-57): adopt (mark as this group's); power on (now poweredOff)");
+    assert.equal(planCreate({ ...one, powerState: undefined }, owner, true, survey({ vms: off })).lines[1], "web-0 (vm-57): adopt (mark as this group's); no change");
+    assert.equal(
+      planCreate({ ...one, powerState: "off" }, owner, true, survey({ vms: [vm(0, { moref: "vm-57", memoryMB: 512 })] })).lines[1],
+      "web-0 (vm-57): adopt (mark as this group's); memoryMB 512 => 1024; power off first (guest shutdown; now poweredOn)",
+    );
     const three = planCreate({ ...desired, replicas: 3 }, owner, true, survey({ vms: handMade }));
     assert.deepEqual(three.lines.slice(-2), ["clone web-1, web-2", "keep as is (not declared, never touched): web-7"]);
   });

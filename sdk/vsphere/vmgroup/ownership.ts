@@ -158,20 +158,17 @@ export function planCreate(desired: DesiredGroup, owner: string, adopt: boolean,
   return { folderCreated, members, adopted, kept, plan, lines, ...(problems.length ? { refusal: problems.join("; ") } : {}) };
 }
 
-/** "no change", "power on", "cpu 1 => 2 (guest shutdown, reconfigure, power on)". */
+/** "no change", "power on (now poweredOff)", "cpu 1 => 2 (guest shutdown, reconfigure, power on)". */
 export function describeStep(step: ConvergeStep | undefined, desired: Pick<DesiredGroup, "cpu" | "memoryMB">): string {
   if (!step) return "no change";
-  const parts: string[] = [];
   const r = step.reconfigure;
-  if (r) {
-    const what = [r.numCPUs !== undefined && `cpu ${step.vm.cpu} => ${desired.cpu}`, r.memoryMB !== undefined && `memoryMB ${step.vm.memoryMB} => ${desired.memoryMB}`]
-      .filter(Boolean)
-      .join(", ");
-    const how = r.powerCycle ? ` (guest shutdown, reconfigure${step.power === "on" ? ", power on" : ""})` : step.power === "off" ? " (after power off)" : "";
-    parts.push(what + how);
-  }
-  if (step.power === "on" && !r?.powerCycle) parts.push(`power on (now ${step.vm.powerState})`);
-  if (step.power === "off" && !r) parts.push(`power off (guest shutdown; now ${step.vm.powerState})`);
-  else if (step.power === "off" && r) parts.push("power off (guest shutdown)");
-  return parts.join("; ");
+  const now = `now ${step.vm.powerState}`;
+  if (!r) return step.power === "on" ? `power on (${now})` : `power off (guest shutdown; ${now})`;
+  const what = [r.numCPUs !== undefined && `cpu ${step.vm.cpu} => ${desired.cpu}`, r.memoryMB !== undefined && `memoryMB ${step.vm.memoryMB} => ${desired.memoryMB}`]
+    .filter(Boolean)
+    .join(", ");
+  if (r.powerCycle) return `${what} (guest shutdown, reconfigure${step.power === "on" ? ", power on" : ""})`;
+  if (step.power === "off") return `${what}; power off first (guest shutdown; ${now})`;
+  if (step.power === "on") return `${what}; then power on (${now})`;
+  return what;
 }

@@ -134,12 +134,22 @@ async function partial(err: unknown, p: Props, folderId: string, group: VmGroupM
   return new PartialStateError(message, folderId, { ...outs, __provider: p.__provider });
 }
 
+/** Placeholders, not plans: create does not hold what exists to them. */
+const UNKNOWN_PLAN = "(planned once every input is known)";
+const REPLACEMENT_PLAN = "(a replacement: the adoption is planned when the new group is created)";
+const isPlan = (lines: string[] | undefined) => !!lines && !lines.includes(UNKNOWN_PLAN) && !lines.includes(REPLACEMENT_PLAN);
+
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const result = checkInputs(vmGroupInputsSchema, news);
   if (result.failures.length) return result;
   const inputs = result.inputs as Props;
   if (inputs.adopt !== true && inputs.powerState === undefined) inputs.powerState = "on";
   const creating = olds?.datacenter === undefined;
+  if (!creating && inputs.adopt === true && diffGroup(olds, inputs).replaces.length) {
+    // A replacement: its create runs after the old group is gone (or beside it), so there is nothing to plan now.
+    inputs.plannedAdoption = [REPLACEMENT_PLAN];
+    return result;
+  }
   if (!creating) {
     // Adoption happens at create only; keep what was planned then so an update shows no change.
     if (olds.plannedAdoption !== undefined) inputs.plannedAdoption = olds.plannedAdoption as string[];
@@ -149,7 +159,7 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
   delete inputs.plannedAdoption;
   if (inputs.adopt !== true) return result;
   if (containsUnknown(inputs)) {
-    inputs.plannedAdoption = ["(planned once every input is known)"];
+    inputs.plannedAdoption = [UNKNOWN_PLAN];
     return result;
   }
   // Adopting: read what exists now so the plan (preview --diff) lists every change the adoption makes.
@@ -176,7 +186,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
     let folderCreated = false;
     try {
       const res = await group.create(placement, {
-        plannedLines: inputs.adopt ? inputs.plannedAdoption : undefined,
+        plannedLines: inputs.adopt && isPlan(inputs.plannedAdoption) ? inputs.plannedAdoption : undefined,
         onFolder: (f, created) => {
           folder = f;
           folderCreated = created;

@@ -37,6 +37,14 @@ describe("VmGroup check()", () => {
     assert.deepEqual(r.inputs!.plannedAdoption, ["(planned once every input is known)"]);
   });
 
+  it("keeps the plan of the first create on updates, and plans a replacement's adoption at its create", async () => {
+    const olds = { ...good, adopt: true, powerState: undefined, plannedAdoption: ["folder DC0/vm/apps/web: create"] };
+    const update = await check(olds as any, { ...good, adopt: true, replicas: 5 } as any);
+    assert.deepEqual(update.inputs!.plannedAdoption, ["folder DC0/vm/apps/web: create"], "no diff shown for it");
+    const replace = await check(olds as any, { ...good, adopt: true, template: "ubuntu-24.04" } as any);
+    assert.deepEqual(replace.inputs!.plannedAdoption, ["(a replacement: the adoption is planned when the new group is created)"]);
+  });
+
   it("refuses VM names vCenter would refuse: the longest is <folder>-<replicas - 1>, less than 80 characters", async () => {
     const f77 = "f".repeat(77);
     assert.deepEqual(await failures({ folder: `apps/${f77}`, replicas: 10 }), []); // "fff…-9": 79

@@ -166,7 +166,20 @@ export const vmGroupStatusSchema = z.object({
   drift: z
     .object({
       folder: z.object({ renamedTo: z.string() }).optional(),
-      vms: z.record(z.string(), z.object({}).passthrough()).optional(),
+      vms: z
+        .record(
+          z.string(),
+          z.object({
+            cpu: z.number().int().optional(),
+            memoryMB: z.number().int().optional(),
+            powerState: z.enum(["poweredOn", "poweredOff", "suspended"]).optional(),
+            renamedTo: z.string().optional(),
+            movedTo: z.string().optional(),
+            deleted: z.boolean().optional(),
+            released: z.boolean().optional(),
+          }),
+        )
+        .optional(),
     })
     .optional()
     .describe("Per-VM differences from the spec found by the last read (observed values), and renames or moves outside Pulumi."),

@@ -604,9 +604,8 @@ export class VmGroupManager {
    */
   async destroy(folder: MoRef, record: GroupRecord): Promise<{ folderKept?: string }> {
     const current = await this.read(folder, record);
-    const dc = await this.client.findByInventoryPath(inventoryPath(this.spec.datacenter));
     // The folder is gone: its VMs may still exist elsewhere (vcsim orphans them; or moved).
-    const own = current?.own ?? (await this.findRecordedAnywhere(record, dc));
+    const own = current?.own ?? (await this.findRecordedAnywhere(record));
     const results = await mapLimit([...own].sort((a, b) => b.index - a.index), this.spec.maxConcurrency, (vm) => this.removeVm(vm));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed.length) this.fail(`could not remove ${failed.length} VM(s): ${failed.map((f) => (f.reason as Error).message).join("; ")}`);
@@ -622,7 +621,7 @@ export class VmGroupManager {
     return {};
   }
 
-  private async findRecordedAnywhere(record: GroupRecord, _dc: MoRef | undefined): Promise<ObservedVm[]> {
+  private async findRecordedAnywhere(record: GroupRecord): Promise<ObservedVm[]> {
     const out: ObservedVm[] = [];
     for (const r of record.vms) {
       const where = await this.findElsewhere(r.instanceUuid);

@@ -25,11 +25,20 @@ const group = new VmGroup(cfg.get("name") ?? "web", {
   replicas: cfg.getNumber("replicas") ?? 3,
   cpu: cfg.getNumber("cpu") ?? 2,
   memoryMB: cfg.getNumber("memoryMB") ?? 1024,
-  powerState: (cfg.get("powerState") as "on" | "off" | undefined) ?? "on",
+  // Left out: "on"; with adopt, left out means every adopted VM keeps its power state.
+  powerState: cfg.get("powerState") as "on" | "off" | undefined,
   maxConcurrency: cfg.getNumber("maxConcurrency") ?? 4,
+  // Power cycles (cpu/memory changes without hot add) roll this many VMs at a time.
+  maxUnavailable: cfg.getNumber("maxUnavailable") ?? 1,
+  // Guest shutdown first, hard power-off after this many seconds.
+  shutdownTimeoutSeconds: cfg.getNumber("shutdownTimeoutSeconds") ?? 180,
+  // Take over an existing folder and the VMs in the group's slots; `preview --diff` shows plannedAdoption.
+  adopt: cfg.getBoolean("adopt") ?? false,
 });
 
 export const phase = group.phase;
 export const currentReplicas = group.currentReplicas;
 export const folderId = group.folderId;
 export const vms = group.vms;
+export const drift = group.drift;
+export const lastMessage = group.lastMessage;

@@ -1,14 +1,15 @@
 // VmGroup: N VMs cloned from a template into one folder, scaled like a ReplicaSet.
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { VmGroupVm, vmGroupInputsSchema } from "../../sdk/schemas/vmgroup";
+import type { VmGroupStatus, VmGroupVm, vmGroupInputsSchema } from "../../sdk/schemas/vmgroup";
 import { DeepInput, outputSlots } from "../common/inputs";
 import { vmGroupProvider } from "./provider";
 
 /** Arguments, derived from the zod schema that check() enforces. */
-export type VmGroupArgs = { [K in keyof z.input<typeof vmGroupInputsSchema>]: DeepInput<z.input<typeof vmGroupInputsSchema>[K]> };
+type SchemaArgs = Omit<z.input<typeof vmGroupInputsSchema>, "owner" | "plannedAdoption">;
+export type VmGroupArgs = { [K in keyof SchemaArgs]: DeepInput<SchemaArgs[K]> };
 
-const OUTPUTS = ["phase", "currentReplicas", "desiredReplicas", "lastMessage", "folderId", "vms"] as const;
+const OUTPUTS = ["phase", "currentReplicas", "desiredReplicas", "lastMessage", "folderId", "folderCreated", "vms", "drift", "plannedAdoption"] as const;
 
 export class VmGroup extends pulumi.dynamic.Resource {
   /** READY when every VM matches the spec; PENDING while some do not; ERROR after a failed operation. */
@@ -19,6 +20,14 @@ export class VmGroup extends pulumi.dynamic.Resource {
   /** Managed object id of the group's folder (also the resource id). */
   declare readonly folderId: pulumi.Output<string>;
   declare readonly vms: pulumi.Output<VmGroupVm[]>;
+  /** The group created its folder (and removes it once empty); false when it adopted an existing one. */
+  declare readonly folderCreated: pulumi.Output<boolean>;
+  /** Per-VM differences found by the last refresh (observed values), and renames or moves done outside Pulumi. */
+  declare readonly drift: pulumi.Output<VmGroupStatus["drift"]>;
+  /** With adopt: what the adoption changes, one line per object, as shown by `preview --diff`. */
+  declare readonly plannedAdoption: pulumi.Output<string[] | undefined>;
+  /** Owner id in the markers on the group's VMs and folder: this resource's URN. */
+  declare readonly owner: pulumi.Output<string>;
   declare readonly replicas: pulumi.Output<number>;
   declare readonly cpu: pulumi.Output<number>;
   declare readonly memoryMB: pulumi.Output<number>;
@@ -28,7 +37,14 @@ export class VmGroup extends pulumi.dynamic.Resource {
       vmGroupProvider,
       name,
       // The whole connection is secret, so its password is encrypted in state even when given as plain text.
-      { ...args, connection: pulumi.secret(args.connection), resourceName: name, ...outputSlots(OUTPUTS) },
+      {
+        ...args,
+        connection: pulumi.secret(args.connection),
+        resourceName: name,
+        // The ownership marker: names project, stack and resource, and is known at preview.
+        owner: pulumi.createUrn(name, "pulumi-nodejs:dynamic/vmware:VmGroup", opts?.parent),
+        ...outputSlots(OUTPUTS),
+      },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
       "vmware",
       "VmGroup",

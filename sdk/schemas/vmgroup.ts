@@ -11,16 +11,46 @@ export const vsphereConnectionSchema = z.object({
   ...tlsFields,
 });
 
-const name = (what: string) =>
+/**
+ * vCenter's entity name rule (vSphere API, Folder.CreateFolder): "An entity name must be a non-empty string of less
+ * than 80 characters. The slash (/), backslash (\) and percent (%) will be escaped using the URL syntax." The
+ * length is counted as vCenter stores the name, escapes included.
+ */
+export const MAX_ENTITY_NAME = 79;
+
+// Same escaping as sdk/vsphere/vmgroup/group.ts escapeEntityName (the schema layer does not import the client).
+const escapedLength = (name: string) => name.replace(/%(?![0-9a-fA-F]{2})|[/\\]/g, "%25").length;
+
+/** Why one name (or path segment) is not usable in vCenter, or undefined. */
+function segmentProblem(segment: string): string | undefined {
+  if (segment === "") return "must not have an empty segment";
+  if (segment === "." || segment === "..") return `must not have a "${segment}" segment (names are not resolved like file paths)`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(segment)) return "must not contain control characters";
+  if (segment !== segment.trim()) return "must not start or end with a space";
+  if (escapedLength(segment) > MAX_ENTITY_NAME) return `must be less than 80 characters per name (vCenter's limit; "/", "\\" and "%" count 3)`;
+  return undefined;
+}
+
+/** A name, or a path of names separated by "/" when `path` is set. */
+const name = (what: string, path = false) =>
   z
     .string({ error: `must be the ${what}` })
     .min(1, { error: "must not be empty" })
-    .max(80, { error: "must be at most 80 characters (vCenter's limit)" });
+    .superRefine((s, ctx) => {
+      for (const seg of path ? s.split("/") : [s]) {
+        const problem = segmentProblem(seg);
+        if (problem) return void ctx.addIssue({ code: "custom", message: problem, input: s });
+      }
+    });
+
+/** vSphere 8.0 Configuration Maximums, Virtual Machine Maximums: 24 TB of memory per VM (hardware version 20). */
+export const MAX_MEMORY_MB = 24 * 1024 * 1024;
 
 /** The group as Kubernetes and Pulumi describe it, without credentials. */
 export const vmGroupSpecSchema = z.object({
-  datacenter: name("datacenter name").describe("Datacenter that holds the template and the group."),
-  template: name("template name or path").describe("VM or template to clone: a name searched under <datacenter>/vm, or a path below it."),
+  datacenter: name("datacenter name", true).describe("Datacenter that holds the template and the group."),
+  template: name("template name or path", true).describe("VM or template to clone: a name searched under <datacenter>/vm, or a path below it."),
   replicas: z
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number" })
@@ -37,16 +67,27 @@ export const vmGroupSpecSchema = z.object({
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number of MB" })
     .min(4, { error: "must be at least 4" })
+    .max(MAX_MEMORY_MB, { error: `must be at most ${MAX_MEMORY_MB} (24 TB, vSphere 8's maximum per VM)` })
     .multipleOf(4, { error: "must be a multiple of 4 MB (vSphere's granularity)" })
-    .describe("Memory per VM in MB (a multiple of 4)."),
+    .describe("Memory per VM in MB (a multiple of 4, at most 24 TB)."),
   folder: z
     .string({ error: "must be a folder path" })
     .regex(/^[^/]+(\/[^/]+)*$/, { error: "must be a folder name, optionally below a parent path (\"apps/web\"), without leading or trailing /" })
+    .superRefine((s, ctx) => {
+      // Empty segments are the regex's to report.
+      for (const seg of s.split("/").filter(Boolean)) {
+        const problem = segmentProblem(seg);
+        if (problem) return void ctx.addIssue({ code: "custom", message: problem, input: s });
+      }
+    })
     .describe("Folder for the group below <datacenter>/vm; the last segment is created and owned by the group, the rest must exist. VMs are named <folder name>-<index>."),
   cluster: name("cluster name").optional().describe("Cluster whose root resource pool receives the VMs."),
-  resourcePool: name("resource pool path").optional().describe("Resource pool path below the cluster (or <datacenter>/host)."),
+  resourcePool: name("resource pool path", true).optional().describe("Resource pool path below the cluster (or <datacenter>/host)."),
   datastore: name("datastore name").optional().describe("Datastore for the clones (default: the template's)."),
-  powerState: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on").describe("Desired power state of every VM."),
+  powerState: z
+    .enum(["on", "off"], { error: 'must be "on" or "off"' })
+    .optional()
+    .describe('Desired power state of every VM (default "on"; with adopt, left out means every VM keeps its power state).'),
   maxConcurrency: z
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number" })
@@ -54,9 +95,49 @@ export const vmGroupSpecSchema = z.object({
     .max(64, { error: "must be at most 64" })
     .default(4)
     .describe("Clones and power operations in flight at once."),
+  maxUnavailable: z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be at least 1" })
+    .max(64, { error: "must be at most 64" })
+    .default(1)
+    .describe("VMs powered down at once for a cpu/memory change that needs a power cycle (rolled, like a Deployment's maxUnavailable)."),
+  shutdownTimeoutSeconds: z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number of seconds" })
+    .min(0, { error: "must be 0 or more" })
+    .max(3600, { error: "must be at most 3600" })
+    .default(180)
+    .describe("Seconds a guest shutdown (VMware Tools) may take before the VM is powered off hard; 0 powers off at once. Default 180, as terraform-provider-vsphere's shutdown_wait_timeout."),
+  adopt: z
+    .boolean({ error: "must be true or false" })
+    .default(false)
+    .describe("At create, take over an existing folder and the unmarked VMs in the group's slots (<folder>-<index> below replicas); preview lists every change it makes. Without it, create refuses anything it did not create."),
 });
 
-export const vmGroupInputsSchema = vmGroupSpecSchema.extend({ connection: vsphereConnectionSchema });
+/** The longest VM name the group would create, `<folder name>-<replicas - 1>`, within vCenter's limit. */
+function vmNamesFit(v: { folder?: unknown; replicas?: unknown }, ctx: z.RefinementCtx) {
+  if (typeof v.folder !== "string" || typeof v.replicas !== "number" || v.replicas < 1) return;
+  const last = v.folder.split("/").pop()!;
+  const longest = `${last}-${v.replicas - 1}`;
+  const length = escapedLength(longest);
+  if (length > MAX_ENTITY_NAME) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["folder"],
+      input: v.folder,
+      message: `makes VM names too long: "${longest}" has ${length} characters, vCenter allows less than 80; shorten the folder's last segment`,
+    });
+  }
+}
+
+export const vmGroupInputsSchema = vmGroupSpecSchema
+  .extend({
+    connection: vsphereConnectionSchema,
+    owner: z.string().optional().describe("Owner id written into the markers: the resource's URN (set by the VmGroup class)."),
+    plannedAdoption: z.array(z.string()).optional().describe("Set by check() with adopt: what the adoption will change."),
+  })
+  .superRefine(vmNamesFit);
 
 export type VsphereConnectionArgs = z.input<typeof vsphereConnectionSchema>;
 export type VmGroupSpec = z.output<typeof vmGroupSpecSchema>;
@@ -64,6 +145,7 @@ export type VmGroupInputs = z.output<typeof vmGroupInputsSchema>;
 
 export const vmGroupVmSchema = z.object({
   name: z.string(),
+  index: z.number().int().describe("The VM's index in the group (its name was <folder>-<index> when created)."),
   moref: z.string(),
   instanceUuid: z.string(),
   powerState: z.enum(["poweredOn", "poweredOff", "suspended"]),
@@ -78,7 +160,29 @@ export const vmGroupStatusSchema = z.object({
   desiredReplicas: z.number().int(),
   lastMessage: z.string(),
   folderId: z.string().describe("Managed object id of the group's folder."),
+  folderCreated: z.boolean().describe("The group created its folder (it removes it when empty); false when adopted."),
+  owner: z.string().describe("Owner id in the markers on the group's VMs and folder."),
   vms: z.array(vmGroupVmSchema),
+  drift: z
+    .object({
+      folder: z.object({ renamedTo: z.string() }).optional(),
+      vms: z
+        .record(
+          z.string(),
+          z.object({
+            cpu: z.number().int().optional(),
+            memoryMB: z.number().int().optional(),
+            powerState: z.enum(["poweredOn", "poweredOff", "suspended"]).optional(),
+            renamedTo: z.string().optional(),
+            movedTo: z.string().optional(),
+            deleted: z.boolean().optional(),
+            released: z.boolean().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional()
+    .describe("Per-VM differences from the spec found by the last read (observed values), and renames or moves outside Pulumi."),
 });
 export type VmGroupStatus = z.infer<typeof vmGroupStatusSchema>;
 

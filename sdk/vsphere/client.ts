@@ -213,6 +213,75 @@ export class VimClient {
     await this.runTask("Destroy_Task", obj, methodXml("Destroy_Task", obj));
   }
 
+  /**
+   * ShutdownGuest: asks VMware Tools in the guest to shut down and returns at once (not a task); poll
+   * runtime.powerState to see it finish. vCenter answers ToolsUnavailable when Tools is not running; vcsim powers
+   * the VM off regardless of its (simulated) Tools status.
+   */
+  async shutdownGuest(vm: MoRef): Promise<void> {
+    await this.invoke("ShutdownGuest", vm);
+  }
+
+  /** SearchIndex.FindByUuid with instanceUuid=true: the VM anywhere in the datacenter (or the inventory), or undefined. */
+  async findVmByInstanceUuid(uuid: string, datacenter?: MoRef): Promise<MoRef | undefined> {
+    return optionalMoRef(
+      await this.invoke(
+        "FindByUuid",
+        this.serviceContent.searchIndex,
+        datacenter && moRefXml("datacenter", datacenter),
+        textTag("uuid", uuid),
+        textTag("vmSearch", true),
+        textTag("instanceUuid", true),
+      ),
+    );
+  }
+
+  /** The CustomFieldsManager (vCenter only; a standalone ESXi host has none). Looked up once per client. */
+  async customFieldsManager(): Promise<MoRef> {
+    this.#customFieldsManager ??= (async () => {
+      const content = (await this.invoke("RetrieveServiceContent", SERVICE_INSTANCE)) as Record<string, unknown> | undefined;
+      const mgr = content?.customFieldsManager;
+      if (!isMoRef(mgr)) throw new Error("this endpoint has no CustomFieldsManager (custom attributes need vCenter)");
+      return mgr;
+    })();
+    return this.#customFieldsManager.catch((err) => {
+      this.#customFieldsManager = undefined;
+      throw err;
+    });
+  }
+  #customFieldsManager: Promise<MoRef> | undefined;
+
+  /**
+   * The key of the custom attribute `name` that applies to `moType` entities (or to all), defined on first use
+   * with AddCustomFieldDef (privilege Global.ManageCustomFields); DuplicateName from a concurrent definer is fine.
+   */
+  async ensureCustomFieldDef(name: string, moType: string): Promise<number> {
+    const mgr = await this.customFieldsManager();
+    const find = async () => {
+      const [o] = await this.retrieveProperties({ propSet: [{ type: "CustomFieldsManager", pathSet: ["field"] }], objectSet: [{ obj: mgr }] });
+      const defs = (o?.props["field"] ?? []) as Array<{ key?: unknown; name?: unknown; managedObjectType?: unknown }>;
+      const def = defs.find((d) => d.name === name && (!d.managedObjectType || d.managedObjectType === moType));
+      return def === undefined ? undefined : Number(def.key);
+    };
+    const existing = await find();
+    if (existing !== undefined) return existing;
+    try {
+      const def = (await this.invoke("AddCustomFieldDef", mgr, textTag("name", name), textTag("moType", moType))) as { key?: unknown };
+      return Number(def.key);
+    } catch (err) {
+      if (!isFault(err, "DuplicateName")) throw err;
+      const again = await find();
+      if (again === undefined) throw err;
+      return again;
+    }
+  }
+
+  /** CustomFieldsManager.SetField (privilege Global.SetCustomField); an empty value clears it. */
+  async setCustomField(entity: MoRef, key: number, value: string): Promise<void> {
+    const mgr = await this.customFieldsManager();
+    await this.invoke("SetField", mgr, moRefXml("entity", entity), textTag("key", key), textTag("value", value));
+  }
+
   /** The VM must be powered off. Templates have no resource pool, so clones of them must pass `pool`. */
   async markAsTemplate(vm: MoRef): Promise<void> {
     await this.invoke("MarkAsTemplate", vm);

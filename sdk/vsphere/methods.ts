@@ -2,7 +2,7 @@
 // (real vCenter validates it against the XSD sequence; vcsim does not) and escaping without a server.
 import { tag, textTag } from "../xml";
 import { moRefXml, propertyFilterSpecXml } from "./property";
-import type { CloneSpec, MoRef, PropertyFilterSpec, VmConfigSpec } from "./types";
+import type { CloneSpec, MoRef, OptionValue, PropertyFilterSpec, VmConfigSpec } from "./types";
 
 /** `<Method xmlns="urn:vim25"><_this …/>…params</Method>`; undefined params are left out. */
 export function methodXml(method: string, self: MoRef, ...params: Array<string | undefined>): string {
@@ -15,11 +15,21 @@ export function loginXml(sessionManager: MoRef, userName: string, password: stri
   return methodXml("Login", sessionManager, textTag("userName", userName), textTag("password", password));
 }
 
-/** VirtualMachineConfigSpec: numCPUs comes before memoryMB in the XSD sequence. */
+/** VirtualMachineConfigSpec: numCPUs, memoryMB, then extraConfig in the XSD sequence. */
 export function configSpecXml(name: string, spec: VmConfigSpec): string | undefined {
-  if (spec.numCPUs === undefined && spec.memoryMB === undefined) return undefined;
-  return tag(name, undefined, textTag("numCPUs", spec.numCPUs), textTag("memoryMB", spec.memoryMB));
+  if (spec.numCPUs === undefined && spec.memoryMB === undefined && !spec.extraConfig?.length) return undefined;
+  return tag(
+    name,
+    undefined,
+    textTag("numCPUs", spec.numCPUs),
+    textTag("memoryMB", spec.memoryMB),
+    ...(spec.extraConfig ?? []).map(optionValueXml("extraConfig")),
+  );
 }
+
+/** OptionValue.value is xsd:anyType, so it needs its xsi:type. */
+export const optionValueXml = (name: string) => (o: OptionValue) =>
+  tag(name, undefined, textTag("key", o.key), textTag("value", o.value, { "xsi:type": "xsd:string" }));
 
 /** CloneVM_Task. CloneSpec order: location, template, config, customization, powerOn;
  *  RelocateSpec order: folder, datastore, diskMoveType, pool, host. */

@@ -81,11 +81,21 @@ export interface CloneSpec {
   memoryMB?: number;
   /** Honoured by vCenter; vcsim up to v0.55 leaves the clone powered off, so portable callers power on themselves. */
   powerOn?: boolean;
+  /** config.extraConfig of the clone (vCenter applies it with the clone; vcsim 0.46 does not, so check after). */
+  extraConfig?: OptionValue[];
 }
 
 export interface VmConfigSpec {
   numCPUs?: number;
   memoryMB?: number;
+  /** Keys to set (an empty value removes the key, as vCenter does for extraConfig). */
+  extraConfig?: OptionValue[];
+}
+
+/** vim25 OptionValue with a string value, e.g. one config.extraConfig entry. */
+export interface OptionValue {
+  key: string;
+  value: string;
 }
 
 export type TaskState = "queued" | "running" | "success" | "error";

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { diffGroup, ObservedVm, observedInputs, planGroup, reconfigureFor, summarize, vmIndex } from "../../sdk/vsphere/vmgroup/planner";
+import { claimRecorded, CreateSurvey, planCreate } from "../../sdk/vsphere/vmgroup/ownership";
+import { describeDrift, diffGroup, fixableDrift, ObservedVm, planGroup, reconfigureFor, summarize, vmDrift, vmIndex } from "../../sdk/vsphere/vmgroup/planner";
 
 const vm = (index: number, over: Partial<ObservedVm> = {}): ObservedVm => ({
   name: `web-${index}`,
@@ -84,15 +85,26 @@ describe("VmGroup planner", () => {
     assert.match(s.message, /1\/3 VMs match the spec; 1 missing, 1 drifted, 0 extra/);
   });
 
-  it("reports drift as the inputs that differ", () => {
-    const declared = { replicas: 3, cpu: 2, memoryMB: 1024, powerState: "on" as const };
-    assert.deepEqual(observedInputs(declared, [vm(0), vm(1), vm(2)]), declared);
-    assert.deepEqual(observedInputs(declared, [vm(0), vm(1, { cpu: 4, powerState: "poweredOff" })]), {
-      replicas: 2,
-      cpu: 4,
-      memoryMB: 1024,
-      powerState: "off",
-    });
+  it("reports drift per VM: one VM of four powered off is that VM, not the group", () => {
+    const spec = { cpu: 2, memoryMB: 1024, powerState: "on" as const };
+    assert.deepEqual(vmDrift(vm(0), spec), {});
+    assert.deepEqual(vmDrift(vm(2, { powerState: "poweredOff" }), spec), { powerState: "poweredOff" });
+    assert.deepEqual(vmDrift(vm(1, { cpu: 3 }), spec), { cpu: 3 });
+    assert.deepEqual(vmDrift(vm(1, { powerState: "poweredOff" }), { ...spec, powerState: undefined }), {}, "power not declared: not drift");
+    const drift = { vms: { "web-2": { powerState: "poweredOff" as const } } };
+    assert.equal(describeDrift(drift, spec), "web-2: powerState poweredOff (declared on)");
+    assert.equal(fixableDrift(drift), true);
+    assert.equal(fixableDrift({ vms: { "web-1": { renamedTo: "db" } }, folder: { renamedTo: "old" } }), false, "renames are only reported");
+    assert.deepEqual(diffGroup({ replicas: 4, drift }, { replicas: 4 }).updates, ["drift"], "up puts the VM back on");
+  });
+
+  it("keeps each VM's power state when powerState is not declared (adopt), and brings a cycled VM back on", () => {
+    const keep = { ...desired, powerState: undefined };
+    assert.deepEqual(planGroup(keep, [vm(0), vm(1, { powerState: "poweredOff" }), vm(2, { powerState: "suspended" })]).converge, []);
+    const [cycle] = planGroup({ ...keep, cpu: 4 }, [vm(0)]).converge;
+    assert.deepEqual([cycle.reconfigure?.powerCycle, cycle.power], [true, "on"]);
+    const [off] = planGroup({ ...keep, cpu: 4 }, [vm(0, { powerState: "poweredOff" })]).converge;
+    assert.equal(off.power, undefined, "an off VM is reconfigured and left off");
   });
 
   it("replaces on template, datacenter or folder changes and updates the rest in place", () => {
@@ -102,5 +114,81 @@ describe("VmGroup planner", () => {
     assert.deepEqual(t.replaces, ["template"]);
     assert.equal(t.deleteBeforeReplace, true, "same folder and VM names: the old group must go first");
     assert.equal(diffGroup(base, { ...base, folder: "web2" }).deleteBeforeReplace, false);
+  });
+});
+
+describe("VmGroup ownership", () => {
+  const owner = "urn:pulumi:dev::app::pulumi-nodejs:dynamic/vmware:VmGroup::web";
+  const folderPath = "DC0/vm/web";
+  const survey = (over: Partial<CreateSurvey>): CreateSurvey => ({ folderPath, folderExists: true, vms: [], otherObjects: [], ...over });
+  const one = { ...desired, replicas: 1 };
+  // The issue's case: a folder "web" made by hand holding web-0 and web-7; a group with folder web, replicas 1.
+  const handMade = [vm(0, { moref: "vm-57", cpu: 1 }), vm(7, { moref: "vm-60" })];
+
+  it("refuses a folder that exists and is not the group's, naming what it holds, unless adopt is set", () => {
+    const plan = planCreate(one, owner, false, survey({ vms: handMade, otherObjects: ["notes"] }));
+    assert.equal(
+      plan.refusal,
+      'folder DC0/vm/web already exists and was not created by this group (it carries no ownership marker); it holds "web-0", "web-7", "notes". ' +
+        "Set adopt: true to use it (preview --diff then lists every change adoption makes), or choose another folder",
+    );
+    // In the group's own folder, a hand-made VM in one of its slots is refused the same way.
+    const ownFolder = planCreate(one, owner, false, survey({ folderOwner: owner, vms: handMade }));
+    assert.equal(ownFolder.refusal, '"web-0" in DC0/vm/web exist and are not marked as this group\'s; set adopt: true to take them over, or remove them');
+  });
+
+  it("with adopt, takes over only the VMs in the declared slots and keeps everything else as is", () => {
+    const plan = planCreate(one, owner, true, survey({ vms: handMade, otherObjects: ["notes"] }));
+    assert.equal(plan.refusal, undefined);
+    assert.equal(plan.folderCreated, false, "an adopted folder is never removed by the group");
+    assert.deepEqual(plan.adopted.map((v) => v.name), ["web-0"]);
+    assert.deepEqual(plan.kept, ["notes", "web-7"]);
+    assert.deepEqual(plan.plan.remove, [], "web-7 is beyond replicas but not the group's: never removed");
+    assert.deepEqual(plan.lines, [
+      "folder DC0/vm/web: exists; use it as is (the group never removes it)",
+      "web-0 (vm-57): adopt (mark as this group's); cpu 1 => 2 (guest shutdown, reconfigure, power on)",
+      "keep as is (not declared, never touched): notes, web-7",
+    ]);
+    // Declared power is part of the plan: an adopted VM found off is shown being powered on, or kept off when
+    // powerState is left out.
+    const off = [vm(0, { moref: "vm-57", powerState: "poweredOff" })];
+    assert.equal(planCreate(one, owner, true, survey({ vms: off })).lines[1], "web-0 (vm-57): adopt (mark as this group's); power on (now poweredOff)");
+    assert.equal(planCreate({ ...one, powerState: undefined }, owner, true, survey({ vms: off })).lines[1], "web-0 (vm-57): adopt (mark as this group's); no change");
+    assert.equal(
+      planCreate({ ...one, powerState: "off" }, owner, true, survey({ vms: [vm(0, { moref: "vm-57", memoryMB: 512 })] })).lines[1],
+      "web-0 (vm-57): adopt (mark as this group's); memoryMB 512 => 1024; power off first (guest shutdown; now poweredOn)",
+    );
+    const three = planCreate({ ...desired, replicas: 3 }, owner, true, survey({ vms: handMade }));
+    assert.deepEqual(three.lines.slice(-2), ["clone web-1, web-2", "keep as is (not declared, never touched): web-7"]);
+  });
+
+  it("never takes a VM marked by another group, even with adopt", () => {
+    const other = "urn:pulumi:prod::app::pulumi-nodejs:dynamic/vmware:VmGroup::web";
+    const plan = planCreate(one, owner, true, survey({ vms: [vm(0, { owner: other })] }));
+    assert.match(plan.refusal!, /VM "web-0" in DC0\/vm\/web belongs to another group \(its marker names urn:pulumi:prod::app::.*::web\)/);
+  });
+
+  it("continues an interrupted create: its own marked folder and VMs need no adopt", () => {
+    const plan = planCreate({ ...desired, replicas: 2 }, owner, false, survey({ folderOwner: owner, vms: [vm(0, { owner }), vm(5, { owner })] }));
+    assert.equal(plan.refusal, undefined);
+    assert.equal(plan.folderCreated, true);
+    assert.deepEqual(plan.plan.create, [1]);
+    assert.deepEqual(plan.plan.remove.map((v) => v.name), ["web-5"], "its own VM beyond replicas goes");
+  });
+
+  it("creates a missing folder without asking", () => {
+    const plan = planCreate(desired, owner, false, survey({ folderExists: false }));
+    assert.deepEqual([plan.refusal, plan.folderCreated, plan.plan.create], [undefined, true, [0, 1, 2]]);
+  });
+
+  it("claims a VM only when its instance UUID is recorded and it carries the marker", () => {
+    const record = { owner, folderCreated: true, vms: [{ index: 0, instanceUuid: "uuid-0" }, { index: 1, instanceUuid: "uuid-1" }] };
+    const copy = vm(1, { instanceUuid: "uuid-copy", owner, name: "web-1" }); // a hand-made copy of web-1: marker, new UUID
+    const unmarked = vm(0, { owner: undefined });
+    const renamed = vm(1, { owner, name: "db-1" });
+    const { own, others } = claimRecorded(record, [copy, unmarked, renamed]);
+    assert.deepEqual(own.map((v) => [v.name, v.index]), [["db-1", 1]], "a rename keeps the index");
+    assert.deepEqual(others.map((v) => v.instanceUuid), ["uuid-copy", "uuid-0"]);
+    assert.deepEqual(claimRecorded({ ...record, unmarked: true }, [unmarked]).own.length, 1, "state from before markers");
   });
 });

@@ -1,9 +1,10 @@
 // A VM group in vCenter: placement lookup, one-round-trip reads, reconcile (clone, reconfigure, power, scale
 // down) and teardown. Decisions come from planner.ts; this file only talks to vCenter.
-import { mapLimit } from "../../http";
+import { mapLimit, sleep } from "../../http";
 import type { VimClient } from "../client";
-import { isFault } from "../errors";
+import { isFault, VimFault } from "../errors";
 import type { MoRef } from "../types";
+import { claimRecorded, CreatePlan, CreateSurvey, customValue, extraConfigValue, GroupRecord, OWNER_KEY, planCreate, RecordedVm } from "./ownership";
 import { convergeStep, ConvergeStep, DesiredGroup, ObservedVm, planGroup, PowerState, vmIndex, vmName } from "./planner";
 
 export interface GroupSpec {
@@ -15,11 +16,20 @@ export interface GroupSpec {
   replicas: number;
   cpu: number;
   memoryMB: number;
-  powerState: "on" | "off";
+  /** undefined: not declared (with adopt): VMs keep their power state; new clones are powered on. */
+  powerState: "on" | "off" | undefined;
   cluster?: string;
   resourcePool?: string;
   datastore?: string;
   maxConcurrency: number;
+  /** VMs powered down at once for a power-cycling reconfiguration (default 1). */
+  maxUnavailable?: number;
+  /** How long a guest shutdown may take before the VM is powered off hard, in seconds; 0 = power off at once. */
+  shutdownTimeoutSeconds?: number;
+  /** Owner id written into the markers (the resource's URN). */
+  owner: string;
+  /** Take over an existing folder and the unmarked VMs in the group's slots at create. */
+  adopt?: boolean;
 }
 
 export interface Placement {
@@ -61,6 +71,8 @@ const VM_PROPS = [
   "config.hotPlugMemoryLimit",
   "config.hotPlugMemoryIncrementSize",
   "config.template",
+  "config.extraConfig",
+  "parent",
 ];
 
 /**
@@ -88,16 +100,15 @@ export function desiredOf(spec: GroupSpec): DesiredGroup {
   return { prefix: folderName(spec.folder), replicas: spec.replicas, cpu: spec.cpu, memoryMB: spec.memoryMB, powerState: spec.powerState };
 }
 
-function toObserved(prefix: string, obj: MoRef, p: Record<string, unknown>): ObservedVm | undefined {
-  const name = p["name"] as string | undefined;
-  const index = name === undefined ? undefined : vmIndex(prefix, name);
-  // A template is not a group member even when its name fits: it cannot be powered on or reconfigured.
-  if (index === undefined || p["config.template"] === true) return undefined;
+/** A VM as the group sees it; `index` is the one its name encodes (-1 when none), the record may override it. */
+function toObserved(prefix: string, obj: MoRef, p: Record<string, unknown>): ObservedVm & { template: boolean } {
+  const name = String(p["name"] ?? obj.value);
   const optionalNumber = (v: unknown) => (typeof v === "number" && v > 0 ? v : undefined);
+  const owner = extraConfigValue(p["config.extraConfig"], OWNER_KEY);
   return {
-    name: name!,
+    name,
     moref: obj.value,
-    index,
+    index: vmIndex(prefix, name) ?? -1,
     powerState: (p["runtime.powerState"] as PowerState) ?? "poweredOff",
     cpu: Number(p["config.hardware.numCPU"] ?? 0),
     memoryMB: Number(p["config.hardware.memoryMB"] ?? 0),
@@ -107,7 +118,31 @@ function toObserved(prefix: string, obj: MoRef, p: Record<string, unknown>): Obs
     memoryHotAddEnabled: p["config.memoryHotAddEnabled"] === true,
     hotPlugMemoryLimitMB: optionalNumber(p["config.hotPlugMemoryLimit"]),
     hotPlugMemoryIncrementMB: optionalNumber(p["config.hotPlugMemoryIncrementSize"]),
+    ...(owner !== undefined ? { owner } : {}),
+    template: p["config.template"] === true,
   };
+}
+
+const strip = ({ template: _t, ...vm }: ObservedVm & { template?: boolean }): ObservedVm => vm;
+
+/** The group as read from vCenter against the state's record. */
+export interface GroupView {
+  /** The folder's current name (escaped as vCenter stores it). */
+  folderName: string;
+  /** The group's VMs (recorded and marked), wherever they are; `movedTo` set for those outside the folder. */
+  own: ObservedVm[];
+  /** Names of everything else in the folder: never touched. */
+  foreign: string[];
+  /** Recorded VMs that are gone, and those whose marker was removed (no longer the group's). */
+  deleted: RecordedVm[];
+  released: Array<RecordedVm & { name: string }>;
+}
+
+/** The outcome of a create. */
+export interface CreatedGroup {
+  folder: MoRef;
+  folderCreated: boolean;
+  vms: ObservedVm[];
 }
 
 const vmRef = (value: string): MoRef => ({ type: "VirtualMachine", value });
@@ -252,39 +287,31 @@ export class VmGroupManager {
     return usable!.obj;
   }
 
-  /** The group's folder: found by name under its parent, or created. */
-  async ensureFolder(parent: MoRef): Promise<MoRef> {
-    const name = this.prefix;
-    const existing = await this.client.findChild(parent, name);
-    if (existing) {
-      if (existing.type !== "Folder") this.fail(`"${name}" under the parent folder is a ${existing.type}, not a folder`);
-      return existing;
+  /** The key of the folder ownership attribute; undefined when it is not defined (no folder is marked then). */
+  private async folderOwnerKey(define: boolean): Promise<number | undefined> {
+    if (this.ownerKey !== undefined) return this.ownerKey;
+    if (define) this.ownerKey = await this.client.ensureCustomFieldDef(OWNER_KEY, "Folder");
+    else {
+      const mgr = await this.client.customFieldsManager().catch(() => undefined);
+      if (!mgr) return undefined;
+      const [o] = await this.client.retrieveProperties({ propSet: [{ type: "CustomFieldsManager", pathSet: ["field"] }], objectSet: [{ obj: mgr }] });
+      const defs = (o?.props["field"] ?? []) as Array<{ key?: unknown; name?: unknown }>;
+      const def = defs.find((d) => d.name === OWNER_KEY);
+      this.ownerKey = def === undefined ? undefined : Number(def.key);
     }
-    try {
-      return await this.client.createFolder(parent, unescapeEntityName(name));
-    } catch (err) {
-      // Someone made it between our lookup and the create: adopt it.
-      if (isFault(err, "DuplicateName")) {
-        const again = await this.client.findChild(parent, name);
-        if (again?.type === "Folder") return again;
-      }
-      throw err;
-    }
+    return this.ownerKey;
   }
+  private ownerKey: number | undefined;
 
-  /**
-   * The group's VMs in one property-collector round trip (folder plus its children), or undefined when the
-   * folder no longer exists. Everything else in the folder (VMs the group did not name, templates, sub-folders,
-   * vApps) is reported in `foreign`.
-   */
-  async read(folder: MoRef): Promise<{ vms: ObservedVm[]; foreign: string[] } | undefined> {
-    let contents;
+  /** The folder and its direct children in one round trip; undefined when the folder is gone. */
+  private async readFolder(folder: MoRef) {
     try {
-      contents = await this.client.retrieveProperties({
+      return await this.client.retrieveProperties({
         // ManagedEntity (subtypes included) so that a vApp or any other child shows up: vCenter's Destroy_Task on
         // the folder would take it along.
         propSet: [
           { type: "ManagedEntity", pathSet: ["name"] },
+          { type: "Folder", pathSet: ["customValue"] },
           { type: "VirtualMachine", pathSet: VM_PROPS },
         ],
         objectSet: [{ obj: folder, skip: false, selectSet: [{ name: "children", type: "Folder", path: "childEntity", skip: false }] }],
@@ -293,38 +320,138 @@ export class VmGroupManager {
       if (isFault(err, "ManagedObjectNotFound")) return undefined;
       throw err;
     }
-    // A folder of another name under this id is not ours (ids are reused, e.g. by a restarted simulator).
-    const self = contents.find((o) => o.obj.type === "Folder" && o.obj.value === folder.value);
-    if (!self || self.props["name"] !== this.prefix) return undefined;
-    const vms: ObservedVm[] = [];
-    const foreign: string[] = [];
-    for (const o of contents) {
-      if (o.obj.type === "Folder" && o.obj.value === folder.value) continue;
-      const vm = o.obj.type === "VirtualMachine" ? toObserved(this.prefix, o.obj, o.props) : undefined;
-      if (vm) vms.push(vm);
-      else foreign.push(String(o.props["name"] ?? o.obj.value));
+  }
+
+  /** Everything a create needs to decide, read before anything is changed (also what check() shows for adopt). */
+  async survey(placement: Placement): Promise<{ folder?: MoRef; plan: CreatePlan }> {
+    const name = this.prefix;
+    const folderPath = `${this.spec.datacenter}/vm/${this.spec.folder}`;
+    const existing = await this.client.findChild(placement.parentFolder, name);
+    const survey: CreateSurvey = { folderPath, folderExists: false, vms: [], otherObjects: [] };
+    if (existing) {
+      if (existing.type !== "Folder") this.fail(`"${folderPath}" is a ${existing.type}, not a folder; choose another folder`);
+      const contents = (await this.readFolder(existing)) ?? [];
+      survey.folderExists = true;
+      const self = contents.find((o) => o.obj.value === existing.value);
+      survey.folderOwner = customValue(self?.props["customValue"], await this.folderOwnerKey(false));
+      for (const o of contents) {
+        if (o === self) continue;
+        if (o.obj.type === "VirtualMachine") survey.vms.push(toObserved(this.prefix, o.obj, o.props));
+        else survey.otherObjects.push(String(o.props["name"] ?? o.obj.value));
+      }
     }
-    vms.sort((a, b) => a.index - b.index);
-    return { vms, foreign };
+    return { folder: existing, plan: planCreate(desiredOf(this.spec), this.spec.owner, this.spec.adopt === true, survey) };
+  }
+
+  /**
+   * Creates the group: refuses (changing nothing) what planCreate refuses; with adopt, refuses too when the plan
+   * differs from `plannedLines` (what preview showed). Then creates and marks the folder (unless adopted), marks
+   * the adopted VMs, and reconciles. `onFolder` learns the folder as soon as it exists, for partial-failure state.
+   */
+  async create(placement: Placement, opts: { plannedLines?: string[]; onFolder?: (f: MoRef, created: boolean) => void } = {}): Promise<CreatedGroup> {
+    const { folder: existing, plan } = await this.survey(placement);
+    if (plan.refusal) this.fail(plan.refusal);
+    if (this.spec.adopt && opts.plannedLines && JSON.stringify(opts.plannedLines) !== JSON.stringify(plan.lines)) {
+      this.fail(`what exists changed since the plan was made; run preview again. Now: ${plan.lines.join("; ")}`);
+    }
+    let folder = existing;
+    if (!folder) {
+      try {
+        folder = await this.client.createFolder(placement.parentFolder, unescapeEntityName(this.prefix));
+      } catch (err) {
+        // Made by someone else between the survey and now: not ours.
+        if (isFault(err, "DuplicateName")) this.fail(`folder ${this.spec.datacenter}/vm/${this.spec.folder} was created by someone else just now; run preview again`);
+        throw err;
+      }
+    }
+    opts.onFolder?.(folder!, plan.folderCreated);
+    if (!existing) await this.client.setCustomField(folder!, (await this.folderOwnerKey(true))!, this.spec.owner);
+    for (const vm of plan.adopted) await this.mark(vmRef(vm.moref));
+    this.adoptedRecord.push(...[...plan.members, ...plan.adopted].map((v) => ({ index: v.index, instanceUuid: v.instanceUuid })));
+    const record: GroupRecord = { owner: this.spec.owner, folderCreated: plan.folderCreated, vms: [...this.adoptedRecord] };
+    return { folder: folder!, folderCreated: plan.folderCreated, vms: await this.reconcile(folder!, record, placement) };
+  }
+
+  private mark(vm: MoRef): Promise<void> {
+    return this.client.reconfigVM(vm, { extraConfig: [{ key: OWNER_KEY, value: this.spec.owner }] });
+  }
+
+  /**
+   * The group as it stands: its VMs (recorded in `record` and carrying its marker) wherever they are, the rest of
+   * the folder, and what was lost. Undefined when the folder no longer exists (or its id now names an unrelated
+   * folder). A folder renamed outside Pulumi is still found (by id) and reported by its new name.
+   */
+  async read(folder: MoRef, record: GroupRecord): Promise<GroupView | undefined> {
+    const contents = await this.readFolder(folder);
+    const self = contents?.find((o) => o.obj.type === "Folder" && o.obj.value === folder.value);
+    if (!contents || !self) return undefined;
+    const vms = contents.filter((o) => o.obj.type === "VirtualMachine").map((o) => toObserved(this.prefix, o.obj, o.props));
+    const others = contents.filter((o) => o !== self && o.obj.type !== "VirtualMachine").map((o) => String(o.props["name"] ?? o.obj.value));
+    const { own, others: otherVms } = claimRecorded(record, vms.filter((v) => !v.template).map(strip));
+    const folderName = String(self.props["name"] ?? "");
+    if (folderName !== this.prefix && !own.length) {
+      // Renamed, or an unrelated folder that reuses the id (a restarted simulator): only the marker tells.
+      const owner = customValue(self.props["customValue"], await this.folderOwnerKey(false));
+      if (owner !== this.spec.owner) return undefined;
+    }
+    const foreign = [...otherVms.map((v) => v.name), ...vms.filter((v) => v.template).map((v) => v.name), ...others];
+    // Recorded VMs not in the folder: moved elsewhere, released (marker removed) or deleted.
+    const seen = new Set(vms.map((v) => v.instanceUuid));
+    const missing = record.vms.filter((r) => !seen.has(r.instanceUuid));
+    const deleted: RecordedVm[] = [];
+    const released: Array<RecordedVm & { name: string }> = [];
+    for (const r of missing) {
+      const where = await this.findElsewhere(r.instanceUuid);
+      if (!where) deleted.push(r);
+      else {
+        const [vm] = claimRecorded(record, [where.vm]).own;
+        if (vm) own.push({ ...vm, movedTo: where.folderName });
+        else released.push({ ...r, name: where.vm.name });
+      }
+    }
+    for (const o of otherVms.filter((v) => record.vms.some((r) => r.instanceUuid === v.instanceUuid))) {
+      const r = record.vms.find((x) => x.instanceUuid === o.instanceUuid)!;
+      released.push({ ...r, name: o.name });
+    }
+    own.sort((a, b) => a.index - b.index);
+    return { folderName, own, foreign, deleted, released };
+  }
+
+  private async findElsewhere(uuid: string): Promise<{ vm: ObservedVm; folderName: string } | undefined> {
+    const dc = await this.client.findByInventoryPath(inventoryPath(this.spec.datacenter));
+    const ref = await this.client.findVmByInstanceUuid(uuid, dc);
+    if (!ref) return undefined;
+    const [o] = await this.client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: VM_PROPS }], objectSet: [{ obj: ref }] }).catch(() => []);
+    if (!o) return undefined;
+    const parent = o.props["parent"] as MoRef | undefined;
+    const [p] = parent
+      ? await this.client.retrieveProperties({ propSet: [{ type: "ManagedEntity", pathSet: ["name"] }], objectSet: [{ obj: parent }] }).catch(() => [])
+      : [];
+    return { vm: strip(toObserved(this.prefix, ref, o.props)), folderName: String(p?.props["name"] ?? parent?.value ?? "?") };
   }
 
   private async readVm(vm: MoRef): Promise<ObservedVm> {
     const [o] = await this.client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: VM_PROPS }], objectSet: [{ obj: vm }] });
-    const observed = o && toObserved(this.prefix, vm, o.props);
-    if (!observed) throw new GroupError(`VmGroup "${this.spec.label}": VM ${vm.value} vanished while it was being configured`);
-    return observed;
+    if (!o) throw new GroupError(`VmGroup "${this.spec.label}": VM ${vm.value} vanished while it was being configured`);
+    return strip(toObserved(this.prefix, vm, o.props));
   }
 
   /**
-   * Brings the group to the spec: removes extra VMs (highest index first), clones missing ones and converges
-   * every VM's hardware and power state, at most `maxConcurrency` operations at a time. Steps that fail do not
-   * stop the others; the error then carries the group as it stands so the caller can record it.
+   * Brings the group to the spec, acting only on its own VMs: removes extra VMs (highest index first), clones
+   * missing ones and converges every VM's hardware and power state, at most `maxConcurrency` operations at a time
+   * and at most `maxUnavailable` VMs down for a power cycle at once. Steps that fail do not stop the others; the
+   * error then carries the group as it stands so the caller can record it. Notes (e.g. a forced power-off) go
+   * to `notes`.
    */
-  async reconcile(folder: MoRef, placement: Placement | (() => Promise<Placement>)): Promise<ObservedVm[]> {
+  async reconcile(folder: MoRef, record: GroupRecord, placement: Placement | (() => Promise<Placement>), notes: string[] = this.notes): Promise<ObservedVm[]> {
     const desired = desiredOf(this.spec);
-    const current = await this.read(folder);
+    const current = await this.read(folder, record);
     if (!current) this.fail(`folder ${folder.value} disappeared during the update`);
-    const plan = planGroup(desired, current!.vms);
+    // State from before markers, or an owner id that changed (the resource renamed with an alias): mark the
+    // recorded VMs with the current id, then claim by it.
+    for (const vm of current!.own.filter((v) => v.owner !== this.spec.owner)) await this.mark(vmRef(vm.moref));
+    record = { ...record, owner: this.spec.owner, unmarked: false };
+    const plan = planGroup(desired, current!.own);
     const limit = this.spec.maxConcurrency;
     const failures: string[] = [];
     const collect = (results: PromiseSettledResult<unknown>[], what: (i: number) => string) =>
@@ -334,63 +461,79 @@ export class VmGroupManager {
 
     let resolved: Placement | undefined;
     if (plan.create.length) resolved = typeof placement === "function" ? await placement() : placement;
+    // Power cycles take VMs down: at most maxUnavailable at once, each back up before the next goes down.
+    const cycles = plan.converge.filter((s) => s.reconfigure?.powerCycle && s.vm.powerState === "poweredOn" && s.power !== "off");
+    const rest = plan.converge.filter((s) => !cycles.includes(s));
     const work: Array<{ label: string; run: () => Promise<void> }> = [
       ...plan.create.map((index) => ({ label: `create ${vmName(desired.prefix, index)}`, run: () => this.createVm(folder, resolved!, index) })),
-      ...plan.converge.map((step) => ({ label: `update ${step.vm.name}`, run: () => this.applyStep(step) })),
+      ...rest.map((step) => ({ label: `update ${step.vm.name}`, run: () => this.applyStep(step) })),
     ];
-    collect(await mapLimit(work, limit, (w) => w.run()), (i) => work[i].label);
+    const cycleWork = cycles.map((step) => ({ label: `update ${step.vm.name}`, run: () => this.applyStep(step) }));
+    const [a, b] = await Promise.all([
+      mapLimit(work, limit, (w) => w.run()),
+      mapLimit(cycleWork, Math.min(this.spec.maxUnavailable ?? 1, limit), (w) => w.run()),
+    ]);
+    collect(a, (i) => work[i].label);
+    collect(b, (i) => cycleWork[i].label);
 
-    const after = (await this.read(folder))?.vms ?? [];
+    const after = (await this.read(folder, { ...record, vms: [...record.vms, ...this.created] }))?.own ?? [];
     if (failures.length) {
       throw new PartialGroupError(
-        `VmGroup "${this.spec.label}": ${failures.length} of ${plan.remove.length + work.length} operations failed: ${failures.join("; ")}`,
+        `VmGroup "${this.spec.label}": ${failures.length} of ${plan.remove.length + work.length + cycleWork.length} operations failed: ${failures.join("; ")}`,
         after,
       );
     }
     return after;
   }
 
+  /** VMs a create started with (from an interrupted create, or adopted), for partial-failure state. */
+  readonly adoptedRecord: RecordedVm[] = [];
+  /** VMs cloned by this manager, so reads after a clone count them as recorded. */
+  readonly created: RecordedVm[] = [];
+  /** What happened that a user should know (forced power-offs), for lastMessage. */
+  readonly notes: string[] = [];
+
   private async createVm(folder: MoRef, placement: Placement, index: number): Promise<void> {
     const name = vmName(this.prefix, index);
-    let vm: MoRef;
-    try {
-      vm = await this.client.cloneVM(placement.template, folder, name, {
-        pool: placement.pool,
-        host: placement.host,
-        datastore: placement.datastore,
-        numCPUs: this.spec.cpu,
-        memoryMB: this.spec.memoryMB,
-        powerOn: false,
-      });
-    } catch (err) {
-      // Real vCenter refuses a second VM of the same name in a folder: one exists already, so adopt it.
-      if (!isFault(err, "DuplicateName")) throw err;
-      const existing = await this.client.findChild(folder, name);
-      if (!existing) throw err;
-      if (existing.type !== "VirtualMachine") this.fail(`"${name}" in the group folder is a ${existing.type}, not a VM; rename or remove it`);
-      const [o] = await this.client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["config.template"] }], objectSet: [{ obj: existing }] });
-      if (o?.props["config.template"] === true) this.fail(`"${name}" in the group folder is a template, not a group VM; rename or remove it`);
-      vm = existing;
-    }
-    // Clone-time config is not honoured everywhere (older vcsim, some templates): check, then converge.
-    const step = convergeStep(await this.readVm(vm), this.spec);
-    if (step) await this.applyStep(step);
+    // A VM of that name already in the folder is not taken: vCenter refuses the clone (DuplicateName) and the
+    // error names it. Ownership comes from the marker set here, never from the name.
+    const vm = await this.client.cloneVM(placement.template, folder, name, {
+      pool: placement.pool,
+      host: placement.host,
+      datastore: placement.datastore,
+      numCPUs: this.spec.cpu,
+      memoryMB: this.spec.memoryMB,
+      powerOn: false,
+      extraConfig: [{ key: OWNER_KEY, value: this.spec.owner }],
+    });
+    let observed = await this.readVm(vm);
+    this.created.push({ index, instanceUuid: observed.instanceUuid });
+    // Clone-time config is not honoured everywhere (vcsim ignores it): check, then set the marker (with the
+    // hardware change when there is one: one task, not two) and converge.
+    const unmarked = observed.owner !== this.spec.owner;
+    observed = { ...observed, owner: this.spec.owner };
+    const step = convergeStep({ ...observed, index }, { ...this.spec, powerState: this.spec.powerState ?? "on" });
+    if (unmarked && !step?.reconfigure) await this.mark(vm);
+    if (step) await this.applyStep(step, unmarked);
   }
 
-  private async applyStep(step: ConvergeStep): Promise<void> {
+  private async applyStep(step: ConvergeStep, mark = false): Promise<void> {
     const vm = vmRef(step.vm.moref);
     // Suspended counts as not stopped: vCenter reconfigures only powered-off VMs (or hot-adds on running ones).
     const stopped = step.vm.powerState === "poweredOff";
     if (step.reconfigure) {
       const mustStop = !stopped && (step.reconfigure.powerCycle || step.power === "off");
-      if (mustStop) await this.powerOff(vm);
-      await this.client.reconfigVM(vm, { numCPUs: step.reconfigure.numCPUs, memoryMB: step.reconfigure.memoryMB });
-      if (mustStop && this.spec.powerState === "on") await this.powerOn(vm);
-      else if (step.power === "on") await this.powerOn(vm);
+      if (mustStop) await this.stop(vm, step.vm.name);
+      await this.client.reconfigVM(vm, {
+        numCPUs: step.reconfigure.numCPUs,
+        memoryMB: step.reconfigure.memoryMB,
+        ...(mark ? { extraConfig: [{ key: OWNER_KEY, value: this.spec.owner }] } : {}),
+      });
+      if (step.power === "on") await this.powerOn(vm);
       return;
     }
     if (step.power === "on") await this.powerOn(vm);
-    if (step.power === "off") await this.powerOff(vm);
+    if (step.power === "off") await this.stop(vm, step.vm.name);
   }
 
   private async powerOn(vm: MoRef) {
@@ -409,10 +552,44 @@ export class VmGroupManager {
     }
   }
 
+  /**
+   * Shuts the guest down (ShutdownGuest), waits up to shutdownTimeoutSeconds (default 180, as
+   * terraform-provider-vsphere's shutdown_wait_timeout) for it to power off, and powers it off hard if it does not
+   * or if the guest cannot be asked (no VMware Tools: ToolsUnavailable; suspended: InvalidPowerState).
+   */
+  private async stop(vm: MoRef, name: string): Promise<void> {
+    const timeoutMs = (this.spec.shutdownTimeoutSeconds ?? DEFAULT_SHUTDOWN_TIMEOUT_SECONDS) * 1000;
+    if (timeoutMs > 0) {
+      let asked = true;
+      try {
+        await this.client.shutdownGuest(vm);
+      } catch (err) {
+        if (!(err instanceof VimFault)) throw err;
+        asked = false;
+        if (!isFault(err, "InvalidPowerState")) this.notes.push(`${name}: guest shutdown refused (${(err as VimFault).fault}), powered off`);
+      }
+      if (asked) {
+        if (await this.waitPoweredOff(vm, timeoutMs)) return;
+        this.notes.push(`${name}: guest did not shut down within ${timeoutMs / 1000} s, powered off`);
+      }
+    }
+    await this.powerOff(vm);
+  }
+
+  private async waitPoweredOff(vm: MoRef, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      const [o] = await this.client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["runtime.powerState"] }], objectSet: [{ obj: vm }] });
+      if (o?.props["runtime.powerState"] === "poweredOff") return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(Math.min(delay, Math.max(deadline - Date.now(), 0)));
+    }
+  }
+
   private async removeVm(vm: ObservedVm): Promise<void> {
     const ref = vmRef(vm.moref);
     try {
-      if (vm.powerState !== "poweredOff") await this.powerOff(ref);
+      if (vm.powerState !== "poweredOff") await this.stop(ref, vm.name);
       await this.client.destroy(ref);
     } catch (err) {
       if (!isFault(err, "ManagedObjectNotFound")) throw err; // already gone
@@ -420,30 +597,39 @@ export class VmGroupManager {
   }
 
   /**
-   * Removes every VM of the group, then the folder. VMs the group did not create are left alone, and so is
-   * their folder; the error says which they are. (vcsim does not destroy a folder's VMs with the folder, and a
-   * real vCenter would destroy them all: neither is what a user wants.)
+   * Removes the group's own VMs (recorded and marked, wherever they are), then the folder only when the group
+   * created it and it is empty. Everything else stays: other VMs, templates, vApps, sub-folders, and a folder the
+   * group adopted. vcsim does not destroy a folder's VMs with the folder, and a real vCenter would destroy them
+   * all: so the folder goes last, and only empty.
    */
-  async destroy(folder: MoRef): Promise<void> {
-    const current = await this.read(folder);
-    if (!current) return;
-    const results = await mapLimit(
-      [...current.vms].sort((a, b) => b.index - a.index),
-      this.spec.maxConcurrency,
-      (vm) => this.removeVm(vm),
-    );
+  async destroy(folder: MoRef, record: GroupRecord): Promise<{ folderKept?: string }> {
+    const current = await this.read(folder, record);
+    // The folder is gone: its VMs may still exist elsewhere (vcsim orphans them; or moved).
+    const own = current?.own ?? (await this.findRecordedAnywhere(record));
+    const results = await mapLimit([...own].sort((a, b) => b.index - a.index), this.spec.maxConcurrency, (vm) => this.removeVm(vm));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed.length) this.fail(`could not remove ${failed.length} VM(s): ${failed.map((f) => (f.reason as Error).message).join("; ")}`);
-    if (current.foreign.length) {
-      this.fail(
-        `folder ${this.spec.datacenter}/vm/${this.spec.folder} also holds objects this group did not create (${current.foreign.join(", ")}); ` +
-          `move or delete them, then run destroy again`,
-      );
-    }
+    if (!current) return {};
+    if (!record.folderCreated) return { folderKept: "adopted: the group did not create it" };
+    const left = (await this.readFolder(folder))?.filter((o) => o.obj.value !== folder.value) ?? [];
+    if (left.length) return { folderKept: `it holds objects the group does not own (${left.map((o) => String(o.props["name"] ?? o.obj.value)).join(", ")})` };
     try {
       await this.client.destroy(folder);
     } catch (err) {
       if (!isFault(err, "ManagedObjectNotFound")) throw err;
     }
+    return {};
+  }
+
+  private async findRecordedAnywhere(record: GroupRecord): Promise<ObservedVm[]> {
+    const out: ObservedVm[] = [];
+    for (const r of record.vms) {
+      const where = await this.findElsewhere(r.instanceUuid);
+      const [vm] = where ? claimRecorded(record, [where.vm]).own : [];
+      if (vm) out.push(vm);
+    }
+    return out;
   }
 }
+
+export const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 180;

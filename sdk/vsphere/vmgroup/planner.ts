@@ -17,6 +17,10 @@ export interface ObservedVm {
   /** config.hotPlugMemoryLimit / hotPlugMemoryIncrementSize (MB): hot add can only grow to, and in steps of, these. */
   hotPlugMemoryLimitMB?: number;
   hotPlugMemoryIncrementMB?: number;
+  /** The ownership marker (extraConfig OWNER_KEY) the VM carries, if any. */
+  owner?: string;
+  /** Name of the folder the VM sits in, when that is not the group's folder (moved outside Pulumi). */
+  movedTo?: string;
 }
 
 export interface DesiredGroup {
@@ -25,7 +29,8 @@ export interface DesiredGroup {
   replicas: number;
   cpu: number;
   memoryMB: number;
-  powerState: "on" | "off";
+  /** undefined: not declared (only with adopt): each VM keeps the power state it has; new clones are powered on. */
+  powerState: "on" | "off" | undefined;
 }
 
 export function vmName(prefix: string, index: number): string {
@@ -82,8 +87,10 @@ export interface GroupPlan {
   remove: ObservedVm[];
 }
 
-function wantsPower(vm: ObservedVm, desired: "on" | "off", cycled: boolean): "on" | "off" | undefined {
+function wantsPower(vm: ObservedVm, declared: "on" | "off" | undefined, cycled: boolean): "on" | "off" | undefined {
   const isOn = vm.powerState === "poweredOn" && !cycled;
+  // Not declared: a power cycle brings a running VM back on; otherwise the VM keeps its state.
+  const desired = declared ?? (vm.powerState === "poweredOn" ? "on" : undefined);
   if (desired === "on" && !isOn) return "on";
   if (desired === "off" && vm.powerState !== "poweredOff") return "off";
   return undefined;
@@ -115,6 +122,64 @@ export function planGroup(desired: DesiredGroup, observed: ObservedVm[]): GroupP
   return { create, converge, remove };
 }
 
+/** The VM's hardware and power differences from the spec, as observed values ({} when it matches). */
+export function vmDrift(vm: ObservedVm, desired: Omit<DesiredGroup, "prefix" | "replicas">): VmDrift {
+  const d: VmDrift = {};
+  if (vm.cpu !== desired.cpu) d.cpu = vm.cpu;
+  if (vm.memoryMB !== desired.memoryMB) d.memoryMB = vm.memoryMB;
+  const on = vm.powerState === "poweredOn";
+  if (desired.powerState !== undefined && on !== (desired.powerState === "on")) d.powerState = vm.powerState;
+  return d;
+}
+
+/**
+ * One VM's drift. cpu, memoryMB and powerState are the observed values where they differ from the spec (`up`
+ * puts them back); renamedTo, movedTo, deleted and released are reported only: the group never renames, moves or
+ * recreates a VM it did not lose, and never takes back a VM whose marker was removed.
+ */
+export interface VmDrift {
+  cpu?: number;
+  memoryMB?: number;
+  powerState?: PowerState;
+  /** The VM's name now, when it was renamed outside Pulumi (it stays in the group under its index). */
+  renamedTo?: string;
+  /** The folder the VM was moved to outside Pulumi (it stays in the group). */
+  movedTo?: string;
+  /** The VM is gone (destroyed outside Pulumi): `up` clones its index again. */
+  deleted?: true;
+  /** The VM is there but no longer carries the group's marker: it is not the group's any more, `up` clones a new one. */
+  released?: true;
+}
+
+/** Drift of the whole group, keyed by the name the group gave each VM; `folder` when its folder was renamed. */
+export interface GroupDrift {
+  folder?: { renamedTo: string };
+  vms?: Record<string, VmDrift>;
+}
+
+/** Drift `up` can put back (hardware and power); renames and moves are only reported. */
+export function fixableDrift(drift: GroupDrift | undefined): boolean {
+  return Object.values(drift?.vms ?? {}).some((d) => d.cpu !== undefined || d.memoryMB !== undefined || d.powerState !== undefined);
+}
+
+/** One line per VM, e.g. `web-2: powerState poweredOff (declared on); web-3: renamed to db-1`. */
+export function describeDrift(drift: GroupDrift, desired: Omit<DesiredGroup, "prefix" | "replicas">): string {
+  const parts: string[] = [];
+  if (drift.folder) parts.push(`folder renamed outside Pulumi to "${drift.folder.renamedTo}" (still the group's folder)`);
+  for (const [name, d] of Object.entries(drift.vms ?? {})) {
+    const what: string[] = [];
+    if (d.cpu !== undefined) what.push(`cpu ${d.cpu} (declared ${desired.cpu})`);
+    if (d.memoryMB !== undefined) what.push(`memoryMB ${d.memoryMB} (declared ${desired.memoryMB})`);
+    if (d.powerState !== undefined) what.push(`powerState ${d.powerState} (declared ${desired.powerState})`);
+    if (d.renamedTo !== undefined) what.push(`renamed outside Pulumi to "${d.renamedTo}"`);
+    if (d.movedTo !== undefined) what.push(`moved outside Pulumi to folder "${d.movedTo}"`);
+    if (d.deleted) what.push("deleted outside Pulumi");
+    if (d.released) what.push("its ownership marker was removed: no longer the group's, left as is");
+    parts.push(`${name}: ${what.join(", ")}`);
+  }
+  return parts.join("; ");
+}
+
 export interface GroupSummary {
   phase: "READY" | "PENDING";
   currentReplicas: number;
@@ -137,28 +202,21 @@ export function summarize(desired: DesiredGroup, observed: ObservedVm[]): GroupS
 }
 
 /**
- * What the group looks like in terms of its own inputs, for refresh: the observed count, and for cpu, memory and
- * power the first value that differs from the declared one (so a drifted VM shows up as a changed input).
+ * The group's observed size, for refresh: `replicas` is a property of the whole group, so a VM deleted outside
+ * Pulumi shows as `replicas: 3 => 2`. cpu, memory and power are per VM and reported per VM (see GroupDrift):
+ * one VM powered off is not the group powered off.
  */
-export function observedInputs(
-  declared: { replicas: number; cpu: number; memoryMB: number; powerState: "on" | "off" },
-  observed: ObservedVm[],
-): { replicas: number; cpu: number; memoryMB: number; powerState: "on" | "off" } {
-  const differing = <T>(values: T[], want: T): T => values.find((v) => v !== want) ?? want;
-  const inSpec = observed.filter((vm) => vm.index < declared.replicas || declared.replicas === 0);
-  const vms = inSpec.length ? inSpec : observed;
-  return {
-    replicas: observed.length,
-    cpu: differing(vms.map((v) => v.cpu), declared.cpu),
-    memoryMB: differing(vms.map((v) => v.memoryMB), declared.memoryMB),
-    powerState: differing(vms.map((v) => (v.powerState === "poweredOn" ? "on" : "off") as "on" | "off"), declared.powerState),
-  };
+export function observedReplicas(observed: ObservedVm[]): number {
+  return observed.length;
 }
 
 /** Properties whose change forces a new group (new folder, new clones), in the order a diff reports them. */
 export const REPLACE_KEYS = ["datacenter", "template", "folder"] as const;
 /** Properties an update reconciles in place. */
-export const UPDATE_KEYS = ["replicas", "cpu", "memoryMB", "powerState", "cluster", "resourcePool", "datastore", "maxConcurrency"] as const;
+export const UPDATE_KEYS = [
+  "replicas", "cpu", "memoryMB", "powerState", "cluster", "resourcePool", "datastore", "maxConcurrency", "maxUnavailable",
+  "shutdownTimeoutSeconds",
+] as const;
 
 export interface GroupDiff {
   replaces: string[];
@@ -172,6 +230,8 @@ export function diffGroup(olds: Record<string, unknown>, news: Record<string, un
   const replaces = REPLACE_KEYS.filter((k) => !same(k));
   const updates: string[] = UPDATE_KEYS.filter((k) => !same(k));
   if (JSON.stringify(olds.connection ?? null) !== JSON.stringify(news.connection ?? null)) updates.push("connection");
+  // Drift found by refresh (a VM off, resized) is put back by an update even when no input changed.
+  if (fixableDrift(olds.drift as GroupDrift | undefined)) updates.push("drift");
   return {
     replaces,
     updates,

@@ -3,6 +3,7 @@
 // provider process.
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown, VmGroupInputs, vmGroupInputsSchema } from "../../sdk/schemas";
+import type { VimClientOptions } from "../../sdk/vsphere/client";
 import { withVimSession } from "../../sdk/vsphere/pool";
 import { GroupSpec, GroupView, PartialGroupError, VmGroupManager, desiredOf, folderName, unescapeEntityName } from "../../sdk/vsphere/vmgroup/group";
 import type { GroupRecord } from "../../sdk/vsphere/vmgroup/ownership";
@@ -106,10 +107,10 @@ function outputsOf(
   };
 }
 
-async function withGroup<T>(p: Props, fn: (group: VmGroupManager) => Promise<T>): Promise<T> {
+async function withGroup<T>(p: Props, fn: (group: VmGroupManager) => Promise<T>, opts: VimClientOptions = {}): Promise<T> {
   const spec = specOf(p);
   // One session per vCenter and user for the whole provider process (every group of an `up`/`refresh`).
-  return withVimSession(p.connection, (client) => fn(new VmGroupManager(client, spec)));
+  return withVimSession(p.connection, (client) => fn(new VmGroupManager(client, spec)), opts);
 }
 
 /**
@@ -129,6 +130,8 @@ async function partial(err: unknown, p: Props, folderId: string, group: VmGroupM
   }
   return new PartialStateError(message, folderId, { ...outs, __provider: p.__provider });
 }
+
+const PLAN_SESSION: VimClientOptions = { retry: { deadlineMs: 10_000 } };
 
 /** Placeholders, not plans: create does not hold what exists to them. */
 const UNKNOWN_PLAN = "(planned once every input is known)";
@@ -160,7 +163,8 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
   }
   // Adopting: read what exists now so the plan (preview --diff) lists every change the adoption makes.
   try {
-    const { plan } = await withGroup(inputs, async (g) => g.survey(await g.resolvePlacement()));
+    // At preview a vCenter that cannot be reached should say so soon, not after `up`'s two-minute retry budget.
+    const { plan } = await withGroup(inputs, async (g) => g.survey(await g.resolvePlacement()), PLAN_SESSION);
     if (plan.refusal) return { inputs, failures: [{ property: "adopt", reason: plan.refusal }] };
     inputs.plannedAdoption = plan.lines;
   } catch (err) {

@@ -3,8 +3,8 @@
 // manifests of its clusters disappear, and Pulumi would then delete them from Kubernetes.
 import { discoverFromDns, discoverStatic, DiscoveryResult, DiscoveryState } from "../../sdk/vcenter/discovery";
 import { collectInventory } from "../../sdk/vcenter/inventory";
-import { renderAll, RenderedVCenter } from "../../sdk/vcenter/render";
-import { TemplateSet } from "../../sdk/vcenter/templates";
+import { renderAllIsolated } from "../../sdk/vcenter/isolate";
+import type { RenderedVCenter } from "../../sdk/vcenter/render";
 import { VimClient } from "../../sdk/vsphere/client";
 import {
   duplicateWarnings, endpointFor, globalsOf, inventorySummary, loginFor, Observation, Props, templateSources,
@@ -63,7 +63,10 @@ export async function observe(p: Props, previous?: DiscoveryState): Promise<Obse
   const found = await discover(p, previous);
   const vcenters = await mapLimit(found.vcenters, MAX_PARALLEL_VCENTERS, (host) => readVCenter(p, host));
   const globals = globalsOf(p);
-  const rendered = renderAll(new TemplateSet(templateSources(p)), vcenters, globals);
+  // Templates run in an isolated worker (sdk/vcenter/isolate.ts): no access to this process or its secrets.
+  const rendered = await renderAllIsolated(templateSources(p), vcenters, globals).catch((err: Error) => {
+    throw new Error(`${label(p)}: ${err.message}`);
+  });
   if (rendered.errors.length) {
     // TemplateRenderError names the template and line and never quotes rendered text (it may hold passwords).
     throw new Error(`${label(p)}: ${[...new Set(rendered.errors.map((e) => e.message))].join("; ")}`);

@@ -1,0 +1,194 @@
+// Templates come from CRs many teams write: none may reach the provider process (its environment holds
+// PULUMI_CONFIG_PASSPHRASE), and none may hang it. Each escape route and bound fails with the template and line.
+import { strict as assert } from "assert";
+import { renderAllIsolated, stopRenderWorker } from "../../sdk/vcenter/isolate";
+import { TemplateRenderError, TemplateSet } from "../../sdk/vcenter/templates";
+import type { Inventory } from "../../sdk/vcenter/conventions";
+
+const KEY = "vcenter_cluster/n/t.yaml.j2";
+const set = (template: string, limits = {}) => new TemplateSet([{ namespace: "n", name: "t", scope: "cluster", template }], limits);
+const render = (template: string, ctx: Record<string, unknown> = {}, limits = {}) => set(template, limits).renderText(KEY, ctx);
+
+/** Asserts that rendering fails naming the template and `line`, with `reason` in the message, and leaks nothing. */
+function refused(template: string, line: number, reason: RegExp, ctx: Record<string, unknown> = {}, limits = {}): void {
+  assert.throws(
+    () => render(template, ctx, limits),
+    (e: unknown) => {
+      assert.ok(e instanceof TemplateRenderError, String(e));
+      assert.equal(e.template, KEY);
+      assert.equal(e.line, line, e.message);
+      assert.match(e.message, reason);
+      assert.ok(!/function Function|\[native code\]|process|PASSPHRASE/.test(e.detail), e.message);
+      return true;
+    },
+  );
+}
+
+const UNSAFE = /unsafe/;
+
+describe("vcenter template sandbox: no way out of the render context", () => {
+  before(() => {
+    process.env.PULUMI_CONFIG_PASSPHRASE = process.env.PULUMI_CONFIG_PASSPHRASE ?? "test-passphrase-not-for-templates";
+  });
+
+  it("the issue's payload: ''.constructor.constructor('return process.env')()", () => {
+    refused("a: 1\nb: {{ ''.constructor.constructor('return process.env')() }}", 2, UNSAFE);
+  });
+
+  it("constructor walks from arrays, objects, numbers, functions, macros and filters' results", () => {
+    refused("{{ [].constructor }}", 1, UNSAFE);
+    refused("x\n{{ {}.constructor }}", 2, UNSAFE);
+    refused("{{ (1).constructor }}", 1, UNSAFE);
+    refused("{{ range.constructor('return 1')() }}", 1, UNSAFE);
+    refused("{{ range.call }}", 1, UNSAFE);
+    refused("{{ range.apply }}", 1, UNSAFE);
+    refused("{% macro m() %}x{% endmacro %}\n\n{{ m.constructor }}", 3, UNSAFE);
+    refused('{{ ("x" | upper).constructor }}', 1, UNSAFE);
+    refused("{{ ([1, 2] | list).constructor }}", 1, UNSAFE);
+    refused('{{ "a,b".split(",").constructor }}', 1, UNSAFE);
+    refused("{{ name.prototype }}", 1, UNSAFE, { name: "x" });
+  });
+
+  it("joiner, cycler and loop objects", () => {
+    refused("{{ joiner().constructor }}", 1, UNSAFE);
+    refused("{% set c = cycler(1, 2) %}\n{{ c.next.constructor }}", 2, UNSAFE);
+    refused("{% for i in [1] %}\n{{ loop.constructor }}{% endfor %}", 2, UNSAFE);
+  });
+
+  it("__proto__ and other underscore attributes (Jinja2's rule), and a __proto__ dict key", () => {
+    refused("{{ ''.__proto__ }}", 1, UNSAFE);
+    refused("{{ {}.__lookupGetter__ }}", 1, UNSAFE);
+    refused("{{ x._private }}", 1, UNSAFE, { x: { _private: 1 } });
+    refused("a\n{% set d = {'__proto__': 1} %}", 2, /__proto__' cannot be a dict key/);
+  });
+
+  it("caller inside {% call %}", () => {
+    refused("{% macro m() %}\n{{ caller.constructor }}{% endmacro %}{% call m() %}x{% endcall %}", 2, UNSAFE);
+  });
+
+  it("computed keys: set tricks, concatenation, a list or macro as key, dict .get/.pop/.setdefault", () => {
+    refused('{% set c = "constr" + "uctor" %}\n\n{{ ""[c] }}', 3, UNSAFE);
+    refused('{{ ""[["constructor"]] }}', 1, UNSAFE);
+    refused("{% macro k() %}constructor{% endmacro %}{{ ''[k()] }}", 1, UNSAFE);
+    refused('{{ {}.get("constructor") }}', 1, UNSAFE);
+    refused('{{ {}.pop("__proto__", 1) }}', 1, UNSAFE);
+    refused('{{ {}.setdefault("constructor") }}', 1, UNSAFE);
+    assert.equal(render('{{ d.get("a") }}|{{ d.get("toString", "none") }}|{{ d.pop("a") }}|{{ d | length }}', { d: { a: 1 } }), "1|none|1|0");
+  });
+
+  it("host objects are not names: process, require, globalThis, constructor resolve to nothing", () => {
+    assert.equal(render("[{{ process }}][{{ require }}][{{ globalThis }}][{{ global }}][{{ constructor }}][{{ toString }}][{{ __proto__ }}]"), "[][][][][][][]");
+    refused("{{ process.env }}x{{ require('fs') }}", 1, /Unable to call `require`/);
+  });
+
+  it("{% include %}, {% import %}, {% from %} and {% extends %} read loaded templates only, never files", () => {
+    for (const t of [`{% include "/etc/passwd" %}`, `{% import "/etc/hostname" as h %}`, `{% from "../../package.json" import x %}`, `{% extends "/etc/passwd" %}`]) {
+      assert.throws(() => render(`a: 1\n${t}`), (e: TemplateRenderError) => {
+        assert.equal(e.template, KEY);
+        assert.match(e.message, /is not one of the loaded templates/);
+        assert.ok(!/root:/.test(e.message));
+        return true;
+      });
+    }
+  });
+
+  it("legitimate templates keep working: attributes, methods, dict methods, loops", () => {
+    const out = render(
+      '{% for k, v in d.items() %}{{ k }}={{ v.name }};{% endfor %}{{ host.split(".")[0] }} {{ "-" * 3 }} {{ [1] * 2 }} {{ 2 * 3 }} {{ loop_ok }}',
+      { d: { a: { name: "x" } }, host: "vc-a-0.example", loop_ok: "ok" },
+    );
+    assert.equal(out, "a=x;vc-a-0 --- 1,1 6 ok");
+  });
+
+  it("check-time: a literal unsafe attribute is a syntax error with its line (no render needed)", () => {
+    const err = set("a: 1\nb: {{ x.__class__.__mro__ }}").compileError(KEY);
+    assert.ok(err);
+    assert.equal(err.line, 2);
+    assert.match(err.message, /'__class__' is unsafe/);
+  });
+});
+
+describe("vcenter template bounds: time, size, depth", function () {
+  this.timeout(30_000);
+
+  it("range(1e9) is refused before allocating (jinja2.sandbox.MAX_RANGE)", () => {
+    refused("a\n{% for i in range(1000000000) %}{{ i }}{% endfor %}", 2, /range too big: 1000000000 items; the sandbox allows at most 100000/);
+    refused("a\n{% for i in range(0, 2000000000, 2) %}{{ i }}{% endfor %}", 2, /range too big: 1000000000 items/);
+    // nunjucks reads `1e9` as a name (undefined): Python's range refuses a non-integer too.
+    refused("a\n{% for i in range(1e9) %}{{ i }}{% endfor %}", 2, /range\(\) arguments must be integers, got None/);
+    assert.equal(render("{{ range(3) | join(',') }} {{ range(5, 0, -2) | join(',') }}"), "0,1,2 5,3,1");
+  });
+
+  it("nested loops stop at the time bound, naming the line", () => {
+    const start = Date.now();
+    refused("x: 1\n{% for i in range(100000) %}\n{% for j in range(100000) %}{% endfor %}{% endfor %}", 3, /rendering took longer than 300 ms/, {}, { timeoutMs: 300 });
+    assert.ok(Date.now() - start < 5_000, `stopped after ${Date.now() - start} ms`);
+  });
+
+  it("a huge string multiplication is refused before allocating", () => {
+    refused("a\nb\n{{ 'x' * 1000000000 }}", 3, /string repetition of 1000000000 items exceeds the output bound/);
+  });
+
+  it("output beyond the bound stops the render", () => {
+    refused("a\n{% for i in range(100000) %}{{ 'y' * 1000 }}{% endfor %}", 2, /output larger than 1048576 characters/, {}, { maxOutputChars: 1024 * 1024 });
+  });
+
+  it("deep recursion via macros fails cleanly with a line", () => {
+    assert.throws(() => render("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(0) }}"), (e: TemplateRenderError) => {
+      assert.equal(e.template, KEY);
+      assert.ok(e.line !== undefined, e.message);
+      assert.match(e.message, /Maximum call stack size exceeded/);
+      return true;
+    });
+  });
+});
+
+describe("vcenter template isolation: the render worker", function () {
+  this.timeout(60_000);
+  const inventory: Inventory = {
+    vcenter: { name: "vc-a-0", host: "vc-a-0.cc.qa-de-1.cloud.sap" },
+    datacenters: [{ name: "qa-de-1a", clusters: [{ name: "productionbb001", datastores: ["eph001"], networks: ["br-x"] }] }],
+  };
+  const vcenters = [{ inventory, options: { username: "u", password: "vc-password", host: inventory.vcenter.host, name: "vc-a-0" } }];
+  const tpl = (template: string) => [{ name: "t", namespace: "n", scope: "cluster" as const, template }];
+  after(() => stopRenderWorker());
+
+  it("renders what the in-process TemplateSet renders, and returns sandbox refusals as template errors", async () => {
+    const ok = await renderAllIsolated(tpl("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nova-{{ name }}}\ndata: {host: '{{ host }}'}\n"), vcenters, {});
+    assert.deepEqual(ok.manifests.map((m) => m.object), [
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "nova-bb1", namespace: "n" }, data: { host: "vc-a-0.cc.qa-de-1.cloud.sap" } },
+    ]);
+    const bad = await renderAllIsolated(tpl("a: 1\nb: {{ ''.constructor.constructor('return process.env')() }}\n"), vcenters, {});
+    assert.equal(bad.errors.length, 1);
+    assert.match(bad.errors[0].message, /^template vcenter_cluster\/n\/t\.yaml\.j2 line 2, column \d+: access to attribute 'constructor' is unsafe/);
+  });
+
+  it("a render stuck inside one native call (catastrophic regex backtracking) is stopped by the wall clock, naming template and line", async () => {
+    const start = Date.now();
+    await assert.rejects(
+      renderAllIsolated(tpl("a: 1\nb: 2\nc: {{ 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'.match(r/^(a+)+$/) }}\n"), vcenters, {}, { totalTimeoutMs: 1_000 }),
+      (e: TemplateRenderError) => {
+        assert.equal(e.template, "vcenter_cluster/n/t.yaml.j2");
+        assert.equal(e.line, 3);
+        assert.match(e.message, /did not finish within 1000 ms; stopped/);
+        return true;
+      },
+    );
+    assert.ok(Date.now() - start < 15_000);
+    // The next render gets a fresh worker.
+    const again = await renderAllIsolated(tpl("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n"), vcenters, {});
+    assert.equal(again.manifests.length, 1);
+  });
+
+  it("a render filling the heap is stopped at the worker's heap limit, naming template and line", async () => {
+    await assert.rejects(
+      renderAllIsolated(tpl("a: 1\n{% set l = [] %}\n{% for i in range(100000) %}{% set _ = l.append('x'.repeat(2000) + i) %}{% endfor %}\n"), vcenters, {}, { maxHeapMb: 32 }),
+      (e: TemplateRenderError) => {
+        assert.equal(e.template, "vcenter_cluster/n/t.yaml.j2");
+        assert.equal(e.line, 3);
+        assert.match(e.message, /ran out of memory \(the renderer's heap is limited to 32 MiB\)/);
+        return true;
+      },
+    );
+  });
+});

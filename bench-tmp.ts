@@ -1,0 +1,1 @@
+import { benchVCenter } from "./bench/vcenter";

@@ -6,13 +6,14 @@ import type { DuplicateManifest, Manifest } from "../../sdk/vcenter/manifests";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { syntaxErrors } from "../../sdk/vcenter/render";
 import type { DiscoveryState } from "../../sdk/vcenter/discovery";
+import { checkShrink, SeenVCenter } from "../../sdk/vcenter/prune-guard";
 import type { VCenterTemplateSource } from "../../sdk/vcenter/templates";
 
 export type Props = VCenterTemplateInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 
 /** The inputs, in the order they are recorded; everything else in the state is observed. */
 export const INPUT_KEYS = [
-  "discovery", "credentials", "templates", "namespace", "variables", "domain", "cells", "endpoints", "insecure", "ca", "resourceName",
+  "discovery", "credentials", "templates", "namespace", "variables", "domain", "cells", "endpoints", "insecure", "ca", "pruneGuard", "resourceName",
 ] as const;
 
 export const OUTPUT_KEYS = ["vcenters", "inventory", "manifests", "manifestIds", "warnings"] as const;
@@ -161,4 +162,24 @@ function canonical(v: unknown): string {
 /** Changed inputs. Nothing is ever replaced: the resource makes nothing in vCenter, it only reads and renders. */
 export function changedInputs(olds: Partial<Props>, news: Partial<Props>): string[] {
   return INPUT_KEYS.filter((k) => k !== "resourceName" && canonical(olds[k]) !== canonical(news[k]));
+}
+
+/** vCenters and their production clusters (the ones that render objects), as the prune guard compares them. */
+export function seenOf(inventory: VCenterInventory[] | undefined): SeenVCenter[] {
+  return (inventory ?? []).map((v) => ({
+    host: v.host,
+    clusters: v.datacenters.flatMap((dc) => dc.clusters.filter((c) => c.conventions !== undefined).map((c) => c.name)),
+  }));
+}
+
+/**
+ * The prune guard between the inventory in the state (`previous`) and the one just observed: the refusal message, or
+ * undefined. vCenters the program itself removed from `discovery.static` are not counted.
+ */
+export function pruneRefusal(p: Props, previous: VCenterInventory[] | undefined, current: VCenterInventory[]): string | undefined {
+  if (!previous) return undefined;
+  const exempt = p.discovery.static
+    ? previous.map((v) => v.host).filter((h) => !p.discovery.static!.some((s) => normalizeHost(s) === normalizeHost(h)))
+    : [];
+  return checkShrink(seenOf(previous), seenOf(current), p.pruneGuard ?? {}, exempt).refusal;
 }

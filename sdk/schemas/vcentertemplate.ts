@@ -119,6 +119,23 @@ export const vcenterTemplateInputsSchema = z
     variables: z.record(z.string(), z.unknown()).optional().describe("Extra global context (sapcc's free-form Secret keys, e.g. pbm_enabled)."),
     domain: fqdn("region domain").optional().describe("The `domain` in the context; default: the DNS zone, or a static vCenter's domain."),
     cells: z.array(nonEmpty("nova cell name")).optional().describe("Nova cells (`cells` in the context); left undefined when absent."),
+    pruneGuard: z
+      .object({
+        maxRemovedFraction: z
+          .number({ error: "must be a number between 0 and 1" })
+          .min(0, { error: "must be between 0 and 1" })
+          .max(1, { error: "must be between 0 and 1" })
+          .optional()
+          .describe("Share (0..1) of the previously seen vCenters, and separately of their production clusters, that may disappear in one read or update. Default 0.1."),
+        allow: z
+          .array(nonEmpty("vCenter FQDN or <vCenter FQDN>/<cluster name>"))
+          .optional()
+          .describe("vCenter FQDNs (with their clusters) or `<vCenter FQDN>/<cluster name>` entries that may disappear whatever the share."),
+      })
+      .optional()
+      .describe(
+        "Refuses (at refresh/update) a shrink of the discovered vCenters or production clusters beyond maxRemovedFraction, and always an empty result, unless what disappeared is listed in `allow`: their Kubernetes objects would be deleted by the next `pulumi up`.",
+      ),
     endpoints: z
       .record(fqdn("vCenter FQDN"), httpUrl("vCenter SDK endpoint"))
       .optional()

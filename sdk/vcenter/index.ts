@@ -9,6 +9,7 @@ export * from "./conventions";
 export * from "./discovery";
 export * from "./inventory";
 export * from "./render";
+export * from "./prune-guard";
 export { renderAllIsolated, stopRenderWorker, IsolateLimits, DEFAULT_ISOLATE_LIMITS } from "./isolate";
 export * from "./dns/tsig";
 export * from "./dns/axfr";

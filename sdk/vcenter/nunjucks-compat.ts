@@ -159,6 +159,15 @@ export function installNunjucksCompat(): void {
       const method = PY_STR_METHODS[key];
       return (...args: unknown[]) => method(obj, ...args);
     }
+    if (typeof obj === "string" && typeof key === "string" && hasOwn(GROWING_STR_METHODS, key)) {
+      const size = GROWING_STR_METHODS[key];
+      return (...args: unknown[]) => {
+        const n = size(obj, args[0]);
+        const limit = budget?.maxOutput ?? DEFAULT_MAX_OUTPUT;
+        if (n > limit) throw new RenderLimitError(`${key}() would make a string of ${n} characters, over the output bound of ${limit}`);
+        return (String.prototype[key as "repeat"] as (...a: unknown[]) => string).apply(obj, args);
+      };
+    }
     if ((typeof obj === "string" || Array.isArray(obj)) && typeof key === "number" && Number.isInteger(key) && key < 0) {
       key = obj.length + key;
     }
@@ -244,6 +253,15 @@ export function installNunjucksCompat(): void {
   }
 }
 
+const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
+
+// JS string methods whose result can be far larger than their input: judged against the output bound beforehand.
+const GROWING_STR_METHODS: Record<string, (s: string, n: unknown) => number> = {
+  repeat: (s, n) => s.length * Math.max(0, Number(n) || 0),
+  padStart: (s, n) => Math.max(s.length, Number(n) || 0),
+  padEnd: (s, n) => Math.max(s.length, Number(n) || 0),
+};
+
 /**
  * Python's `*`: a string or list times an integer repeats it (`'-' * 40`), refused before allocating when the result
  * would exceed the render's output bound; numbers multiply. nunjucks alone gives NaN for a string.
@@ -254,7 +272,7 @@ export function pyMul(a: unknown, b: unknown): unknown {
   const n = seq === a ? b : a;
   if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError("can't multiply a sequence by a non-integer");
   const count = Math.max(0, n);
-  const limit = budget?.maxOutput ?? 4 * 1024 * 1024;
+  const limit = budget?.maxOutput ?? DEFAULT_MAX_OUTPUT;
   if (seq.length * count > limit) throw new RenderLimitError(`${typeof seq === "string" ? "string" : "list"} repetition of ${seq.length * count} items exceeds the output bound of ${limit}`);
   if (typeof seq === "string") return seq.repeat(count);
   return Array.from({ length: count }, () => seq).flat(1);

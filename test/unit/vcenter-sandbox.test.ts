@@ -129,6 +129,12 @@ describe("vcenter template bounds: time, size, depth", function () {
     refused("a\nb\n{{ 'x' * 1000000000 }}", 3, /string repetition of 1000000000 items exceeds the output bound/);
   });
 
+  it("JS string methods that grow a string are judged against the output bound first", () => {
+    refused("a\n{{ 'x'.repeat(1000000000) }}", 2, /repeat\(\) would make a string of 1000000000 characters/);
+    refused("{{ 'x'.padStart(1000000000) }}", 1, /padStart\(\) would make a string/);
+    assert.equal(render("{{ 'ab'.repeat(2) }}{{ '7'.padStart(3, '0') }}"), "abab007");
+  });
+
   it("output beyond the bound stops the render", () => {
     refused("a\n{% for i in range(100000) %}{{ 'y' * 1000 }}{% endfor %}", 2, /output larger than 1048576 characters/, {}, { maxOutputChars: 1024 * 1024 });
   });

@@ -39,10 +39,10 @@ interface Host {
   heapMb: number;
   /** [template index, line] of the render in progress, written by the worker (nunjucks-compat's position). */
   position: Int32Array;
-  busy: Promise<unknown>;
 }
 
 let host: Host | undefined;
+let queue: Promise<unknown> = Promise.resolve();
 let nextId = 1;
 
 function startHost(heapMb: number): Host {
@@ -54,7 +54,7 @@ function startHost(heapMb: number): Host {
     ? new Worker(`require("ts-node/register/transpile-only"); require(${JSON.stringify(file)});`, { eval: true, workerData: { position }, env: {}, resourceLimits: limits(heapMb) })
     : new Worker(file, { workerData: { position }, env: {}, resourceLimits: limits(heapMb) });
   worker.unref();
-  return { worker, heapMb, position: new Int32Array(position), busy: Promise.resolve() };
+  return { worker, heapMb, position: new Int32Array(position) };
 }
 
 function limits(heapMb: number) {
@@ -80,11 +80,14 @@ export function renderAllIsolated(
   opts: IsolateLimits = {},
 ): Promise<RenderAllResult> {
   const lim = { ...DEFAULT_ISOLATE_LIMITS, ...opts };
-  if (host && host.heapMb !== lim.maxHeapMb) void stopRenderWorker();
-  const h = (host ??= startHost(lim.maxHeapMb));
-  // One job at a time per worker: the position it reports belongs to that job.
-  const run = h.busy.then(() => runJob(h, { id: nextId++, templates, vcenters, globals, limits: { timeoutMs: lim.timeoutMs, maxOutputChars: lim.maxOutputChars } }, lim));
-  h.busy = run.catch(() => undefined);
+  const job: RenderJob = { id: nextId++, templates, vcenters, globals, limits: { timeoutMs: lim.timeoutMs, maxOutputChars: lim.maxOutputChars } };
+  // One job at a time: the position the worker reports belongs to that job, and a job that had to stop the worker
+  // leaves the next one a fresh worker.
+  const run = queue.then(async () => {
+    if (host && host.heapMb !== lim.maxHeapMb) await stopRenderWorker();
+    return runJob((host ??= startHost(lim.maxHeapMb)), job, lim);
+  });
+  queue = run.catch(() => undefined);
   return run;
 }
 

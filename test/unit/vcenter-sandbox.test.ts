@@ -181,9 +181,11 @@ describe("vcenter template isolation: the render worker", function () {
       },
     );
     assert.ok(Date.now() - start < 15_000);
-    // The next render gets a fresh worker.
-    const again = await renderAllIsolated(tpl("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n"), vcenters, {});
-    assert.equal(again.manifests.length, 1);
+    // Jobs queued behind the stopped one, and later ones, get a fresh worker.
+    const stuck = renderAllIsolated(tpl("c: {{ 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'.match(r/^(a+)+$/) }}\n"), vcenters, {}, { totalTimeoutMs: 1_000 });
+    const queued = renderAllIsolated(tpl("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n"), vcenters, {});
+    await assert.rejects(stuck, /did not finish/);
+    assert.equal((await queued).manifests.length, 1);
   });
 
   it("a render filling the heap is stopped at the worker's heap limit, naming template and line", async () => {

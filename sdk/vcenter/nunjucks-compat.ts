@@ -214,8 +214,29 @@ export function installNunjucksCompat(): void {
   (rt as Record<string, unknown>).mul = pyMul;
   (rt as Record<string, unknown>).at = (line: number): number => (position[1] = line + 1, line);
 
+  // nunjucks' compiler pastes names into the JavaScript it generates without escaping them, and its lexer takes any
+  // run of characters other than whitespace and operators as a name: `{{ a"&&Function`…```&&" }}` ran arbitrary code
+  // past every check above. Names are therefore held to Jinja's identifier rule as they are read (Jinja's lexer does
+  // the same: a name is `[a-zA-Z_][a-zA-Z0-9_]*`, Unicode letters included), and the call-site text nunjucks pastes
+  // into its "Unable to call …" messages is reduced to harmless characters.
+  const lexer = (nunjucks as unknown as { lexer: { lex(src: string, opts: unknown): object; TOKEN_SYMBOL: string } }).lexer;
+  const Tokenizer = Object.getPrototypeOf(lexer.lex("", {})) as { nextToken(this: unknown): { type: string; value: unknown; lineno: number; colno: number } | null };
+  const nextToken = Tokenizer.nextToken;
+  const TemplateError = (nunjucks as unknown as { lib: { TemplateError: new (msg: string, lineno: number, colno: number) => Error } }).lib.TemplateError;
+  Tokenizer.nextToken = function (this: unknown) {
+    const tok = nextToken.call(this);
+    if (tok && tok.type === lexer.TOKEN_SYMBOL && !IDENTIFIER.test(String(tok.value))) {
+      const shown = JSON.stringify(String(tok.value).slice(0, 40));
+      throw new TemplateError(`${shown} is not a valid name (letters, digits and _; numbers are written without exponent)`, tok.lineno + 1, tok.colno + 1);
+    }
+    return tok;
+  };
   const Compiler = (nunjucks as unknown as { compiler: { Compiler: { prototype: CompilerProto } } }).compiler.Compiler;
   const proto = Compiler.prototype;
+  const getNodeName = proto._getNodeName;
+  proto._getNodeName = function (this: CompilerProto, node: unknown) {
+    return String(getNodeName.call(this, node)).replace(/[^\p{L}\p{N}_ .()'-]/gu, "?");
+  };
   const compileGroup = proto.compileGroup;
   proto.compileGroup = function (this: CompilerProto, node: { children: unknown[] }, frame: unknown) {
     if (node.children.length > 1) return this._compileAggregate(node, frame, "[", "]");
@@ -290,6 +311,9 @@ function positioned(c: CompilerProto, node: LookupNode, emit: () => unknown): vo
   emit();
   c._emit(")");
 }
+
+/** A name in a template: Jinja's identifier rule (Unicode letters allowed, as in Jinja on Python 3). */
+const IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
 // What installJinjaCompat's own name lookup (replaced above) adds: Python's constants.
 const PY_CONSTANTS: Record<string, unknown> = { True: true, False: false, None: null };

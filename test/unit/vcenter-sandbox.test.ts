@@ -92,6 +92,21 @@ describe("vcenter template sandbox: no way out of the render context", () => {
     }
   });
 
+  it("nunjucks' code generation: names and call sites cannot inject JavaScript", () => {
+    const g = globalThis as Record<string, unknown>;
+    // nunjucks pastes names unescaped into the code it generates; this ran Function`…` before names were checked.
+    refused('a: 1\n{{ a"&&Function`globalThis\\x2ePWNED\\x3dprocess\\x2eenv```&&" }}', 2, /is not a valid name/);
+    refused('{% set a"&&Function`globalThis\\x2ePWNED\\x3d1```&&" = 1 %}', 1, /is not a valid name/);
+    refused('{% for a"&&Function`globalThis\\x2ePWNED\\x3d1```&&" in [1] %}{% endfor %}', 1, /is not a valid name/);
+    refused('{% macro m(a"&&Function`globalThis\\x2ePWNED\\x3d1```&&") %}{% endmacro %}', 1, /is not a valid name/);
+    // The call-site text of its "Unable to call" message was escaped for quotes only, not backslashes: this literal
+    // closed that string and ran Function`…` before call sites were reduced to harmless characters.
+    const bs = "\\";
+    const call = `{{ "${bs}${bs}${bs}"+(Function\`globalThis${bs}${bs}x2ePWNED${bs}${bs}x3d1\`\`\`))),0);//"() }}`;
+    assert.throws(() => render(call), /line 1, column \d+: Unable to call `\?+\(Function\?globalThis/);
+    assert.equal(g.PWNED, undefined);
+  });
+
   it("legitimate templates keep working: attributes, methods, dict methods, loops", () => {
     const out = render(
       '{% for k, v in d.items() %}{{ k }}={{ v.name }};{% endfor %}{{ host.split(".")[0] }} {{ "-" * 3 }} {{ [1] * 2 }} {{ 2 * 3 }} {{ loop_ok }}',
@@ -114,8 +129,9 @@ describe("vcenter template bounds: time, size, depth", function () {
   it("range(1e9) is refused before allocating (jinja2.sandbox.MAX_RANGE)", () => {
     refused("a\n{% for i in range(1000000000) %}{{ i }}{% endfor %}", 2, /range too big: 1000000000 items; the sandbox allows at most 100000/);
     refused("a\n{% for i in range(0, 2000000000, 2) %}{{ i }}{% endfor %}", 2, /range too big: 1000000000 items/);
-    // nunjucks reads `1e9` as a name (undefined): Python's range refuses a non-integer too.
-    refused("a\n{% for i in range(1e9) %}{{ i }}{% endfor %}", 2, /range\(\) arguments must be integers, got None/);
+    // nunjucks has no exponent notation: `1e9` would be a name; it is refused as one, at compile time.
+    refused("a\n{% for i in range(1e9) %}{{ i }}{% endfor %}", 2, /"1e9" is not a valid name/);
+    refused("{% for i in range(x) %}{{ i }}{% endfor %}", 1, /range\(\) arguments must be integers, got None/);
     assert.equal(render("{{ range(3) | join(',') }} {{ range(5, 0, -2) | join(',') }}"), "0,1,2 5,3,1");
   });
 

@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import { renderAllIsolated, stopRenderWorker } from "../../sdk/vcenter/isolate";
 import { TemplateRenderError, TemplateSet } from "../../sdk/vcenter/templates";
+import { renderAll } from "../../sdk/vcenter/render";
 import type { Inventory } from "../../sdk/vcenter/conventions";
 
 const KEY = "vcenter_cluster/n/t.yaml.j2";
@@ -105,6 +106,21 @@ describe("vcenter template sandbox: no way out of the render context", () => {
     const call = `{{ "${bs}${bs}${bs}"+(Function\`globalThis${bs}${bs}x2ePWNED${bs}${bs}x3d1\`\`\`))),0);//"() }}`;
     assert.throws(() => render(call), /line 1, column \d+: Unable to call `\?+\(Function\?globalThis/);
     assert.equal(g.PWNED, undefined);
+  });
+
+  it("one template cannot change what the next one sees: shared values are frozen, its own lists are not", () => {
+    const inventory: Inventory = { vcenter: { name: "vc-a-0", host: "vc-a-0.example" }, datacenters: [{ name: "az1", clusters: [{ name: "productionbb001", datastores: [], networks: [] }] }] };
+    const globals = { cells: ["cell-a"], variables_like: { tier: "gold" } };
+    const templates = new TemplateSet([
+      { namespace: "n", name: "a-evil", scope: "cluster", template: "kind: ConfigMap\n{% set _ = cells.append('cell-evil') %}{% set _ = variables_like.update({'tier': 'none'}) %}" },
+      { namespace: "n", name: "b-victim", scope: "cluster", template: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {cells: '{{ cells | join(\",\") }}', tier: '{{ variables_like.tier }}'}\n{% set mine = [] %}{% set _ = mine.append(1) %}" },
+    ]);
+    const r = renderAll(templates, [{ inventory, options: { username: "u", password: "p", host: "vc-a-0.example", name: "vc-a-0" } }], globals);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0].message, /^template vcenter_cluster\/n\/a-evil\.yaml\.j2 line 2, column \d+: TypeError: Cannot add property 1, object is not extensible/);
+    assert.deepEqual(r.manifests.map((m) => m.object.data), [{ cells: "cell-a", tier: "gold" }]);
+    assert.deepEqual(globals.cells, ["cell-a"], "the caller's globals are copied, not frozen");
+    assert.ok(!Object.isFrozen(globals.cells));
   });
 
   it("legitimate templates keep working: attributes, methods, dict methods, loops", () => {

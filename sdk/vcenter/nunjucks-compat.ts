@@ -32,11 +32,11 @@ const hasOwn = (o: object, k: PropertyKey): boolean => Object.prototype.hasOwnPr
  * compiles code), and every member of a function (call, apply, bind, caller, arguments, constructor).
  */
 export function unsafeMember(obj: unknown, key: unknown): string | undefined {
-  if (typeof obj === "function") return `access to attribute '${String(key)}' of a function is unsafe`;
+  // A computed key may be any value of the context, a password included: only fixed words are quoted back.
+  if (typeof obj === "function") return `access to an attribute of a function is unsafe`;
   if (typeof key !== "string") return undefined;
-  if (key.startsWith("_") || key === "constructor" || key === "prototype") {
-    return `access to attribute '${key}' of ${describe(obj)} is unsafe`;
-  }
+  if (key === "constructor" || key === "prototype") return `access to attribute '${key}' of ${describe(obj)} is unsafe`;
+  if (key.startsWith("_")) return `access to an attribute starting with '_' of ${describe(obj)} is unsafe`;
   return undefined;
 }
 
@@ -336,7 +336,7 @@ const DICT_METHODS: Record<string, (d: Record<string, unknown>, ...a: unknown[])
   pop: (d, key, def) => {
     const k = checkedKey(key);
     if (!hasOwn(d, k)) {
-      if (def === undefined) throw new Error(`KeyError: ${k}`);
+      if (def === undefined) throw new Error("KeyError: pop() of a key the dict does not have, without a default");
       return def;
     }
     const v = d[k];

@@ -1,6 +1,7 @@
 // Templates come from CRs many teams write: none may reach the provider process (its environment holds
 // PULUMI_CONFIG_PASSPHRASE), and none may hang it. Each escape route and bound fails with the template and line.
 import { strict as assert } from "assert";
+import type * as WorkerThreads from "worker_threads";
 import { renderAllIsolated, stopRenderWorker } from "../../sdk/vcenter/isolate";
 import { TemplateRenderError, TemplateSet } from "../../sdk/vcenter/templates";
 import { renderAll } from "../../sdk/vcenter/render";
@@ -75,6 +76,14 @@ describe("vcenter template sandbox: no way out of the render context", () => {
     refused('{{ {}.pop("__proto__", 1) }}', 1, UNSAFE);
     refused('{{ {}.setdefault("constructor") }}', 1, UNSAFE);
     assert.equal(render('{{ d.get("a") }}|{{ d.get("toString", "none") }}|{{ d.pop("a") }}|{{ d | length }}', { d: { a: 1 } }), "1|none|1|0");
+  });
+
+  it("refusals of computed keys never quote the key (it may be a password from the context)", () => {
+    refused("{{ ''[password] }}", 1, /access to an attribute starting with '_' of a string is unsafe/, { password: "_Hunter2-secret" });
+    refused("{{ {}.pop(password) }}", 1, /KeyError/, { password: "Hunter2-secret" });
+    for (const t of ["{{ ''[password] }}", "{{ {}.pop(password) }}", "{{ range[password] }}"]) {
+      assert.throws(() => render(t, { password: "_Hunter2-secret" }), (e: Error) => !e.message.includes("Hunter2"));
+    }
   });
 
   it("host objects are not names: process, require, globalThis, constructor resolve to nothing", () => {
@@ -199,6 +208,29 @@ describe("vcenter template isolation: the render worker", function () {
     const bad = await renderAllIsolated(tpl("a: 1\nb: {{ ''.constructor.constructor('return process.env')() }}\n"), vcenters, {});
     assert.equal(bad.errors.length, 1);
     assert.match(bad.errors[0].message, /^template vcenter_cluster\/n\/t\.yaml\.j2 line 2, column \d+: access to attribute 'constructor' is unsafe/);
+  });
+
+  it("the worker starts with an empty environment and a capped heap", async () => {
+    await stopRenderWorker();
+    // The module object itself (isolate.ts reads `Worker` from it at each start), not an import wrapper.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const workerThreads = require("worker_threads") as typeof WorkerThreads;
+    const Original = workerThreads.Worker;
+    const seen: WorkerThreads.WorkerOptions[] = [];
+    (workerThreads as { Worker: unknown }).Worker = class extends Original {
+      constructor(file: string | URL, opts?: WorkerThreads.WorkerOptions) {
+        super(file, opts);
+        seen.push(opts ?? {});
+      }
+    };
+    try {
+      await renderAllIsolated(tpl("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"), vcenters, {});
+    } finally {
+      (workerThreads as { Worker: unknown }).Worker = Original;
+    }
+    assert.equal(seen.length, 1);
+    assert.deepEqual(seen[0].env, {}, "no PULUMI_CONFIG_PASSPHRASE or anything else of the provider's environment");
+    assert.equal(seen[0].resourceLimits?.maxOldGenerationSizeMb, 512);
   });
 
   it("a render stuck inside one native call (catastrophic regex backtracking) is stopped by the wall clock, naming template and line", async () => {

@@ -108,9 +108,6 @@ export function setPositionTemplate(index: number): number {
   position[0] = index;
   return previous;
 }
-export function currentPosition(): { template: number; line: number } {
-  return { template: position[0], line: position[1] };
-}
 
 // ---- installation ----
 
@@ -132,7 +129,10 @@ const INSTALLED = Symbol.for("pulumi-vmware-kit.vcenter.nunjucks-compat");
  *   (nunjucks compiles `(a, b)` to JS's comma operator); negative indexes and string slices.
  * - Jinja2 sandbox rules: unsafeMember on every `.attr`/`[key]` (checked at compile time for literal names, so check()
  *   reports them, and at run time for computed keys); names resolve to the context's and globals' own entries only
- *   (not Object.prototype's); dict .get/.pop/.setdefault read own keys only; `__proto__` as a dict literal key refused.
+ *   (not Object.prototype's); dict .get/.pop/.setdefault read own keys only; `__proto__` as a dict literal key refused;
+ *   names must be identifiers and call-site text is sanitized (nunjucks pastes both into the code it generates).
+ * - Python's `*` for strings and lists (pyMul), and JS string methods that grow a string, judged against the output
+ *   bound before allocating; `range` is replaced by safeRange where TemplateSet builds its environments.
  * - Bounds and position: every loop step, lookup, call and output checks the render's deadline; output counts
  *   against its bound; each lookup, call, filter and name records its line (lineno for errors, the position above).
  */

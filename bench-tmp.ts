@@ -1,1 +1,0 @@
-import { benchVCenter } from "./bench/vcenter";

@@ -233,6 +233,14 @@ export function installNunjucksCompat(): void {
   };
   const Compiler = (nunjucks as unknown as { compiler: { Compiler: { prototype: CompilerProto } } }).compiler.Compiler;
   const proto = Compiler.prototype;
+  // The same paste happens where the parser accepts any expression but the compiler assumes a name: `{% set "…" = 1 %}`,
+  // `x is "…"`, `{% macro m("…"=1) %}` ran code through a quoted string. Such places must hold names (Symbols).
+  const compileRoot = proto.compileRoot;
+  proto.compileRoot = function (this: CompilerProto, node: AstNode, frame: unknown) {
+    const bad = misplacedName(node);
+    if (bad) this.fail(`expected a name here, not ${bad.typename === "Literal" ? "a quoted string" : "an expression"}`, bad.lineno, bad.colno);
+    return compileRoot.call(this, node, frame);
+  };
   const getNodeName = proto._getNodeName;
   proto._getNodeName = function (this: CompilerProto, node: unknown) {
     return String(getNodeName.call(this, node)).replace(/[^\p{L}\p{N}_ .()'-]/gu, "?");
@@ -297,6 +305,74 @@ export function pyMul(a: unknown, b: unknown): unknown {
   if (seq.length * count > limit) throw new RenderLimitError(`${typeof seq === "string" ? "string" : "list"} repetition of ${seq.length * count} items exceeds the output bound of ${limit}`);
   if (typeof seq === "string") return seq.repeat(count);
   return Array.from({ length: count }, () => seq).flat(1);
+}
+
+interface AstNode {
+  typename: string;
+  lineno: number;
+  colno: number;
+  fields?: string[];
+  children?: AstNode[];
+  [field: string]: unknown;
+}
+
+const isSymbol = (n: unknown): boolean => (n as AstNode | undefined)?.typename === "Symbol";
+
+/** The first node the compiler would paste as a name that is not a Symbol (see compileRoot above), if any. */
+function misplacedName(root: AstNode): AstNode | undefined {
+  const bad: AstNode[] = [];
+  const need = (n: unknown, ok: boolean) => {
+    if (!ok && n) bad.push(n as AstNode);
+  };
+  const visit = (n: AstNode | undefined): void => {
+    if (!n || typeof n !== "object" || !n.typename) return;
+    switch (n.typename) {
+      case "Set":
+        for (const t of (n.targets as AstNode[]) ?? []) need(t, isSymbol(t));
+        break;
+      case "For":
+      case "AsyncEach":
+      case "AsyncAll": {
+        const name = n.name as AstNode;
+        if (name?.typename === "Array") for (const c of name.children ?? []) need(c, isSymbol(c));
+        else need(name, isSymbol(name));
+        break;
+      }
+      case "Macro":
+      case "Caller": {
+        need(n.name, n.name === undefined || n.name === null || isSymbol(n.name));
+        for (const a of (n.args as AstNode)?.children ?? []) {
+          if (a.typename === "KeywordArgs" || a.typename === "Dict") for (const pair of a.children ?? []) need(pair.key, isSymbol(pair.key));
+          else need(a, isSymbol(a));
+        }
+        break;
+      }
+      case "Is": {
+        const right = n.right as AstNode;
+        // `x is none`/`is true` parse the test name as a non-string Literal: its text is harmless.
+        const plain = right?.typename === "Literal" && typeof right.value !== "string";
+        need(right, plain || isSymbol(right) || (right?.typename === "FunCall" && isSymbol(right.name)));
+        break;
+      }
+      case "Import":
+        need(n.target, isSymbol(n.target));
+        break;
+      case "FromImport":
+        for (const c of (n.names as AstNode)?.children ?? []) need(c, isSymbol(c) || (c.typename === "Pair" && isSymbol(c.key) && isSymbol(c.value)));
+        break;
+      case "Block":
+        need(n.name, isSymbol(n.name));
+        break;
+    }
+    for (const c of n.children ?? []) visit(c);
+    for (const f of n.fields ?? []) {
+      const v = n[f];
+      if (Array.isArray(v)) v.forEach((x) => visit(x as AstNode));
+      else visit(v as AstNode);
+    }
+  };
+  visit(root);
+  return bad[0];
 }
 
 interface LookupNode {

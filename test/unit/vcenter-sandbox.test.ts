@@ -114,6 +114,12 @@ describe("vcenter template sandbox: no way out of the render context", () => {
     const bs = "\\";
     const call = `{{ "${bs}${bs}${bs}"+(Function\`globalThis${bs}${bs}x2ePWNED${bs}${bs}x3d1\`\`\`))),0);//"() }}`;
     assert.throws(() => render(call), /line 1, column \d+: Unable to call `\?+\(Function\?globalThis/);
+    // Where the parser takes any expression but the compiler pastes a name: a quoted string ran code too.
+    const q = `"a${bs}"+(Function\`globalThis${bs}${bs}x2ePWNED${bs}${bs}x3d1\`\`\`)+${bs}""`;
+    refused(`{% set ${q} = 1 %}`, 1, /expected a name here, not a quoted string/);
+    refused(`x\n{{ 1 is ${q} }}`, 2, /expected a name here, not a quoted string/);
+    refused(`{% macro m(${q}=1) %}{% endmacro %}`, 1, /expected a name here, not a quoted string/);
+    refused(`{% import "vcenter_cluster/n/t.yaml.j2" as ${q} %}`, 1, /expected a name here, not a quoted string/);
     assert.equal(g.PWNED, undefined);
   });
 

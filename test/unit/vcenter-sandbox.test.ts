@@ -1,8 +1,8 @@
 // Templates come from CRs many teams write: none may reach the provider process (its environment holds
 // PULUMI_CONFIG_PASSPHRASE), and none may hang it. Each escape route and bound fails with the template and line.
 import { strict as assert } from "assert";
-import type * as WorkerThreads from "worker_threads";
-import { renderAllIsolated, stopRenderWorker } from "../../sdk/vcenter/isolate";
+import { execFileSync } from "child_process";
+import { renderAllIsolated, renderProcessOptions, stopRenderWorker } from "../../sdk/vcenter/isolate";
 import { TemplateRenderError, TemplateSet } from "../../sdk/vcenter/templates";
 import { renderAll } from "../../sdk/vcenter/render";
 import type { Inventory } from "../../sdk/vcenter/conventions";
@@ -216,27 +216,21 @@ describe("vcenter template isolation: the render worker", function () {
     assert.match(bad.errors[0].message, /^template vcenter_cluster\/n\/t\.yaml\.j2 line 2, column \d+: access to attribute 'constructor' is unsafe/);
   });
 
-  it("the worker starts with an empty environment and a capped heap", async () => {
-    await stopRenderWorker();
-    // The module object itself (isolate.ts reads `Worker` from it at each start), not an import wrapper.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const workerThreads = require("worker_threads") as typeof WorkerThreads;
-    const Original = workerThreads.Worker;
-    const seen: WorkerThreads.WorkerOptions[] = [];
-    (workerThreads as { Worker: unknown }).Worker = class extends Original {
-      constructor(file: string | URL, opts?: WorkerThreads.WorkerOptions) {
-        super(file, opts);
-        seen.push(opts ?? {});
-      }
-    };
-    try {
-      await renderAllIsolated(tpl("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"), vcenters, {});
-    } finally {
-      (workerThreads as { Worker: unknown }).Worker = Original;
-    }
-    assert.equal(seen.length, 1);
-    assert.deepEqual(seen[0].env, {}, "no PULUMI_CONFIG_PASSPHRASE or anything else of the provider's environment");
-    assert.equal(seen[0].resourceLimits?.maxOldGenerationSizeMb, 512);
+  it("the render process has no environment, reads only the kit, starts no process and writes nothing", () => {
+    process.env.PULUMI_CONFIG_PASSPHRASE = process.env.PULUMI_CONFIG_PASSPHRASE ?? "test-passphrase";
+    const { env, execArgv } = renderProcessOptions();
+    // The same Node options and environment, with a probe instead of the renderer.
+    const probe = `
+      const r = { env: Object.keys(process.env) };
+      const t = (k, f) => { try { f(); r[k] = "allowed"; } catch (e) { r[k] = e.code || e.message; } };
+      t("readEtc", () => require("fs").readFileSync("/etc/hostname"));
+      t("readHome", () => require("fs").readdirSync(require("os").homedir()));
+      t("write", () => require("fs").writeFileSync(require("os").tmpdir() + "/vct-probe", "x"));
+      t("spawn", () => require("child_process").execFileSync("true"));
+      t("readKit", () => require("fs").readFileSync(${JSON.stringify(__filename)}));
+      console.log(JSON.stringify(r));`;
+    const out = execFileSync(process.execPath, [...execArgv, "-e", probe], { env, encoding: "utf8" });
+    assert.deepEqual(JSON.parse(out), { env: [], readEtc: "ERR_ACCESS_DENIED", readHome: "ERR_ACCESS_DENIED", write: "ERR_ACCESS_DENIED", spawn: "ERR_ACCESS_DENIED", readKit: "allowed" });
   });
 
   it("a render stuck inside one native call (catastrophic regex backtracking) is stopped by the wall clock, naming template and line", async () => {

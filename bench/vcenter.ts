@@ -1,7 +1,8 @@
 // VCenterTemplate benchmarks. (1) SOAP round trips of one inventory collection from a vcsim with 200 clusters
 // (target <= 3). (2) Rendering 200 clusters x 6 templates with our nunjucks TemplateSet vs Python Jinja2 (what
 // sapcc runs) on the same templates and contexts, both timed in this run (best of 3 rounds, compile excluded).
-// (3) The provider's path: renderAll (render + YAML parse) in-process vs in the isolated render worker (isolate.ts),
+// (3) The provider's path: renderAll (render + YAML parse) in-process vs in the render process and its worker
+// (isolate.ts),
 // warm, best of ROUNDS, plus the worker's cold start. Figures are printed, never asserted.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -140,9 +141,9 @@ async function isolation(): Promise<Record<string, number>> {
   await stopRenderWorker();
   return {
     [`renderAll ${CLUSTERS} clusters (render + YAML), in-process (ms)`]: +inProcess.toFixed(1),
-    "renderAll, same, in the isolated worker, warm (ms)": +isolated.toFixed(1),
+    "renderAll, same, in the render process + worker, warm (ms)": +isolated.toFixed(1),
     "renderAll isolated / in-process time ratio": +(isolated / inProcess).toFixed(2),
-    "render worker cold start incl. first render (ms)": +cold.toFixed(1),
+    "render process + worker cold start incl. first render (ms)": +cold.toFixed(1),
   };
 }
 

@@ -226,6 +226,7 @@ export async function stopRenderWorker(): Promise<void> {
   if (!r || r.child.exitCode !== null || r.child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     r.child.once("exit", () => resolve());
+    r.child.ref(); // an idle render process is unref'd: keep the loop alive until it is gone
     r.child.kill("SIGKILL");
   });
 }

@@ -2,8 +2,7 @@
 // (target <= 3). (2) Rendering 200 clusters x 6 templates with our nunjucks TemplateSet vs Python Jinja2 (what
 // sapcc runs) on the same templates and contexts, both timed in this run (best of 3 rounds, compile excluded).
 // (3) The provider's path: renderAll (render + YAML parse) in-process vs in the render process and its worker
-// (isolate.ts),
-// warm, best of ROUNDS, plus the worker's cold start. Figures are printed, never asserted.
+// (isolate.ts), warm, best of ROUNDS, plus their cold start. Figures are printed, never asserted.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";

@@ -5,7 +5,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, vcenterTemplateInputsSchema } from "../../sdk/schemas";
 import type { VCenterInventory } from "../../sdk/schemas/vcentertemplate";
 import { observe } from "./observe";
-import { changedInputs, inputsOf, outputsOf, Props, reusableDiscovery, templateFailures } from "./plan";
+import { syntaxErrorsIsolated } from "../../sdk/vcenter/isolate";
+import { changedInputs, inputsOf, outputsOf, Props, reusableDiscovery, templateFailures, templateSources } from "./plan";
 
 const idOf = (p: Props): string => `${p.namespace}/${p.resourceName ?? "vcenter-templates"}`;
 
@@ -15,7 +16,8 @@ export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.C
   // Template syntax (with template and line) is judged here too, before any DNS or vCenter call.
   const p = result.inputs as Props;
   const known = Array.isArray(p.templates) && p.templates.every((t) => t && t.options && typeof t.name === "string");
-  return { inputs: result.inputs, failures: known ? templateFailures(p) : [] };
+  // Compiled in the isolated render process: nunjucks generates and evaluates JavaScript from the template text.
+  return { inputs: result.inputs, failures: known ? templateFailures(p, await syntaxErrorsIsolated(templateSources(p))) : [] };
 }
 
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

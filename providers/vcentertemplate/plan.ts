@@ -7,7 +7,7 @@ import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { syntaxErrors } from "../../sdk/vcenter/render";
 import type { DiscoveryState } from "../../sdk/vcenter/discovery";
 import { checkShrink, SeenVCenter } from "../../sdk/vcenter/prune-guard";
-import type { VCenterTemplateSource } from "../../sdk/vcenter/templates";
+import type { TemplateRenderError, VCenterTemplateSource } from "../../sdk/vcenter/templates";
 
 export type Props = VCenterTemplateInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 
@@ -30,10 +30,13 @@ export function templateSources(p: Pick<Props, "templates" | "namespace">): VCen
   }));
 }
 
-/** Template syntax errors as check() failures on `templates[i].template`, with the line. */
-export function templateFailures(p: Pick<Props, "templates" | "namespace">): CheckFailure[] {
+/**
+ * Template syntax errors as check() failures on `templates[i].template`, with the line. `errors`: syntaxErrors of
+ * templateSources(p), computed in the render process by check() (compiling generates and runs JavaScript).
+ */
+export function templateFailures(p: Pick<Props, "templates" | "namespace">, errors: TemplateRenderError[] = syntaxErrors(templateSources(p))): CheckFailure[] {
   const sources = templateSources(p);
-  return syntaxErrors(sources).map((e) => {
+  return errors.map((e) => {
     const i = sources.findIndex((s) => e.template === `vcenter_${s.scope}/${s.namespace}/${s.name}.yaml.j2`);
     return { property: i >= 0 ? `templates[${i}].template` : "templates", reason: e.message };
   });

@@ -153,10 +153,13 @@ function runJob(h: Host, job: RenderJob, lim: Required<IsolateLimits>): Promise<
 
 // ---- the render process ----
 
-/** @internal What the render process answers: renderInWorker's result, or why it rejected. */
+/** @internal What the render process answers: renderInWorker's result, why it rejected, or a compile job's errors. */
 export type ProcessReply =
-  | (RenderReply & { stopped?: undefined })
-  | { id: number; stopped: { template: string; detail: string; line?: number } };
+  | (RenderReply & { stopped?: undefined; syntax?: undefined })
+  | { id: number; stopped: { template: string; detail: string; line?: number }; syntax?: undefined }
+  | { id: number; syntax: PlainError[]; stopped?: undefined };
+
+type PlainError = { template: string; detail: string; line?: number; column?: number };
 
 interface Renderer {
   child: ChildProcess;
@@ -242,10 +245,35 @@ export function renderAllIsolated(
   globals: GlobalOptions,
   opts: IsolateLimits = {},
 ): Promise<RenderAllResult> {
+  return ask({ kind: "render", templates, vcenters, globals, opts }, opts).then((reply) => {
+    if ("failure" in reply) throw new Error(reply.failure);
+    if (reply.stopped) throw new TemplateRenderError(reply.stopped.template, reply.stopped.detail, reply.stopped.line);
+    if (reply.syntax) throw new Error("unexpected reply from the render process");
+    return {
+      manifests: reply.manifests,
+      duplicates: reply.duplicates,
+      errors: reply.errors.map((e) => new TemplateRenderError(e.template, e.detail, e.line, e.column)),
+    };
+  });
+}
+
+/**
+ * syntaxErrors (render.ts) in the render process: compiling a template generates and evaluates JavaScript, so
+ * check() does that away from the provider too. Resolves with the errors (template and line), none when all compile.
+ */
+export function syntaxErrorsIsolated(templates: VCenterTemplateSource[]): Promise<TemplateRenderError[]> {
+  return ask({ kind: "compile", templates }, {}).then((reply) => {
+    if ("failure" in reply) throw new Error(reply.failure);
+    if (!reply.syntax) throw new Error("unexpected reply from the render process");
+    return reply.syntax.map((e) => new TemplateRenderError(e.template, e.detail, e.line, e.column));
+  });
+}
+
+function ask(job: Record<string, unknown>, opts: IsolateLimits): Promise<ProcessReply> {
   const lim = { ...DEFAULT_ISOLATE_LIMITS, ...opts };
   const r = (renderer ??= startRenderer());
   const id = nextId++;
-  return new Promise<RenderAllResult>((resolve, reject) => {
+  return new Promise<ProcessReply>((resolve, reject) => {
     // The worker's wall clock answers first; this one only catches a render process that stopped answering.
     const timer = setTimeout(() => {
       r.pending.delete(id);
@@ -257,15 +285,9 @@ export function renderAllIsolated(
     r.pending.set(id, (reply) => {
       clearTimeout(timer);
       if (r.pending.size === 0) r.child.unref();
-      if (reply instanceof Error) return reject(reply);
-      if (reply.stopped) return reject(new TemplateRenderError(reply.stopped.template, reply.stopped.detail, reply.stopped.line));
-      if ("failure" in reply) return reject(new Error(reply.failure));
-      resolve({
-        manifests: reply.manifests,
-        duplicates: reply.duplicates,
-        errors: reply.errors.map((e) => new TemplateRenderError(e.template, e.detail, e.line, e.column)),
-      });
+      if (reply instanceof Error) reject(reply);
+      else resolve(reply);
     });
-    r.child.send({ id, templates, vcenters, globals, opts });
+    r.child.send({ ...job, id });
   });
 }

@@ -1,7 +1,8 @@
 // Renders VCenterTemplate sources the way sapcc's Jinja environment does, on nunjucks, with Jinja2's sandbox rules
 // and a time and output bound per render (nunjucks-compat.ts). Nunjucks fixes delimiters per Environment, so there is
 // one Environment per distinct jinja2_options set, and `render` looks up the target's env. Hard isolation (own heap,
-// empty environment, a wall clock that can stop native code) is isolate.ts's job: it runs a TemplateSet in a worker.
+// empty environment, a wall clock that can stop native code) is isolate.ts's job: a TemplateSet in a worker of a
+// separate process.
 import * as nunjucks from "nunjucks";
 import { b64enc, derivePasswordFilter, iniEscape, iniQuote, pyFloat, pyFormat, pyInt, sha256sum, zfill } from "./filters";
 import { installNunjucksCompat, safeRange, setPositionTemplate, withBudget } from "./nunjucks-compat";

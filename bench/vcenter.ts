@@ -1,7 +1,8 @@
 // VCenterTemplate benchmarks. (1) SOAP round trips of one inventory collection from a vcsim with 200 clusters
 // (target <= 3). (2) Rendering 200 clusters x 6 templates with our nunjucks TemplateSet vs Python Jinja2 (what
 // sapcc runs) on the same templates and contexts, both timed in this run (best of 3 rounds, compile excluded).
-// Figures are printed, never asserted.
+// (3) The provider's path: renderAll (render + YAML parse) in-process vs in the render process and its worker
+// (isolate.ts), warm, best of ROUNDS, plus their cold start. Figures are printed, never asserted.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -9,6 +10,7 @@ import { startVcsim } from "../simulators/vcsim";
 import { toolchainCacheDir } from "../simulators/toolchain";
 import { VimClient } from "../sdk/vsphere/client";
 import { clusterContexts, Inventory } from "../sdk/vcenter/conventions";
+import { renderAll } from "../sdk/vcenter/render";
 import { collectInventory } from "../sdk/vcenter/inventory";
 import { TemplateSet, VCenterTemplateSource } from "../sdk/vcenter/templates";
 import { vcenterTemplatesFromYaml } from "../providers/vcentertemplate/yaml";
@@ -68,6 +70,8 @@ function syntheticInventory(): Inventory {
 }
 
 function python(): string {
+  // A python3 that already has jinja2 (as on most CI images) spares the venv and its download.
+  if (spawnSync("python3", ["-c", "import jinja2"]).status === 0) return "python3";
   const venv = path.join(toolchainCacheDir(), "py");
   const bin = path.join(venv, "bin", "python");
   if (!fs.existsSync(bin)) execFileSync("python3", ["-m", "venv", venv], { stdio: "inherit" });
@@ -111,6 +115,37 @@ function renderComparison(): Record<string, number> {
   };
 }
 
+async function isolation(): Promise<Record<string, number>> {
+  // From dist/ (`npm run bench` builds first), as the provider runs it: the worker then loads plain JS, not ts-node.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { renderAllIsolated, stopRenderWorker } = require("../dist/sdk/vcenter/isolate") as typeof import("../sdk/vcenter/isolate");
+  const sources = templates();
+  const globals = { domain: "cc.qa-de-1.cloud.sap", region: "qa-de-1", cells: ["cell-qa-de-1b"], username: "vcenter-operator", master_password: "bench master password" };
+  const vcenters = [{ inventory: syntheticInventory(), options: { username: "vcenter-operator", password: "Vc-Pa$$w0rd", host: HOST, name: "vc-a-0" } }];
+  const time = async (fn: () => unknown): Promise<number> => {
+    const start = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  await stopRenderWorker();
+  const cold = await time(() => renderAllIsolated(sources, vcenters, globals));
+  const set = new TemplateSet(sources);
+  renderAll(set, vcenters, globals);
+  let inProcess = Infinity;
+  let isolated = Infinity;
+  for (let r = 0; r < ROUNDS; r++) {
+    inProcess = Math.min(inProcess, await time(() => renderAll(set, vcenters, globals)));
+    isolated = Math.min(isolated, await time(() => renderAllIsolated(sources, vcenters, globals)));
+  }
+  await stopRenderWorker();
+  return {
+    [`renderAll ${CLUSTERS} clusters (render + YAML), in-process (ms)`]: +inProcess.toFixed(1),
+    "renderAll, same, in the render process + worker, warm (ms)": +isolated.toFixed(1),
+    "renderAll isolated / in-process time ratio": +(isolated / inProcess).toFixed(2),
+    "render process + worker cold start incl. first render (ms)": +cold.toFixed(1),
+  };
+}
+
 export async function benchVCenter(): Promise<Record<string, number>> {
-  return { ...(await inventoryRoundTrips()), ...renderComparison() };
+  return { ...(await inventoryRoundTrips()), ...renderComparison(), ...(await isolation()) };
 }

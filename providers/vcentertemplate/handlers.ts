@@ -3,8 +3,10 @@
 // (provider.ts), so it runs from dist/ in the provider process. Nothing here logs: contexts hold passwords.
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, vcenterTemplateInputsSchema } from "../../sdk/schemas";
+import type { VCenterInventory } from "../../sdk/schemas/vcentertemplate";
 import { observe } from "./observe";
-import { changedInputs, inputsOf, outputsOf, Props, reusableDiscovery, templateFailures } from "./plan";
+import { syntaxErrorsIsolated } from "../../sdk/vcenter/isolate";
+import { changedInputs, inputsOf, outputsOf, Props, reusableDiscovery, templateFailures, templateSources } from "./plan";
 
 const idOf = (p: Props): string => `${p.namespace}/${p.resourceName ?? "vcenter-templates"}`;
 
@@ -14,7 +16,8 @@ export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.C
   // Template syntax (with template and line) is judged here too, before any DNS or vCenter call.
   const p = result.inputs as Props;
   const known = Array.isArray(p.templates) && p.templates.every((t) => t && t.options && typeof t.name === "string");
-  return { inputs: result.inputs, failures: known ? templateFailures(p) : [] };
+  // Compiled in the isolated render process: nunjucks generates and evaluates JavaScript from the template text.
+  return { inputs: result.inputs, failures: known ? templateFailures(p, await syntaxErrorsIsolated(templateSources(p))) : [] };
 }
 
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -28,12 +31,12 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
 
 /** Re-discovers, re-collects and re-renders: `pulumi refresh` sees new, removed or changed clusters and vCenters. */
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const outs = outputsOf(props, await observe(props, reusableDiscovery(props, props)));
+  const outs = outputsOf(props, await observe(props, reusableDiscovery(props, props), props.inventory as VCenterInventory[] | undefined));
   return { id, props: outs, inputs: inputsOf(props) };
 }
 
 export async function update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-  return { outs: outputsOf(news, await observe(news, reusableDiscovery(olds, news))) };
+  return { outs: outputsOf(news, await observe(news, reusableDiscovery(olds, news), olds.inventory as VCenterInventory[] | undefined)) };
 }
 
 /** Nothing to remove in vCenter; the Kubernetes objects belong to the resources built from `manifests`. */

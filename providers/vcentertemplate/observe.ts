@@ -3,12 +3,13 @@
 // manifests of its clusters disappear, and Pulumi would then delete them from Kubernetes.
 import { discoverFromDns, discoverStatic, DiscoveryResult, DiscoveryState } from "../../sdk/vcenter/discovery";
 import { collectInventory } from "../../sdk/vcenter/inventory";
-import { renderAll, RenderedVCenter } from "../../sdk/vcenter/render";
-import { TemplateSet } from "../../sdk/vcenter/templates";
+import { renderAllIsolated } from "../../sdk/vcenter/isolate";
+import type { RenderedVCenter } from "../../sdk/vcenter/render";
 import { withVimSession } from "../../sdk/vsphere/pool";
 import {
-  duplicateWarnings, endpointFor, globalsOf, inventorySummary, loginFor, Observation, Props, templateSources,
+  duplicateWarnings, endpointFor, globalsOf, inventorySummary, loginFor, Observation, Props, pruneRefusal, templateSources,
 } from "./plan";
+import type { VCenterInventory } from "../../sdk/schemas/vcentertemplate";
 
 const MAX_PARALLEL_VCENTERS = 8;
 
@@ -56,18 +57,28 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
   return out;
 }
 
-export async function observe(p: Props, previous?: DiscoveryState): Promise<Observation> {
+/**
+ * `previous`: the discovery to reuse when the zone's serial is unchanged. `seen`: the inventory in the state (read and
+ * update); when given, the prune guard refuses a shrink beyond pruneGuard before anything is rendered.
+ */
+export async function observe(p: Props, previous?: DiscoveryState, seen?: VCenterInventory[]): Promise<Observation> {
   const found = await discover(p, previous);
   const vcenters = await mapLimit(found.vcenters, MAX_PARALLEL_VCENTERS, (host) => readVCenter(p, host));
   const globals = globalsOf(p);
-  const rendered = renderAll(new TemplateSet(templateSources(p)), vcenters, globals);
+  const inventory = vcenters.map((v) => inventorySummary(v.inventory, v.url, globals));
+  const refusal = pruneRefusal(p, seen, inventory);
+  if (refusal) throw new Error(`${label(p)}: ${refusal}`);
+  // Templates run in an isolated worker (sdk/vcenter/isolate.ts): no access to this process or its secrets.
+  const rendered = await renderAllIsolated(templateSources(p), vcenters, globals).catch((err: Error) => {
+    throw new Error(`${label(p)}: ${err.message}`);
+  });
   if (rendered.errors.length) {
     // TemplateRenderError names the template and line and never quotes rendered text (it may hold passwords).
     throw new Error(`${label(p)}: ${[...new Set(rendered.errors.map((e) => e.message))].join("; ")}`);
   }
   return {
     vcenters: { ...(found.state.serial !== undefined ? { serial: found.state.serial } : {}), hosts: found.vcenters },
-    inventory: vcenters.map((v) => inventorySummary(v.inventory, v.url, globals)),
+    inventory,
     manifests: rendered.manifests,
     warnings: duplicateWarnings(rendered.duplicates),
   };

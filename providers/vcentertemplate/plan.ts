@@ -6,13 +6,14 @@ import type { DuplicateManifest, Manifest } from "../../sdk/vcenter/manifests";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { syntaxErrors } from "../../sdk/vcenter/render";
 import type { DiscoveryState } from "../../sdk/vcenter/discovery";
-import type { VCenterTemplateSource } from "../../sdk/vcenter/templates";
+import { checkShrink, SeenVCenter } from "../../sdk/vcenter/prune-guard";
+import type { TemplateRenderError, VCenterTemplateSource } from "../../sdk/vcenter/templates";
 
 export type Props = VCenterTemplateInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 
 /** The inputs, in the order they are recorded; everything else in the state is observed. */
 export const INPUT_KEYS = [
-  "discovery", "credentials", "templates", "namespace", "variables", "domain", "cells", "endpoints", "insecure", "ca", "resourceName",
+  "discovery", "credentials", "templates", "namespace", "variables", "domain", "cells", "endpoints", "insecure", "ca", "pruneGuard", "resourceName",
 ] as const;
 
 export const OUTPUT_KEYS = ["vcenters", "inventory", "manifests", "manifestIds", "warnings"] as const;
@@ -29,10 +30,13 @@ export function templateSources(p: Pick<Props, "templates" | "namespace">): VCen
   }));
 }
 
-/** Template syntax errors as check() failures on `templates[i].template`, with the line. */
-export function templateFailures(p: Pick<Props, "templates" | "namespace">): CheckFailure[] {
+/**
+ * Template syntax errors as check() failures on `templates[i].template`, with the line. `errors`: syntaxErrors of
+ * templateSources(p), computed in the render process by check() (compiling generates and runs JavaScript).
+ */
+export function templateFailures(p: Pick<Props, "templates" | "namespace">, errors: TemplateRenderError[] = syntaxErrors(templateSources(p))): CheckFailure[] {
   const sources = templateSources(p);
-  return syntaxErrors(sources).map((e) => {
+  return errors.map((e) => {
     const i = sources.findIndex((s) => e.template === `vcenter_${s.scope}/${s.namespace}/${s.name}.yaml.j2`);
     return { property: i >= 0 ? `templates[${i}].template` : "templates", reason: e.message };
   });
@@ -161,4 +165,24 @@ function canonical(v: unknown): string {
 /** Changed inputs. Nothing is ever replaced: the resource makes nothing in vCenter, it only reads and renders. */
 export function changedInputs(olds: Partial<Props>, news: Partial<Props>): string[] {
   return INPUT_KEYS.filter((k) => k !== "resourceName" && canonical(olds[k]) !== canonical(news[k]));
+}
+
+/** vCenters and their production clusters (the ones that render objects), as the prune guard compares them. */
+export function seenOf(inventory: VCenterInventory[] | undefined): SeenVCenter[] {
+  return (inventory ?? []).map((v) => ({
+    host: v.host,
+    clusters: v.datacenters.flatMap((dc) => dc.clusters.filter((c) => c.conventions !== undefined).map((c) => c.name)),
+  }));
+}
+
+/**
+ * The prune guard between the inventory in the state (`previous`) and the one just observed: the refusal message, or
+ * undefined. vCenters the program itself removed from `discovery.static` are not counted.
+ */
+export function pruneRefusal(p: Props, previous: VCenterInventory[] | undefined, current: VCenterInventory[]): string | undefined {
+  if (!previous) return undefined;
+  const exempt = p.discovery.static
+    ? previous.map((v) => v.host).filter((h) => !p.discovery.static!.some((s) => normalizeHost(s) === normalizeHost(h)))
+    : [];
+  return checkShrink(seenOf(previous), seenOf(current), p.pruneGuard ?? {}, exempt).refusal;
 }

@@ -5,6 +5,7 @@ import * as net from "net";
 import { z } from "zod";
 import { httpUrl, tlsFields } from "./common";
 import type { CrdDefinition } from "./crd";
+import { jinja2OptionErrors } from "../vcenter/jinja2-options";
 
 const LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 const HOSTNAME = new RegExp(`^${LABEL}(\\.${LABEL})*$`, "i");
@@ -31,8 +32,11 @@ export const vcenterTemplateCrSchema = z.object({
     scope: scopeSchema,
     jinja2_options: z
       .record(z.string(), z.any().meta({ "x-kubernetes-preserve-unknown-fields": true }))
+      .superRefine((o, ctx) => {
+        for (const [key, reason] of jinja2OptionErrors(o)) ctx.addIssue({ code: "custom", path: [key], message: reason });
+      })
       .optional()
-      .describe("Jinja Environment attributes for this template, e.g. variable_start_string: '{='."),
+      .describe("Jinja Environment attributes for this template, e.g. variable_start_string: '{='. A key ending in _string must be one of the six delimiter attributes."),
   }),
   template: z
     .string({ error: "must be the template text" })
@@ -60,6 +64,23 @@ const dnsServer = z
 const base64 = (what: string) =>
   nonEmpty(what).refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && s.length % 4 === 0, { error: `must be the base64 ${what}` });
 
+/**
+ * The hmac-sha256 TSIG secret (RFC 8945 §6 names hmac-sha256 as the algorithm to implement): at least 32 bytes, the
+ * SHA-256 output length L, following RFC 2104 §3 ("less than L bytes is strongly discouraged as it would decrease the
+ * security strength of the function"). BIND's `tsig-keygen -a hmac-sha256` makes 32-byte keys. Never echoed.
+ */
+export const TSIG_MIN_KEY_BYTES = 32;
+const tsigSecret = base64("hmac-sha256 TSIG secret").superRefine((s, ctx) => {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 !== 0) return;
+  const n = Buffer.from(s, "base64").length;
+  if (n < TSIG_MIN_KEY_BYTES) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be at least ${TSIG_MIN_KEY_BYTES} bytes once decoded (the HMAC-SHA256 output length; RFC 2104 §3), got ${n}; make one with \`tsig-keygen -a hmac-sha256\``,
+    });
+  }
+});
+
 export const discoverySchema = z
   .object({
     static: z.array(fqdn("vCenter FQDN")).min(1, { error: "must list at least one vCenter" }).optional()
@@ -71,7 +92,7 @@ export const discoverySchema = z
           .min(1, { error: "must be 1..65535" }).max(65535, { error: "must be 1..65535" }).default(53),
         zone: fqdn("zone").describe("The region's zone; vCenters are vc-<letters>-<digits>.<zone>."),
         tsigKeyName: nonEmpty("TSIG key name").default("tsig-key"),
-        tsigKey: base64("hmac-sha256 TSIG secret"),
+        tsigKey: tsigSecret.describe("base64 hmac-sha256 secret, at least 32 bytes decoded (RFC 2104 §3)."),
       })
       .optional(),
   })
@@ -98,6 +119,23 @@ export const vcenterTemplateInputsSchema = z
     variables: z.record(z.string(), z.unknown()).optional().describe("Extra global context (sapcc's free-form Secret keys, e.g. pbm_enabled)."),
     domain: fqdn("region domain").optional().describe("The `domain` in the context; default: the DNS zone, or a static vCenter's domain."),
     cells: z.array(nonEmpty("nova cell name")).optional().describe("Nova cells (`cells` in the context); left undefined when absent."),
+    pruneGuard: z
+      .object({
+        maxRemovedFraction: z
+          .number({ error: "must be a number between 0 and 1" })
+          .min(0, { error: "must be between 0 and 1" })
+          .max(1, { error: "must be between 0 and 1" })
+          .optional()
+          .describe("Share (0..1) of the previously seen vCenters, and separately of their production clusters, that may disappear in one read or update. Default 0.1."),
+        allow: z
+          .array(nonEmpty("vCenter FQDN or <vCenter FQDN>/<cluster name>"))
+          .optional()
+          .describe("vCenter FQDNs (with their clusters) or `<vCenter FQDN>/<cluster name>` entries that may disappear whatever the share."),
+      })
+      .optional()
+      .describe(
+        "Refuses (at refresh/update) a shrink of the discovered vCenters or production clusters beyond maxRemovedFraction, and always an empty result, unless what disappeared is listed in `allow`: their Kubernetes objects would be deleted by the next `pulumi up`.",
+      ),
     endpoints: z
       .record(fqdn("vCenter FQDN"), httpUrl("vCenter SDK endpoint"))
       .optional()

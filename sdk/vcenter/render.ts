@@ -22,8 +22,12 @@ export interface RenderAllResult {
  * over it unnoticed; here they show up as duplicates (the later one wins, as within one vCenter).
  */
 export function renderAll(set: TemplateSet, vcenters: RenderedVCenter[], globals: GlobalOptions): RenderAllResult {
-  const clusters = vcenters.flatMap((v) => clusterContexts(v.inventory, globals, v.options));
-  const zones = vcenters.flatMap((v) => datacenterContexts(v.inventory, globals, v.options));
+  // Every template sees the same values (cells, variables…): frozen, so one team's template cannot change what the
+  // next one renders (`{% set _ = cells.append("x") %}` fails with its line). Lists a template makes stay mutable,
+  // unlike Jinja2's ImmutableSandboxedEnvironment. The caller's globals are copied first, not frozen.
+  const shared = deepFreeze(structuredClone(globals));
+  const clusters = vcenters.flatMap((v) => clusterContexts(v.inventory, shared, v.options)).map(deepFreeze);
+  const zones = vcenters.flatMap((v) => datacenterContexts(v.inventory, shared, v.options)).map(deepFreeze);
   const parts = [renderScope(set, "cluster", clusters), renderScope(set, "datacenter", zones)];
 
   const byKey = new Map<string, Manifest>();
@@ -56,4 +60,12 @@ export function syntaxErrors(templates: VCenterTemplateSource[]): TemplateRender
     if (err) errors.push(err);
   }
   return errors;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
 }

@@ -1,53 +1,13 @@
-// Renders VCenterTemplate sources the way sapcc's Jinja environment does, on nunjucks. Nunjucks fixes delimiters per
-// Environment, so there is one Environment per distinct jinja2_options set, and `render` looks up the target's env.
+// Renders VCenterTemplate sources the way sapcc's Jinja environment does, on nunjucks, with Jinja2's sandbox rules
+// and a time and output bound per render (nunjucks-compat.ts). Nunjucks fixes delimiters per Environment, so there is
+// one Environment per distinct jinja2_options set, and `render` looks up the target's env. Hard isolation (own heap,
+// empty environment, a wall clock that can stop native code) is isolate.ts's job: a TemplateSet in a worker of a
+// separate process.
 import * as nunjucks from "nunjucks";
-import { b64enc, derivePasswordFilter, iniEscape, iniQuote, PY_STR_METHODS, pyFloat, pyFormat, pyInt, pyStr, sha256sum, zfill } from "./filters";
-
-// Python semantics nunjucks lacks, installed once into its (process-wide) runtime; only this module renders with it.
-// - installJinjaCompat: True/False/None (otherwise undefined, so `x == True` is silently false), dict
-//   .items()/.keys()/.values()/.get(), list methods, slices.
-// - Python str methods (split with maxsplit, replace-all, lower, upper, startswith, strip, join).
-// - Output like Jinja's str(): True/False/None instead of true/false/"".
-// - Tuples: nunjucks compiles `(a, b)` to JS's comma operator (= b), so `x in ("a", "b")` tested a substring of "b".
-// - Negative indexes and string slices (`cells[-1]`, `name[2:]`) as in Python.
-const PATCHED = Symbol.for("pulumi-vmware-kit.vcenter.nunjucks-python");
-function installPythonSemantics(): void {
-  const rt = nunjucks.runtime as unknown as Record<string | symbol, unknown> & {
-    memberLookup: (...a: unknown[]) => unknown;
-    suppressValue: (v: unknown, autoescape: boolean) => unknown;
-  };
-  if (rt[PATCHED]) return;
-  rt[PATCHED] = true;
-  nunjucks.installJinjaCompat();
-  const memberLookup = rt.memberLookup;
-  // Fixed parameters rather than rest/spread: this runs for every `.attr` and `[i]` of every render.
-  rt.memberLookup = function (this: unknown, obj: unknown, key: unknown, a?: unknown, b?: unknown) {
-    // Four arguments is the compat layer's slice lookup, which returns an array even for a string.
-    if (arguments.length === 4) {
-      const r = memberLookup.call(this, obj, key, a, b);
-      return typeof obj === "string" && Array.isArray(r) ? r.join("") : r;
-    }
-    if (typeof obj === "string" && typeof key === "string" && Object.prototype.hasOwnProperty.call(PY_STR_METHODS, key)) {
-      const method = PY_STR_METHODS[key];
-      return (...args: unknown[]) => method(obj, ...args);
-    }
-    if ((typeof obj === "string" || Array.isArray(obj)) && typeof key === "number" && Number.isInteger(key) && key < 0) {
-      key = obj.length + key;
-    }
-    return memberLookup.call(this, obj, key);
-  };
-  const Compiler = (nunjucks as unknown as { compiler: { Compiler: { prototype: Record<string, (...a: unknown[]) => unknown> } } }).compiler.Compiler;
-  const compileGroup = Compiler.prototype.compileGroup;
-  Compiler.prototype.compileGroup = function (this: Record<string, (...a: unknown[]) => unknown>, node: unknown, frame: unknown) {
-    if ((node as { children: unknown[] }).children.length > 1) return this._compileAggregate(node, frame, "[", "]");
-    return compileGroup.call(this, node, frame);
-  };
-  const suppressValue = rt.suppressValue;
-  rt.suppressValue = function (this: unknown, v: unknown, autoescape: boolean) {
-    return suppressValue.call(this, typeof v === "boolean" || v === null ? pyStr(v) : v, autoescape);
-  };
-}
-installPythonSemantics();
+import { b64enc, derivePasswordFilter, iniEscape, iniQuote, pyFloat, pyFormat, pyInt, sha256sum, zfill } from "./filters";
+import { installNunjucksCompat, safeRange, setPositionTemplate, withBudget } from "./nunjucks-compat";
+import { FLAG_OPTIONS, jinja2OptionErrors, TAG_OPTIONS } from "./jinja2-options";
+import { DEFAULT_TAGS, rewritePythonFormat, Tags } from "./pyformat";
 
 export type Scope = "cluster" | "datacenter";
 
@@ -59,7 +19,7 @@ export interface VCenterTemplateSource {
   name: string;
   scope: Scope;
   template: string;
-  /** `options.jinja2_options`: Environment attributes such as variable_start_string. Other keys are ignored. */
+  /** `options.jinja2_options`: Environment attributes such as variable_start_string (see jinja2OptionErrors). */
   jinja2Options?: Record<string, unknown>;
 }
 
@@ -81,18 +41,15 @@ export class TemplateRenderError extends Error {
   }
 }
 
-// Jinja Environment attribute → nunjucks option. Only these change how a template is read.
-const TAG_OPTIONS: Record<string, string> = {
-  block_start_string: "blockStart",
-  block_end_string: "blockEnd",
-  variable_start_string: "variableStart",
-  variable_end_string: "variableEnd",
-  comment_start_string: "commentStart",
-  comment_end_string: "commentEnd",
-};
-const FLAG_OPTIONS: Record<string, string> = { trim_blocks: "trimBlocks", lstrip_blocks: "lstripBlocks", autoescape: "autoescape" };
-const DEFAULT_TAGS = { blockStart: "{%", blockEnd: "%}", variableStart: "{{", variableEnd: "}}", commentStart: "{#", commentEnd: "#}" };
-type Tags = typeof DEFAULT_TAGS;
+/** Bounds of one render (one template, one context, nested `render` calls included). */
+export interface RenderLimits {
+  /** Wall-clock time, milliseconds. Default 5000. */
+  timeoutMs?: number;
+  /** Characters written by `{{ … }}` expressions and in the result. Default 4 MiB (a Kubernetes object is ≤ 1.5 MiB). */
+  maxOutputChars?: number;
+}
+
+export const DEFAULT_RENDER_LIMITS: Required<RenderLimits> = { timeoutMs: 5_000, maxOutputChars: 4 * 1024 * 1024 };
 
 interface EnvOptions {
   tags: Tags;
@@ -103,15 +60,13 @@ interface EnvOptions {
 }
 
 function envOptions(jinja2Options: Record<string, unknown> = {}): EnvOptions {
+  const bad = jinja2OptionErrors(jinja2Options);
+  if (bad.length) throw new Error(bad.map(([k, r]) => `jinja2_options.${k} ${r}`).join("; "));
   const tags: Tags = { ...DEFAULT_TAGS };
   const flags: Record<string, boolean> = { trimBlocks: false, lstripBlocks: false, autoescape: false };
   for (const [k, v] of Object.entries(jinja2Options)) {
-    if (k in TAG_OPTIONS) {
-      if (typeof v !== "string" || v === "") throw new Error(`jinja2_options.${k} must be a non-empty string`);
-      tags[TAG_OPTIONS[k] as keyof Tags] = v;
-    } else if (k in FLAG_OPTIONS) {
-      flags[FLAG_OPTIONS[k]] = v === true || v === "true" || v === "True";
-    }
+    if (k in TAG_OPTIONS) tags[TAG_OPTIONS[k]] = v as string;
+    else if (k in FLAG_OPTIONS) flags[FLAG_OPTIONS[k]] = v === true || v === "true" || v === "True";
   }
   const keep = jinja2Options.keep_trailing_newline;
   return {
@@ -123,146 +78,13 @@ function envOptions(jinja2Options: Record<string, unknown> = {}): EnvOptions {
   };
 }
 
-/**
- * Rewrites Python `%` string formatting inside tags into the `format` filter:
- * `('%03d' % bb)` → `('%03d' | format(bb))`, `'%s-%s' % (a, b|int)` → `('%s-%s' | format(a, b|int))`.
- * Only a string literal directly before `%` is rewritten, so numeric modulo keeps working. The right operand is what
- * Jinja binds tighter than `%`: an optional sign, a primary (name, literal, bracketed group), then attribute,
- * subscript and call postfixes and filters (`'%s' % host.split(".")[0]`, `'%03d' % name|replace("bb","")|int`).
- */
-export function rewritePythonFormat(src: string, tags: Tags = DEFAULT_TAGS): string {
-  let out = "";
-  let pos = 0;
-  const opens: [string, string, boolean][] = [
-    [tags.commentStart, tags.commentEnd, false],
-    [tags.blockStart, tags.blockEnd, true],
-    [tags.variableStart, tags.variableEnd, true],
-  ];
-  for (;;) {
-    let best: [number, string, string, boolean] | undefined;
-    for (const [open, close, code] of opens) {
-      const at = src.indexOf(open, pos);
-      // Longer delimiters win a tie (e.g. "{%" vs a "{" based custom one).
-      if (at >= 0 && (!best || at < best[0] || (at === best[0] && open.length > best[1].length))) best = [at, open, close, code];
-    }
-    if (!best) break;
-    const [at, open, close, code] = best;
-    const end = src.indexOf(close, at + open.length);
-    if (end < 0) break;
-    const inner = src.slice(at + open.length, end);
-    out += src.slice(pos, at + open.length) + (code ? rewriteFormatIn(inner) : inner) + close;
-    pos = end + close.length;
-  }
-  return out + src.slice(pos);
-}
-
-/** Index after the string literal starting at `i` (a quote), or -1 when it is not closed. */
-function literalEnd(code: string, i: number): number {
-  const q = code[i];
-  for (let j = i + 1; j < code.length; j++) {
-    if (code[j] === "\\") j++;
-    else if (code[j] === q) return j + 1;
-  }
-  return -1;
-}
-
-/** Index after the bracketed group opening at `i`, quotes respected, or -1. */
-function groupEnd(code: string, i: number): number {
-  const closing: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
-  const stack: string[] = [];
-  for (let j = i; j < code.length; j++) {
-    const c = code[j];
-    if (c === '"' || c === "'") {
-      const e = literalEnd(code, j);
-      if (e < 0) return -1;
-      j = e - 1;
-    } else if (closing[c]) stack.push(closing[c]);
-    else if (c === ")" || c === "]" || c === "}") {
-      if (stack.pop() !== c) return -1;
-      if (stack.length === 0) return j + 1;
-    }
-  }
-  return -1;
-}
-
-/** End of the operand Jinja binds to the right of `%` (see rewritePythonFormat), or `i` when there is none. */
-function operandEnd(code: string, i: number): number {
-  let j = i;
-  if (code[j] === "-" || code[j] === "+") j++;
-  const c = code[j];
-  if (c === '"' || c === "'") j = literalEnd(code, j);
-  else if (c === "(" || c === "[" || c === "{") j = groupEnd(code, j);
-  else {
-    const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9][0-9_]*(?:\.[0-9_]+)?)/.exec(code.slice(j));
-    j = m ? j + m[0].length : -1;
-  }
-  if (j < 0) return i;
-  for (;;) {
-    const attr = /^\s*\.\s*[A-Za-z_][A-Za-z0-9_]*/.exec(code.slice(j));
-    const filter = /^\s*\|\s*[A-Za-z_][A-Za-z0-9_.]*/.exec(code.slice(j));
-    if (code[j] === "(" || code[j] === "[") {
-      const e = groupEnd(code, j);
-      if (e < 0) return j;
-      j = e;
-    } else if (attr) j += attr[0].length;
-    else if (filter) {
-      j += filter[0].length;
-      const call = /^\s*\(/.exec(code.slice(j));
-      if (call) {
-        const e = groupEnd(code, j + call[0].length - 1);
-        if (e < 0) return j;
-        j = e;
-      }
-    } else return j;
-  }
-}
-
-/** True when `group` (e.g. "(a, b)") has a comma outside nested brackets and strings, i.e. is a tuple. */
-function isTuple(group: string): boolean {
-  let depth = 0;
-  for (let j = 0; j < group.length; j++) {
-    const c = group[j];
-    if (c === '"' || c === "'") j = literalEnd(group, j) - 1;
-    else if (c === "(" || c === "[" || c === "{") depth++;
-    else if (c === ")" || c === "]" || c === "}") depth--;
-    else if (c === "," && depth === 1) return true;
-  }
-  return false;
-}
-
-function rewriteFormatIn(code: string): string {
-  let out = "";
-  for (let i = 0; i < code.length; ) {
-    const c = code[i];
-    if (c !== '"' && c !== "'") {
-      out += c;
-      i++;
-      continue;
-    }
-    const end = literalEnd(code, i);
-    if (end < 0) return out + code.slice(i);
-    const literal = code.slice(i, end);
-    const op = /^\s*%\s*/.exec(code.slice(end));
-    const start = end + (op ? op[0].length : 0);
-    const stop = op && literal.includes("%") ? operandEnd(code, start) : start;
-    if (stop === start) {
-      out += literal;
-      i = end;
-      continue;
-    }
-    const operand = rewriteFormatIn(code.slice(start, stop));
-    const whole = operand[0] === "(" && groupEnd(operand, 0) === operand.length;
-    const args = whole && isTuple(operand) ? operand.slice(1, -1).trim().replace(/,\s*$/, "") : operand;
-    out += `(${literal} | format(${args}))`;
-    i = stop;
-  }
-  return out;
-}
-
 interface Entry {
   source: VCenterTemplateSource;
   key: string;
+  /** Insertion order: how a worker names the template it is rendering (nunjucks-compat's position). */
+  index: number;
   env: nunjucks.Environment;
+  tags: Tags;
   compiled?: nunjucks.Template;
   text: string;
 }
@@ -275,9 +97,12 @@ const MAX_RENDER_DEPTH = 16;
 export class TemplateSet {
   private readonly entries = new Map<string, Entry>();
   private readonly envs = new Map<string, nunjucks.Environment>();
+  private readonly limits: Required<RenderLimits>;
   private depth = 0;
 
-  constructor(templates: Iterable<VCenterTemplateSource> = []) {
+  constructor(templates: Iterable<VCenterTemplateSource> = [], limits: RenderLimits = {}) {
+    installNunjucksCompat();
+    this.limits = { ...DEFAULT_RENDER_LIMITS, ...limits };
     for (const t of templates) this.add(t);
   }
 
@@ -288,7 +113,8 @@ export class TemplateSet {
     let text = rewritePythonFormat(source.template, opts.tags);
     // Jinja drops one trailing newline of the source unless keep_trailing_newline; nunjucks never does.
     if (!opts.keepTrailingNewline) text = text.replace(/\r?\n$/, "");
-    this.entries.set(key, { source, key, env: this.envFor(opts), text });
+    const index = this.entries.get(key)?.index ?? this.entries.size;
+    this.entries.set(key, { source, key, index, env: this.envFor(opts), tags: opts.tags, text });
     return key;
   }
 
@@ -315,33 +141,52 @@ export class TemplateSet {
     const entry = this.entries.get(key);
     if (!entry) return new TemplateRenderError(key, "no such template is loaded");
     try {
-      entry.compiled ??= new nunjucks.Template(entry.text, entry.env, key, true);
+      this.compile(entry);
       return undefined;
     } catch (err) {
-      return toRenderError(key, err, 0);
+      return err as TemplateRenderError;
     }
   }
 
-  /** Renders one template to text. Throws TemplateRenderError naming the template and line. */
+  /**
+   * Renders one template to text. Throws TemplateRenderError naming the template and line: for syntax and runtime
+   * errors, sandbox refusals (SecurityError) and the time and output bounds (RenderLimitError).
+   */
   renderText(key: string, context: RenderContext): string {
     const entry = this.entries.get(key);
     if (!entry) throw new TemplateRenderError(key, "no such template is loaded");
     if (this.depth >= MAX_RENDER_DEPTH) throw new TemplateRenderError(key, `render nesting deeper than ${MAX_RENDER_DEPTH} (a template renders itself?)`);
-    if (!entry.compiled) {
-      try {
-        entry.compiled = new nunjucks.Template(entry.text, entry.env, key, true);
-      } catch (err) {
-        throw toRenderError(key, err, 0);
-      }
-    }
+    const compiled = this.compile(entry);
+    const { timeoutMs, maxOutputChars } = this.limits;
+    const outer = setPositionTemplate(entry.index);
     this.depth++;
     try {
-      return entry.compiled.render(withArrays(context));
+      const text = withBudget({ deadline: Date.now() + timeoutMs, timeoutMs, maxOutput: maxOutputChars, output: 0 }, () =>
+        compiled.render(withArrays(context)),
+      );
+      if (text.length > maxOutputChars) throw new TemplateRenderError(key, `output larger than ${maxOutputChars} characters`);
+      return text;
     } catch (err) {
       // nunjucks reports runtime positions 0-based and parse positions 1-based.
       throw toRenderError(key, err, 1);
     } finally {
       this.depth--;
+      setPositionTemplate(outer);
+    }
+  }
+
+  private compile(entry: Entry): nunjucks.Template {
+    if (entry.compiled) return entry.compiled;
+    try {
+      entry.compiled = new nunjucks.Template(entry.text, entry.env, entry.key, true);
+      return entry.compiled;
+    } catch (err) {
+      const e = toRenderError(entry.key, err, 0);
+      if (e.line !== undefined) throw e;
+      // nunjucks gives no position when the template ends inside a block: name the block's opening line.
+      const open = unclosedBlock(entry.text, entry.tags);
+      const line = open?.line ?? entry.text.split("\n").length;
+      throw new TemplateRenderError(entry.key, open ? `{% ${open.tag} %} opened here is not closed: ${e.detail}` : `at the end of the template: ${e.detail}`, line);
     }
   }
 
@@ -356,16 +201,19 @@ export class TemplateSet {
       lstripBlocks: opts.lstripBlocks,
       throwOnUndefined: false,
       tags: opts.tags,
+      // Keeps nunjucks' TemplateError (with lineno/colno) instead of a plain Error holding only the message.
+      dev: true,
     });
     this.addFilters(env);
     this.envs.set(id, env);
     return env;
   }
 
-  // For {% include %}/{% import %}; the included template is read with the including env's delimiters.
+  // For {% include %}/{% import %}: only the loaded templates, never files. The included template is read with the
+  // including env's delimiters.
   private loaderSource(name: string): nunjucks.LoaderSource {
     const entry = this.entries.get(name);
-    if (!entry) throw new Error(`template ${name} not found`);
+    if (!entry) throw new Error(`template ${JSON.stringify(name)} is not one of the loaded templates`);
     return { src: entry.text, path: name, noCache: true };
   }
 
@@ -389,6 +237,7 @@ export class TemplateSet {
       return this.ctx;
     });
     env.addGlobal("callable", (v: unknown) => typeof v === "function");
+    env.addGlobal("range", safeRange);
   }
 }
 
@@ -400,15 +249,63 @@ function withArrays(context: RenderContext): RenderContext {
   return out;
 }
 
+// nunjucks prefixes some parser messages with its own function names ("parseIf: expected elif…"); users never wrote
+// those, so they are dropped.
+const ENGINE_NAMES = /\b(?:parse[A-Z]\w*|compile[A-Z]\w*|compile|advanceAfterBlockEnd|assertType|Template render error):\s*/g;
+
 function toRenderError(key: string, err: unknown, base: number): TemplateRenderError {
   if (err instanceof TemplateRenderError) return err;
   const raw = String((err as { message?: string })?.message ?? err);
   // nunjucks only keeps the position in its message: "(path) [Line N, Column M]\n  Error: detail".
   const m = /^\([^)]*\)(?: \[Line (\d+)(?:, Column (\d+))?\])?\s*(?:Error: )?([\s\S]*)$/.exec(raw);
-  const detail = (m ? m[3] : raw).replace(/\s*\n\s*/g, " ").trim();
-  const line = m?.[1] !== undefined ? Number(m[1]) + base : undefined;
-  const column = m?.[2] !== undefined ? Number(m[2]) + base : undefined;
+  const detail = (m ? m[3] : raw).replace(/\s*\n\s*/g, " ").replace(ENGINE_NAMES, "").trim();
+  // The message drops the position on line 1 (nunjucks tests `if (lineno && colno)`); the error's fields keep it.
+  const e = err as { lineno?: unknown; colno?: unknown };
+  const at = (field: unknown, text: string | undefined): number | undefined =>
+    typeof field === "number" ? field + base : text !== undefined ? Number(text) + base : undefined;
+  const line = at(e?.lineno, m?.[1]);
+  const column = at(e?.colno, m?.[2]);
   return new TemplateRenderError(key, detail || "render failed", line, column);
+}
+
+// Block tags that need an end tag. `set` only in its block form (no `=`).
+const BLOCK_TAGS = new Set(["if", "for", "asyncEach", "asyncAll", "macro", "call", "filter", "block", "switch", "set", "raw", "verbatim"]);
+
+/** The innermost block tag left open at the end of `text` (tag name and 1-based line), read with nunjucks' lexer. */
+export function unclosedBlock(text: string, tags: Tags = DEFAULT_TAGS): { tag: string; line: number } | undefined {
+  const lexer = (nunjucks as unknown as { lexer: { lex(src: string, opts: unknown): { nextToken(): Token | null }; TOKEN_BLOCK_START: string; TOKEN_BLOCK_END: string; TOKEN_WHITESPACE: string; TOKEN_OPERATOR: string } }).lexer;
+  const stack: { tag: string; line: number }[] = [];
+  try {
+    const tokens = lexer.lex(text, { tags });
+    let tok: Token | null;
+    while ((tok = tokens.nextToken())) {
+      if (tok.type !== lexer.TOKEN_BLOCK_START) continue;
+      const line = tok.lineno + 1;
+      let name = tokens.nextToken();
+      while (name && name.type === lexer.TOKEN_WHITESPACE) name = tokens.nextToken();
+      if (!name) break;
+      const tag = String(name.value);
+      let assigns = false;
+      let t: Token | null;
+      while ((t = tokens.nextToken()) && t.type !== lexer.TOKEN_BLOCK_END) if (t.type === lexer.TOKEN_OPERATOR && t.value === "=") assigns = true;
+      if (tag.startsWith("end")) {
+        const at = stack.map((s) => s.tag).lastIndexOf(tag.slice(3));
+        if (at >= 0) stack.length = at;
+      } else if (BLOCK_TAGS.has(tag) && !(tag === "set" && assigns)) {
+        stack.push({ tag, line });
+      }
+      if (!t) break;
+    }
+  } catch {
+    // The lexer fails on what the parser already reported; keep what was found.
+  }
+  return stack[stack.length - 1];
+}
+
+interface Token {
+  type: string;
+  value: unknown;
+  lineno: number;
 }
 
 /**

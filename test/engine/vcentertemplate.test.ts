@@ -112,12 +112,14 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
     assert.ok(providerSize < 4096, `__provider is ${providerSize} bytes`);
   });
 
-  it("refresh drops a vCenter removed from DNS", async () => {
+  it("refresh refuses to drop the region's only vCenter when the zone comes back empty (prune guard); the state keeps its manifests", async () => {
+    const before = (await project.resourceOutputs("VCenterTemplate")).manifestIds;
     await dns.setRecords([]);
-    await project.refresh();
+    const { code, stdout, stderr } = await project.run(["refresh", "--yes", "--skip-preview"], { allowFailure: true });
+    assert.notEqual(code, 0);
+    assert.match(stdout + stderr, /vCenters gone: vc-a-0\.cc\.qa-de-1\.cloud\.sap \(1 of 1, 100%\).*nothing is left of what was discovered before.*pruneGuard\.allow/s);
     const vct = await project.resourceOutputs("VCenterTemplate");
-    assert.deepEqual(vct.vcenters, { serial: 2, hosts: [] });
-    assert.deepEqual(vct.manifestIds, []);
+    assert.deepEqual(vct.manifestIds, before);
   });
 
   it("destroy removes the resource and touches nothing in vCenter", async () => {

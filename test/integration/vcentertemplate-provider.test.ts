@@ -126,13 +126,34 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
     created = res.props!;
   });
 
-  it("read() drops a vCenter removed from DNS, with its objects", async () => {
+  it("read() refuses to drop a vCenter removed from DNS (prune guard), saying what and how to allow it", async () => {
     await dns.setRecords(records(["vc-a-0"]));
-    const res = await handlers.read("monsoon3/vcenter-operator", { ...props, ...created } as Props);
-    assert.deepEqual(res.props!.vcenters, { serial: 2, hosts: [A] });
-    const ids: string[] = res.props!.manifestIds;
+    await assert.rejects(handlers.read("monsoon3/vcenter-operator", { ...props, ...created } as Props), (e: Error) => {
+      assert.match(e.message, /^VCenterTemplate "vcenter-operator": vCenters gone: vc-b-1\.cc\.qa-de-1\.cloud\.sap \(1 of 2, 50%\); production clusters gone: those of the vCenters above \(2 of 4, 50%\)/);
+      assert.match(e.message, /add them to pruneGuard\.allow \(e\.g\. \["vc-b-1\.cc\.qa-de-1\.cloud\.sap"\]\)/);
+      return true;
+    });
+  });
+
+  it("update() with vc-b-1 in pruneGuard.allow drops it, with its objects", async () => {
+    const allowing = { ...props, pruneGuard: { allow: [B] } } as Props;
+    const res = await handlers.update("monsoon3/vcenter-operator", { ...props, ...created } as Props, allowing);
+    assert.deepEqual(res.outs!.vcenters, { serial: 2, hosts: [A] });
+    const ids: string[] = res.outs!.manifestIds;
     assert.ok(!ids.some((id) => /bb2$|bb3$|vc-b-1$/.test(id)), ids.join(" "));
     assert.equal(ids.length, 7);
+    assert.deepEqual(res.outs!.pruneGuard, { allow: [B] });
+    // Later steps start from this state, with the program's inputs as before.
+    created = { ...res.outs!, pruneGuard: undefined };
+  });
+
+  it("an empty zone is refused even with maxRemovedFraction 1, unless what disappeared is listed", async () => {
+    await dns.setRecords([]);
+    const state = { ...props, ...created, pruneGuard: { maxRemovedFraction: 1, allow: [B] } } as Props;
+    await assert.rejects(handlers.read("monsoon3/vcenter-operator", state), /vCenters gone: vc-a-0\.cc\.qa-de-1\.cloud\.sap \(1 of 1, 100%\).*nothing is left of what was discovered before/);
+    const res = await handlers.update("monsoon3/vcenter-operator", state, { ...props, pruneGuard: { allow: [A, B] } } as Props);
+    assert.deepEqual(res.outs!.manifestIds, []);
+    await dns.setRecords(records(["vc-a-0"]));
   });
 
   it("a template failing at render time names the template and the line", async () => {

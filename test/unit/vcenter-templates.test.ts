@@ -5,7 +5,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { b64enc, iniEscape, iniQuote, pyFormat, pyInt, sha256sum, zfill } from "../../sdk/vcenter/filters";
-import { rewritePythonFormat, templateFromResource, TemplateRenderError, TemplateSet, VCenterTemplateSource } from "../../sdk/vcenter/templates";
+import { templateFromResource, TemplateRenderError, TemplateSet, VCenterTemplateSource } from "../../sdk/vcenter/templates";
+import { rewritePythonFormat } from "../../sdk/vcenter/pyformat";
 import { orderManifests, parseManifests, renderScope } from "../../sdk/vcenter/manifests";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "vcenter");

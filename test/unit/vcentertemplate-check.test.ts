@@ -91,10 +91,52 @@ describe("VCenterTemplate check()", () => {
     assert.match(f[0].reason, /template vcenter_datacenter\/monsoon3\/dc\.yaml\.j2 line 2, column 11: expected symbol/);
   });
 
-  it("reports bad jinja2 delimiters on the template", async () => {
+  it("reports bad jinja2 delimiters on the option", async () => {
     const f = await failures((i) => (i.templates[0].options.jinja2_options.variable_start_string = ""));
-    assert.equal(f[0].property, "templates[0].template");
-    assert.match(f[0].reason, /variable_start_string must be a non-empty string/);
+    assert.deepEqual(f, [{ property: "templates[0].options.jinja2_options.variable_start_string", reason: "must be a non-empty string" }]);
+  });
+
+  it("refuses unknown jinja2_options keys ending in _string (a typo would silently read the template with {{ }})", async () => {
+    const f = await failures((i) => {
+      delete i.templates[0].options.jinja2_options.variable_start_string;
+      i.templates[0].options.jinja2_options.variable_begin_string = "{=";
+      i.templates[1].options.jinja2_options = { line_statement_prefix: "#", trim_blocks: true, some_other_key: 1 };
+    });
+    assert.deepEqual(f.map((x) => x.property), [
+      "templates[0].options.jinja2_options.variable_begin_string",
+      "templates[1].options.jinja2_options.line_statement_prefix",
+    ]);
+    assert.match(f[0].reason, /is not a Jinja delimiter option; known: block_start_string, .*variable_start_string/);
+    assert.match(f[1].reason, /not supported/);
+  });
+
+  it("refuses a TSIG key shorter than the HMAC-SHA256 output (32 bytes, RFC 2104 §3) without echoing it", async () => {
+    const short = Buffer.alloc(16, 9).toString("base64");
+    const f = await failures((i) => (i.discovery.dns.tsigKey = short));
+    assert.equal(f.length, 1);
+    assert.equal(f[0].property, "discovery.dns.tsigKey");
+    assert.match(f[0].reason, /at least 32 bytes once decoded .*RFC 2104 §3.*got 16/);
+    assert.ok(!JSON.stringify(f).includes(short));
+    assert.deepEqual(await failures((i) => (i.discovery.dns.tsigKey = Buffer.alloc(64, 9).toString("base64"))), []);
+  });
+
+  it("names the line of a syntax error at the very end (an unclosed block), without engine internals", async () => {
+    const f = await failures((i) => (i.templates[1].template = "kind: Secret\n{% if x %}\na: 1\n{% for y in z %}\nb: 2\n{% endfor %}\nc: 3"));
+    assert.equal(f.length, 1);
+    assert.equal(f[0].property, "templates[1].template");
+    assert.equal(f[0].reason, "template vcenter_datacenter/monsoon3/dc.yaml.j2 line 2: {% if %} opened here is not closed: expected elif, else, or endif, got end of file");
+    const g = await failures((i) => (i.templates[1].template = "a: 1\nb: {{ x + }}"));
+    assert.match(g[0].reason, /line 2/);
+    const h = await failures((i) => (i.templates[1].template = "a: 1\nb: {{ x"));
+    assert.match(h[0].reason, /dc\.yaml\.j2 line 2/);
+    for (const x of [...f, ...g, ...h]) assert.ok(!/\bparse[A-Z]|\bcompile[A-Z]|advanceAfter/.test(x.reason), x.reason);
+  });
+
+  it("reports a literal sandbox violation at preview, with its line", async () => {
+    const f = await failures((i) => (i.templates[1].template = "kind: Secret\nx: {{ ''.constructor.constructor('return process.env')() }}"));
+    assert.equal(f.length, 1);
+    assert.equal(f[0].property, "templates[1].template");
+    assert.match(f[0].reason, /dc\.yaml\.j2 line 2, column \d+: access to attribute 'constructor' is unsafe/);
   });
 
   it("does not judge values that are unknown during preview", async () => {

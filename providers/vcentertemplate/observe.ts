@@ -5,6 +5,7 @@ import { discoverFromDns, discoverStatic, DiscoveryResult, DiscoveryState } from
 import { collectInventory } from "../../sdk/vcenter/inventory";
 import { renderAll, RenderedVCenter } from "../../sdk/vcenter/render";
 import { TemplateSet } from "../../sdk/vcenter/templates";
+import { hostsOnly } from "../../sdk/http";
 import { VimClient } from "../../sdk/vsphere/client";
 import {
   duplicateWarnings, endpointFor, globalsOf, inventorySummary, loginFor, Observation, Props, templateSources,
@@ -42,7 +43,8 @@ async function readVCenter(p: Props, host: string): Promise<RenderedVCenter & { 
       await client.logout().catch(() => undefined);
     }
   } catch (err) {
-    throw new Error(`${label(p)}: vCenter ${host} (${url}): ${(err as Error).message}`);
+    // The endpoint URL is a secret input: the message names the vCenter only.
+    throw new Error(`${label(p)}: vCenter ${host}: ${hostsOnly((err as Error).message)}`);
   }
 }
 

@@ -2,12 +2,14 @@
 // Loaded by package name from the serialized provider (see provider.ts), so it runs from dist/ in the
 // provider process.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, VmGroupInputs, vmGroupInputsSchema } from "../../sdk/schemas";
+import { checkInputs, transportWarnings, VmGroupInputs, vmGroupInputsSchema } from "../../sdk/schemas";
 import { VimClient } from "../../sdk/vsphere/client";
 import { GroupSpec, PartialGroupError, VmGroupManager, desiredOf } from "../../sdk/vsphere/vmgroup/group";
 import { diffGroup, ObservedVm, observedInputs, summarize } from "../../sdk/vsphere/vmgroup/planner";
 import type { MoRef } from "../../sdk/vsphere/types";
+import { movedConnectionFields } from "../common/connection";
 import { PartialStateError } from "../common/inputs";
+import { warn } from "../common/log";
 
 type Props = VmGroupInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 
@@ -71,11 +73,18 @@ function partial(err: unknown, p: Props, folderId: string): Error {
 }
 
 export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  return checkInputs(vmGroupInputsSchema, news);
+  const result = checkInputs(vmGroupInputsSchema, news);
+  const c = (result.inputs.connection ?? {}) as Record<string, unknown>;
+  if (!result.failures.length) for (const w of transportWarnings(c, [{ path: "connection.url", url: c.url }])) await warn(`VmGroup "${news.resourceName ?? news.folder}": ${w}`);
+  return result;
 }
 
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
   const d = diffGroup(olds, news);
+  // Another vCenter: the group's folder and VMs (morefs) cannot follow in place, so it is replaced (common/connection.ts).
+  if (movedConnectionFields(olds.connection as never, news.connection as never).length && !d.replaces.includes("connection")) {
+    return { changes: true, replaces: [...d.replaces, "connection"], deleteBeforeReplace: false };
+  }
   return { changes: d.replaces.length + d.updates.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
 }
 

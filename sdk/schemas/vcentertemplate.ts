@@ -3,7 +3,7 @@
 // template, top level like sapcc's: `options` and `template`, no `spec`).
 import * as net from "net";
 import { z } from "zod";
-import { httpUrl, tlsFields } from "./common";
+import { endpointUrl, tlsFields, transportRules } from "./common";
 import type { CrdDefinition } from "./crd";
 
 const LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
@@ -99,12 +99,13 @@ export const vcenterTemplateInputsSchema = z
     domain: fqdn("region domain").optional().describe("The `domain` in the context; default: the DNS zone, or a static vCenter's domain."),
     cells: z.array(nonEmpty("nova cell name")).optional().describe("Nova cells (`cells` in the context); left undefined when absent."),
     endpoints: z
-      .record(fqdn("vCenter FQDN"), httpUrl("vCenter SDK endpoint"))
+      .record(fqdn("vCenter FQDN"), endpointUrl("vCenter SDK endpoint"))
       .optional()
       .describe("SDK URL per vCenter FQDN where it is not https://<fqdn>/sdk (tunnels, labs, simulators)."),
     ...tlsFields,
   })
   .superRefine((v, ctx) => {
+    transportRules(v, Object.entries(v.endpoints ?? {}).map(([h, url]) => ({ path: ["endpoints", h], url })), ctx);
     const seen = new Map<string, number>();
     if (!Array.isArray(v.templates)) return;
     v.templates.forEach((t, i) => {

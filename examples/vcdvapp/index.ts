@@ -47,8 +47,8 @@ const app = new VcdVapp(
     source: template ? { catalog: cfg.get("catalog") ?? "base", template } : undefined,
     network: cfg.get("network"),
     metadata: cfg.getObject<Record<string, string | number | boolean>>("metadata"),
-    adopt: importHref,
     undeployPowerAction: cfg.get("undeployPowerAction") as "shutdown" | "powerOff" | "default" | undefined,
+    adopt: importHref,
   },
 );
 

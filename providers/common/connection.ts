@@ -34,3 +34,19 @@ export function movedConnectionFields(olds: Conn, news: Conn, opts: { fields?: s
   }
   return moved;
 }
+
+/**
+ * A non-secret input naming where a resource lives, e.g. "vcd.example.com:8443 (org acme)": the whole connection is
+ * secret, so without it `preview --diff` could only show `[secret] => [secret]` for a move. Host, port and path
+ * only: no scheme's userinfo, query or credentials.
+ */
+export function endpointLabel(url: unknown, org?: unknown): string | undefined {
+  if (typeof url !== "string") return undefined;
+  try {
+    const u = new URL(url);
+    const path = u.pathname.replace(/\/+$/, "");
+    return `${u.host.toLowerCase()}${path}${typeof org === "string" ? ` (org ${org})` : ""}`;
+  } catch {
+    return undefined;
+  }
+}

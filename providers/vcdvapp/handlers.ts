@@ -9,7 +9,7 @@ import {
   RecordedLeases, DesiredVApp, describePlan, diffVApp, LeaseSeconds, managedMetadata, MetadataRecord, observedInputs, planUpdate, withoutKeys,
 } from "../../sdk/vcd/vapp-planner";
 import type { MetadataEntry, VApp } from "../../sdk/vcd/xml";
-import { movedConnectionFields } from "../common/connection";
+import { endpointLabel, movedConnectionFields } from "../common/connection";
 import { PartialStateError } from "../common/inputs";
 import { warn } from "../common/log";
 import { converge, createVApp, CreationFailedError, findAdoptable, observe, observedOf, vdcName, withClient } from "./vapp";
@@ -18,7 +18,7 @@ type Props = VcdVappInputs & { resourceName?: string; __provider?: string; [k: s
 
 const INPUT_KEYS = [
   "connection", "org", "vdc", "name", "description", "fenceMode", "acceptAllEulas", "owner", "powerOn", "leases",
-  "source", "network", "metadata", "adopt", "resourceName", "undeployPowerAction", "keptMetadataKeys", "adoptionPlan",
+  "source", "network", "metadata", "adopt", "resourceName", "undeployPowerAction", "keptMetadataKeys", "adoptionPlan", "endpoint",
 ] as const;
 
 /** Properties that `adopt` leaves as found when the program does not declare them. */
@@ -164,6 +164,7 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
   if (!failures.length) {
     const p = result.inputs as Props;
     const c = p.connection as Record<string, unknown> | undefined;
+    if (c && !containsUnknown(c)) p.endpoint = endpointLabel(c.url, c.org);
     for (const w of transportWarnings(c ?? {}, [{ path: "connection.url", url: c?.url }])) await warn(`${label(p)}: ${w}`);
     if (adopted.plan?.changes.length) await warn(`${label(p)}: adopting vApp "${adopted.plan.vapp}" will: ${adopted.plan.changes.join("; ")}`);
   }
@@ -174,8 +175,9 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
   const d = diffVApp(olds, news);
   // Another endpoint or org is another vCD (or tenant): the vApp cannot follow in place (see common/connection.ts).
   const moved = containsUnknown(news.connection) ? [] : movedConnectionFields(olds.connection as never, news.connection as never, { fields: ["org"], stripSuffix: /\/api$/ });
-  if (moved.length && !d.replaces.includes("connection")) {
-    return { changes: true, replaces: [...d.replaces, "connection"], deleteBeforeReplace: false };
+  if (moved.length) {
+    // Named by the non-secret `endpoint` input, so the plan says where the vApp moves ([diff: ~endpoint]).
+    return { changes: true, replaces: [...d.replaces, "endpoint"], deleteBeforeReplace: false };
   }
   return { changes: d.replaces.length + d.updates.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
 }

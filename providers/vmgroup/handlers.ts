@@ -7,7 +7,7 @@ import { VimClient } from "../../sdk/vsphere/client";
 import { GroupSpec, PartialGroupError, VmGroupManager, desiredOf } from "../../sdk/vsphere/vmgroup/group";
 import { diffGroup, ObservedVm, observedInputs, summarize } from "../../sdk/vsphere/vmgroup/planner";
 import type { MoRef } from "../../sdk/vsphere/types";
-import { movedConnectionFields } from "../common/connection";
+import { endpointLabel, movedConnectionFields } from "../common/connection";
 import { PartialStateError } from "../common/inputs";
 import { warn } from "../common/log";
 
@@ -75,15 +75,18 @@ function partial(err: unknown, p: Props, folderId: string): Error {
 export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const result = checkInputs(vmGroupInputsSchema, news);
   const c = (result.inputs.connection ?? {}) as Record<string, unknown>;
-  if (!result.failures.length) for (const w of transportWarnings(c, [{ path: "connection.url", url: c.url }])) await warn(`VmGroup "${news.resourceName ?? news.folder}": ${w}`);
-  return result;
+  if (result.failures.length) return result;
+  for (const w of transportWarnings(c, [{ path: "connection.url", url: c.url }])) await warn(`VmGroup "${news.resourceName ?? news.folder}": ${w}`);
+  // Where the group lives, not secret (the connection is): a move shows as `[diff: ~endpoint]`.
+  const endpoint = endpointLabel(c.url);
+  return endpoint ? { ...result, inputs: { ...result.inputs, endpoint } } : result;
 }
 
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
   const d = diffGroup(olds, news);
   // Another vCenter: the group's folder and VMs (morefs) cannot follow in place, so it is replaced (common/connection.ts).
-  if (movedConnectionFields(olds.connection as never, news.connection as never).length && !d.replaces.includes("connection")) {
-    return { changes: true, replaces: [...d.replaces, "connection"], deleteBeforeReplace: false };
+  if (movedConnectionFields(olds.connection as never, news.connection as never).length) {
+    return { changes: true, replaces: [...d.replaces, "endpoint"], deleteBeforeReplace: false };
   }
   return { changes: d.replaces.length + d.updates.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
 }

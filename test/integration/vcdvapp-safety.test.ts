@@ -141,11 +141,13 @@ describe("VcdVapp safety (handlers against the vCD simulator)", function () {
   it("a changed endpoint URL or org is a replace, credentials and TLS settings are not", async () => {
     const olds = { ...props(), resourceName: "x", status: { code: 1 } };
     const diff = (connection: Record<string, unknown>) => h.diff("id", olds, { ...olds, connection: { ...conn(), ...connection } });
-    assert.deepEqual(await diff({ url: "https://other.example.com" }), { changes: true, replaces: ["connection"], deleteBeforeReplace: false });
-    assert.deepEqual((await diff({ org: "other" })).replaces, ["connection"]);
+    assert.deepEqual(await diff({ url: "https://other.example.com" }), { changes: true, replaces: ["endpoint"], deleteBeforeReplace: false });
+    assert.deepEqual((await diff({ org: "other" })).replaces, ["endpoint"]);
     assert.deepEqual((await diff({ url: `${sim.url}/api/` })).replaces, [], "the same endpoint written differently");
     assert.deepEqual(await diff({ password: "rotated" }), { changes: true, replaces: [], deleteBeforeReplace: false });
     assert.deepEqual((await diff({ org: "ACME" })).replaces, [], "vCD org names are case-insensitive");
+    const checked = await h.check({}, props({ connection: { ...conn(), url: `${sim.url}/api` } }));
+    assert.equal(checked.inputs!.endpoint, `${sim.url.replace("http://", "")}/api (org acme)`, "a non-secret name for where it lives");
   });
 
   it("refresh and destroy use a password rotated in the stack configuration; without it the error says what to do", async () => {

@@ -1,6 +1,6 @@
 // VimClient: a session against one vCenter (or vcsim) and the handful of vim25 methods the providers need.
 // Every method is one SOAP call (plus task polling for *_Task methods); a dropped session is renewed once per call.
-import { createHttpClient, sleep } from "../http";
+import { createHttpClient, hostsOnly, sleep } from "../http";
 import { children, tag, text, textTag } from "../xml";
 import { TaskTimeoutError, VimFault, isFault, isMoRef, taskError } from "./errors";
 import { SERVICE_INSTANCE, cloneVmXml, configSpecXml, createContainerViewXml, loginXml, methodXml, retrievePropertiesExXml } from "./methods";
@@ -37,7 +37,8 @@ export class VimClient {
   /** RetrieveServiceContent (which also fixes the API version for SOAPAction), then Login. */
   static async connect(conn: VsphereConnection, opts: VimClientOptions = {}): Promise<VimClient> {
     const url = sdkUrl(conn.url);
-    const where = `vCenter ${url}`;
+    // Messages name the host, never the URL (part of a secret connection).
+    const where = `vCenter ${hostsOnly(url)}`;
     const http = createHttpClient({ baseURL: url, insecure: conn.insecure, ca: conn.ca, maxSockets: opts.maxSockets });
     const transport = new SoapTransport(http, where);
     const content = await transport.call("RetrieveServiceContent", methodXml("RetrieveServiceContent", SERVICE_INSTANCE));

@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { check as checkVapp } from "../../providers/vcdvapp/handlers";
-import { check as checkGroup } from "../../providers/vmgroup/handlers";
+import { check as checkGroup, diff as diffGroup } from "../../providers/vmgroup/handlers";
 import { check as checkTemplate } from "../../providers/vcentertemplate/handlers";
 import { hostsOnly } from "../../sdk/http";
 
@@ -93,6 +93,16 @@ describe("check(): secrets and transport, all three resources", () => {
     const key = "-----BEGIN PRIVATE KEY-----\nhunter2\n-----END PRIVATE KEY-----\n";
     assert.deepEqual(await templateWith({ ca: `${CA}\n${key}` }), ["ca: PEM block 2 is a PRIVATE KEY, not a CERTIFICATE: `ca` takes CA certificates only"]);
     assert.deepEqual(await vappConn({ ca: `# our CA\n${CA}\n${CA}` }), [], "explanatory text and several certificates are fine (RFC 7468)");
+  });
+
+  it("VmGroup: another vCenter replaces the group and the plan names `endpoint`; a new password does not", async () => {
+    const checked = (await checkGroup({}, group)).inputs as any;
+    assert.equal(checked.endpoint, "vc.example.com/sdk");
+    const moved = { ...checked, connection: { ...group.connection, url: "https://vc2.example.com/sdk" } };
+    assert.deepEqual(await diffGroup("group-v1", checked, moved), { changes: true, replaces: ["endpoint"], deleteBeforeReplace: false });
+    const rotated = await diffGroup("group-v1", checked, { ...checked, connection: { ...group.connection, password: "new" } });
+    assert.deepEqual(rotated.replaces, []);
+    assert.equal(rotated.changes, true, "an update in place records the new password");
   });
 
   it("transport errors name the host, never the URL", () => {

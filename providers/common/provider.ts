@@ -13,10 +13,15 @@ export interface Handlers {
   remove(id: string, props: any): Promise<void>;
 }
 
-/** A dynamic provider that delegates to `pulumi-vmware-kit/dist/providers/<kind>/handlers`. */
+/**
+ * A dynamic provider that delegates to `pulumi-vmware-kit/dist/providers/<kind>/handlers` through
+ * providers/common/runtime (stack configuration from configure(), current credentials for read and delete).
+ */
 export function handlersProvider(kind: string): pulumi.dynamic.ResourceProvider {
-  const handlers = (): Handlers => require(`pulumi-vmware-kit/dist/providers/${kind}/handlers`);
+  const runtime = () => require("pulumi-vmware-kit/dist/providers/common/runtime");
+  const handlers = (): Handlers => runtime().handlersFor(kind);
   return {
+    configure: (req) => runtime().configure(req),
     check: (olds, news) => handlers().check(olds, news),
     diff: (id, olds, news) => handlers().diff(id, olds, news),
     create: (inputs) => handlers().create(inputs),

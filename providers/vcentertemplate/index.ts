@@ -28,15 +28,18 @@ export class VCenterTemplate extends pulumi.dynamic.Resource {
     super(
       vcenterTemplateProvider,
       name,
-      // credentials hold the master password, discovery the TSIG key: both encrypted in state, even if given plain.
+      // credentials hold the master password, discovery the TSIG key, endpoints and variables may hold tokens or
+      // passwords: all encrypted in state, even if given plain.
       {
         ...args,
         credentials: pulumi.secret(args.credentials),
         discovery: pulumi.secret(args.discovery),
+        ...(args.endpoints !== undefined ? { endpoints: pulumi.secret(args.endpoints) } : {}),
+        ...(args.variables !== undefined ? { variables: pulumi.secret(args.variables) } : {}),
         resourceName: name,
         ...outputSlots(OUTPUTS),
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials", "discovery", "manifests"] },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials", "discovery", "endpoints", "variables", "manifests"] },
       "vmware",
       "VCenterTemplate",
     );

@@ -3,7 +3,7 @@
 // template, top level like sapcc's: `options` and `template`, no `spec`).
 import * as net from "net";
 import { z } from "zod";
-import { httpUrl, tlsFields } from "./common";
+import { endpointUrl, tlsFields, transportRules } from "./common";
 import type { CrdDefinition } from "./crd";
 import { jinja2OptionErrors } from "../vcenter/jinja2-options";
 
@@ -137,12 +137,13 @@ export const vcenterTemplateInputsSchema = z
         "Refuses (at refresh/update) a shrink of the discovered vCenters or production clusters beyond maxRemovedFraction, and always an empty result, unless what disappeared is listed in `allow`: their Kubernetes objects would be deleted by the next `pulumi up`.",
       ),
     endpoints: z
-      .record(fqdn("vCenter FQDN"), httpUrl("vCenter SDK endpoint"))
+      .record(fqdn("vCenter FQDN"), endpointUrl("vCenter SDK endpoint"))
       .optional()
       .describe("SDK URL per vCenter FQDN where it is not https://<fqdn>/sdk (tunnels, labs, simulators)."),
     ...tlsFields,
   })
   .superRefine((v, ctx) => {
+    transportRules(v, Object.entries(v.endpoints ?? {}).map(([h, url]) => ({ path: ["endpoints", h], url })), ctx);
     const seen = new Map<string, number>();
     if (!Array.isArray(v.templates)) return;
     v.templates.forEach((t, i) => {

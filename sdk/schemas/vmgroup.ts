@@ -1,15 +1,15 @@
 // VmGroup: N identical VMs cloned from one template into one folder, scaled like a ReplicaSet.
 // This schema is the single source for check(), the TypeScript argument types and crds/vmgroup.yaml.
 import { z } from "zod";
-import { httpUrl, tlsFields } from "./common";
+import { endpointUrl, tlsFields, transportRules } from "./common";
 import type { CrdDefinition } from "./crd";
 
 export const vsphereConnectionSchema = z.object({
-  url: httpUrl("vCenter SDK endpoint").describe("vCenter SDK endpoint, e.g. https://vcenter.example.com/sdk"),
+  url: endpointUrl("vCenter SDK endpoint").describe("vCenter SDK endpoint, e.g. https://vcenter.example.com/sdk; changing it replaces the group."),
   username: z.string({ error: "must be the vCenter user name" }).min(1, { error: "must not be empty" }),
   password: z.string({ error: "must be the vCenter password" }).min(1, { error: "must not be empty" }),
   ...tlsFields,
-});
+}).superRefine((v, ctx) => transportRules(v, [{ path: ["url"], url: v.url }], ctx));
 
 /**
  * vCenter's entity name rule (vSphere API, Folder.CreateFolder): "An entity name must be a non-empty string of less

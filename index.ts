@@ -2,3 +2,5 @@
 export { VmGroup, VmGroupArgs } from "./providers/vmgroup";
 export { VcdVapp, VcdVappArgs } from "./providers/vcdvapp";
 export { VCenterTemplate, VCenterTemplateArgs, VCenterManifests, VCenterManifestsArgs, vcenterTemplatesFromYaml } from "./providers/vcentertemplate";
+// Custom resources of the operators the kinds follow (kopf-operator-vmworld, codeconnect-vm-operator) → ours.
+export { vmGroupFromSeed, SeedVmGroupPlacement } from "./sdk/schemas/crd-seeds";

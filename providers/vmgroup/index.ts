@@ -1,15 +1,18 @@
 // VmGroup: N VMs cloned from a template into one folder, scaled like a ReplicaSet.
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { VmGroupVm, vmGroupInputsSchema } from "../../sdk/schemas/vmgroup";
-import { DeepInput, outputSlots } from "../common/inputs";
+import type { VmGroupVm } from "../../sdk/schemas/vmgroup";
+import { outputSlots } from "../common/inputs";
+import type { VmGroupArgs, VmGroupInputOutputs } from "./args";
 import { vmGroupProvider } from "./provider";
 
-/** Arguments, derived from the zod schema that check() enforces. */
-export type VmGroupArgs = { [K in keyof z.input<typeof vmGroupInputsSchema>]: DeepInput<z.input<typeof vmGroupInputsSchema>[K]> };
+export type { VmGroupArgs, VmGroupInputOutputs, VsphereConnection, VsphereConnectionArgs } from "./args";
 
 const OUTPUTS = ["phase", "currentReplicas", "desiredReplicas", "lastMessage", "folderId", "vms"] as const;
 
+// Declaration merging: the class also carries every input as an output (generated in ./args.ts).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface VmGroup extends VmGroupInputOutputs {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class VmGroup extends pulumi.dynamic.Resource {
   /** READY when every VM matches the spec; PENDING while some do not; ERROR after a failed operation. */
   declare readonly phase: pulumi.Output<"READY" | "PENDING" | "ERROR">;
@@ -19,9 +22,6 @@ export class VmGroup extends pulumi.dynamic.Resource {
   /** Managed object id of the group's folder (also the resource id). */
   declare readonly folderId: pulumi.Output<string>;
   declare readonly vms: pulumi.Output<VmGroupVm[]>;
-  declare readonly replicas: pulumi.Output<number>;
-  declare readonly cpu: pulumi.Output<number>;
-  declare readonly memoryMB: pulumi.Output<number>;
 
   constructor(name: string, args: VmGroupArgs, opts?: pulumi.CustomResourceOptions) {
     super(

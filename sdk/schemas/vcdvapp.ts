@@ -6,9 +6,9 @@ import type { CrdDefinition } from "./crd";
 
 export const vcdConnectionSchema = z.object({
   url: httpUrl("vCD endpoint").describe("vCD base URL, e.g. https://vcd.example.com"),
-  org: z.string({ error: "must be the org to log in to (System for provider users)" }).min(1, { error: "must not be empty" }),
-  username: z.string({ error: "must be the vCD user name" }).min(1, { error: "must not be empty" }),
-  password: z.string({ error: "must be the vCD password" }).min(1, { error: "must not be empty" }),
+  org: z.string({ error: "must be the org to log in to (System for provider users)" }).min(1, { error: "must not be empty" }).describe("Org to log in to (System for provider users)."),
+  username: z.string({ error: "must be the vCD user name" }).min(1, { error: "must not be empty" }).describe("vCD user name."),
+  password: z.string({ error: "must be the vCD password" }).min(1, { error: "must not be empty" }).describe("Password of the vCD user."),
   apiVersion: z
     .string()
     .regex(/^\d+\.\d+(\.\d+)?$/, { error: 'must be an API version such as "37.0"' })
@@ -49,6 +49,7 @@ export function metadataKeyProblem(key: string): string | undefined {
   if (key === "") return "keys must not be empty";
   if (key.trim() !== key) return `key ${JSON.stringify(key)} must not start or end with a space`;
   if (key.length > 255) return `key ${JSON.stringify(key.slice(0, 20) + "…")} is longer than 255 characters`;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   if (/[\u0000-\u001f\u007f]/.test(key)) return `key ${JSON.stringify(key)} must not contain control characters`;
   if (key.startsWith(RESERVED_METADATA_PREFIX)) return `key ${JSON.stringify(key)} is reserved: vCD writes ${RESERVED_METADATA_PREFIX}* itself`;
   return undefined;
@@ -78,11 +79,17 @@ const specFields = {
     .describe("User of the vApp's org who owns it; unmanaged when omitted."),
   powerOn: z.boolean({ error: "must be true or false" }).default(false).describe("Power the vApp on (true) or keep it undeployed (false)."),
   leases: z
-    .object({ deploymentSeconds: leaseSeconds, storageSeconds: leaseSeconds }, { error: "must be { deploymentSeconds, storageSeconds }" })
+    .object(
+      { deploymentSeconds: leaseSeconds.describe("Runtime lease in seconds: 0 = the org's value, else at least 3600."), storageSeconds: leaseSeconds.describe("Storage lease in seconds: 0 = the org's value, else at least 3600.") },
+      { error: "must be { deploymentSeconds, storageSeconds }" },
+    )
     .optional()
     .describe("Runtime and storage leases in seconds; unmanaged when omitted. vCD reduces values above the org's maximum."),
   source: z
-    .object({ catalog: entityName("catalog name", 128), template: entityName("template name", 128) }, { error: "must be { catalog, template }" })
+    .object(
+      { catalog: entityName("catalog name", 128).describe("Catalog that holds the template."), template: entityName("template name", 128).describe("vApp template in that catalog.") },
+      { error: "must be { catalog, template }" },
+    )
     .optional()
     .describe("Catalog template to instantiate (creation only); omitted = an empty composed vApp."),
   network: entityName("org VDC network name", 128).optional().describe("Org VDC network to connect (creation only)."),

@@ -33,7 +33,7 @@ export const vcenterTemplateCrSchema = z.object({
       .record(z.string(), z.any().meta({ "x-kubernetes-preserve-unknown-fields": true }))
       .optional()
       .describe("Jinja Environment attributes for this template, e.g. variable_start_string: '{='."),
-  }),
+  }).describe("How the template is rendered: its scope and Jinja options."),
   template: z
     .string({ error: "must be the template text" })
     .min(1, { error: "must not be empty" })
@@ -68,16 +68,17 @@ export const discoverySchema = z
       .object({
         server: dnsServer.describe("Primary (e.g. Designate mDNS) that allows TSIG-signed zone transfers."),
         port: z.number({ error: "must be a port number" }).int({ error: "must be a whole number" })
-          .min(1, { error: "must be 1..65535" }).max(65535, { error: "must be 1..65535" }).default(53),
+          .min(1, { error: "must be 1..65535" }).max(65535, { error: "must be 1..65535" }).default(53).describe("DNS port of the server."),
         zone: fqdn("zone").describe("The region's zone; vCenters are vc-<letters>-<digits>.<zone>."),
-        tsigKeyName: nonEmpty("TSIG key name").default("tsig-key"),
-        tsigKey: base64("hmac-sha256 TSIG secret"),
+        tsigKeyName: nonEmpty("TSIG key name").default("tsig-key").describe("Name of the TSIG key (RFC 8945) the server knows."),
+        tsigKey: base64("hmac-sha256 TSIG secret").describe("The TSIG key's hmac-sha256 secret, base64."),
       })
-      .optional(),
+      .optional()
+      .describe("DNS discovery: a TSIG-signed SOA query and zone transfer (AXFR) of the zone."),
   })
   .refine((d) => (d.static === undefined) !== (d.dns === undefined), { error: "give exactly one of `static` or `dns`" });
 
-const login = z.object({ username: nonEmpty("user name"), password: nonEmpty("password") });
+const login = z.object({ username: nonEmpty("user name").describe("vCenter user."), password: nonEmpty("password").describe("Password (or Master Password) of the user.") });
 
 export const credentialsSchema = z
   .object({

@@ -6,8 +6,8 @@ import type { CrdDefinition } from "./crd";
 
 export const vsphereConnectionSchema = z.object({
   url: httpUrl("vCenter SDK endpoint").describe("vCenter SDK endpoint, e.g. https://vcenter.example.com/sdk"),
-  username: z.string({ error: "must be the vCenter user name" }).min(1, { error: "must not be empty" }),
-  password: z.string({ error: "must be the vCenter password" }).min(1, { error: "must not be empty" }),
+  username: z.string({ error: "must be the vCenter user name" }).min(1, { error: "must not be empty" }).describe("vCenter user, e.g. administrator@vsphere.local."),
+  password: z.string({ error: "must be the vCenter password" }).min(1, { error: "must not be empty" }).describe("Password of the vCenter user."),
   ...tlsFields,
 });
 

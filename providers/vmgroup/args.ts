@@ -1,0 +1,100 @@
+// Generated from the zod schema of VmGroup (sdk/schemas) by `npm run args`; do not edit.
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The inputs of a VmGroup. check() enforces the rules given here at `pulumi preview`. */
+export interface VmGroupArgs {
+  /**
+   * Datacenter that holds the template and the group. 1 to 80 characters. Changing it replaces the resource.
+   */
+  datacenter: pulumi.Input<string>;
+  /**
+   * VM or template to clone: a name searched under <datacenter>/vm, or a path below it. 1 to 80 characters.
+   * Changing it replaces the resource.
+   */
+  template: pulumi.Input<string>;
+  /** Number of VMs in the group. A whole number from 0 to 1000. */
+  replicas: pulumi.Input<number>;
+  /** vCPUs per VM. A whole number from 1 to 768. */
+  cpu: pulumi.Input<number>;
+  /** Memory per VM in MB (a multiple of 4). A whole number, at least 4. A multiple of 4. */
+  memoryMB: pulumi.Input<number>;
+  /**
+   * Folder for the group below <datacenter>/vm; the last segment is created and owned by the group, the rest
+   * must exist. VMs are named <folder name>-<index>. Changing it replaces the resource.
+   */
+  folder: pulumi.Input<string>;
+  /** Cluster whose root resource pool receives the VMs. 1 to 80 characters. */
+  cluster?: pulumi.Input<string>;
+  /** Resource pool path below the cluster (or <datacenter>/host). 1 to 80 characters. */
+  resourcePool?: pulumi.Input<string>;
+  /** Datastore for the clones (default: the template's). 1 to 80 characters. */
+  datastore?: pulumi.Input<string>;
+  /** Desired power state of every VM. Default: `"on"`. */
+  powerState?: pulumi.Input<"on" | "off">;
+  /** Clones and power operations in flight at once. A whole number from 1 to 64. Default: `4`. */
+  maxConcurrency?: pulumi.Input<number>;
+  /** Secret as a whole: encrypted in the state. */
+  connection: pulumi.Input<VsphereConnectionArgs>;
+}
+
+/** Every input of a VmGroup, as the resource reports it back (`vmGroup.<input>`). */
+export interface VmGroupInputOutputs {
+  /**
+   * Datacenter that holds the template and the group. 1 to 80 characters. Changing it replaces the resource.
+   */
+  readonly datacenter: pulumi.Output<string>;
+  /**
+   * VM or template to clone: a name searched under <datacenter>/vm, or a path below it. 1 to 80 characters.
+   * Changing it replaces the resource.
+   */
+  readonly template: pulumi.Output<string>;
+  /** Number of VMs in the group. A whole number from 0 to 1000. */
+  readonly replicas: pulumi.Output<number>;
+  /** vCPUs per VM. A whole number from 1 to 768. */
+  readonly cpu: pulumi.Output<number>;
+  /** Memory per VM in MB (a multiple of 4). A whole number, at least 4. A multiple of 4. */
+  readonly memoryMB: pulumi.Output<number>;
+  /**
+   * Folder for the group below <datacenter>/vm; the last segment is created and owned by the group, the rest
+   * must exist. VMs are named <folder name>-<index>. Changing it replaces the resource.
+   */
+  readonly folder: pulumi.Output<string>;
+  /** Cluster whose root resource pool receives the VMs. 1 to 80 characters. */
+  readonly cluster: pulumi.Output<string | undefined>;
+  /** Resource pool path below the cluster (or <datacenter>/host). 1 to 80 characters. */
+  readonly resourcePool: pulumi.Output<string | undefined>;
+  /** Datastore for the clones (default: the template's). 1 to 80 characters. */
+  readonly datastore: pulumi.Output<string | undefined>;
+  /** Desired power state of every VM. Default: `"on"`. */
+  readonly powerState: pulumi.Output<"on" | "off">;
+  /** Clones and power operations in flight at once. A whole number from 1 to 64. Default: `4`. */
+  readonly maxConcurrency: pulumi.Output<number>;
+  /** Secret as a whole: encrypted in the state. */
+  readonly connection: pulumi.Output<VsphereConnection>;
+}
+
+export interface VsphereConnectionArgs {
+  /** vCenter SDK endpoint, e.g. https://vcenter.example.com/sdk. */
+  url: pulumi.Input<string>;
+  /** vCenter user, e.g. administrator@vsphere.local. Not empty. */
+  username: pulumi.Input<string>;
+  /** Password of the vCenter user. Not empty. Secret: encrypted in the state and never shown. */
+  password: pulumi.Input<string>;
+  /** Skip TLS certificate verification (labs and simulators only). */
+  insecure?: pulumi.Input<boolean>;
+  /** PEM CA bundle to trust in addition to the system roots. */
+  ca?: pulumi.Input<string>;
+}
+
+export interface VsphereConnection {
+  /** vCenter SDK endpoint, e.g. https://vcenter.example.com/sdk. */
+  url: string;
+  /** vCenter user, e.g. administrator@vsphere.local. Not empty. */
+  username: string;
+  /** Password of the vCenter user. Not empty. Secret: encrypted in the state and never shown. */
+  password: string;
+  /** Skip TLS certificate verification (labs and simulators only). */
+  insecure?: boolean;
+  /** PEM CA bundle to trust in addition to the system roots. */
+  ca?: string;
+}

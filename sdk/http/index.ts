@@ -42,7 +42,6 @@ export function createHttpClient(opts: HttpClientOptions): AxiosInstance {
 }
 
 function tlsRootCertificates(): readonly string[] {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   return require("tls").rootCertificates as readonly string[];
 }
 

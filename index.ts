@@ -1,13 +1,12 @@
 // pulumi-vmware-kit: Pulumi resources for VMware. The plain clients they are built on are separate entry points:
 // `pulumi-vmware-kit/vsphere`, `pulumi-vmware-kit/vcd` and `pulumi-vmware-kit/vcenter` (package.json `exports`).
 export { VmGroup } from "./providers/vmgroup";
-export type { VmGroupArgs, VmGroupInputOutputs, VsphereConnection, VsphereConnectionArgs } from "./providers/vmgroup";
-export type { VmGroupVm } from "./sdk/schemas/vmgroup";
+export type { VmGroupArgs, VmGroupInputOutputs, VmGroupVm, VsphereConnection, VsphereConnectionArgs } from "./providers/vmgroup";
 export { VcdVapp } from "./providers/vcdvapp";
 export type {
-  VcdConnection, VcdConnectionArgs, VcdVappArgs, VcdVappInputOutputs, VcdVappLeasesArgs, VcdVappSource, VcdVappSourceArgs,
+  VcdConnection, VcdConnectionArgs, VcdVappArgs, VcdVappInputOutputs, VcdVappLeases, VcdVappLeasesArgs, VcdVappSource,
+  VcdVappSourceArgs,
 } from "./providers/vcdvapp";
-export type { VcdVappLeases } from "./sdk/schemas/vcdvapp";
 export { VCenterTemplate, VCenterManifests, vcenterTemplatesFromYaml } from "./providers/vcentertemplate";
 export type {
   VCenterManifestsArgs, VCenterLogin, VCenterLoginArgs, VCenterTemplateArgs, VCenterTemplateCredentials,
@@ -15,4 +14,4 @@ export type {
   VCenterTemplateDiscoveryDnsArgs, VCenterTemplateInputOutputs, VCenterTemplateItem, VCenterTemplateItemArgs,
   VCenterTemplateOptions, VCenterTemplateOptionsArgs,
 } from "./providers/vcentertemplate";
-export type { DiscoveredVCenters, VCenterInventory, VCenterInventoryCluster, VCenterInventoryDatacenter } from "./sdk/schemas/vcentertemplate";
+export type { DiscoveredVCenters, VCenterInventory, VCenterInventoryCluster, VCenterInventoryDatacenter } from "./sdk/schemas/vcentertemplate-outputs";

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { vcdVappInputsSchema, vcenterTemplateInputsSchema, vmGroupInputsSchema } from "../sdk/schemas";
+import { vcdVappInputsSchema, vcdVappLeasesSchema, vcenterTemplateInputsSchema, vmGroupInputsSchema, vmGroupVmSchema } from "../sdk/schemas";
 import { REPLACE_KEYS as VAPP_REPLACES } from "../sdk/vcd/vapp-planner";
 import { REPLACE_KEYS as VMGROUP_REPLACES } from "../sdk/vsphere/vmgroup/planner";
 
@@ -28,6 +28,8 @@ interface ResourceArgs {
   overrides?: Record<string, { input: string; output: string }>;
   /** Extra doc lines by path. */
   notes?: Record<string, string>;
+  /** Output shapes the class uses, rendered as plain interfaces (so its types never reach zod). */
+  outputTypes?: Record<string, z.ZodType>;
 }
 
 const METADATA_VALUE = "string | number | boolean | { dateTime: string }";
@@ -41,6 +43,7 @@ export const RESOURCES: ResourceArgs[] = [
     secrets: ["connection"],
     ownOutputs: [],
     names: { connection: "VsphereConnection" },
+    outputTypes: { VmGroupVm: vmGroupVmSchema },
   },
   {
     kind: "VcdVapp",
@@ -50,6 +53,7 @@ export const RESOURCES: ResourceArgs[] = [
     secrets: ["connection"],
     ownOutputs: ["name", "owner", "leases", "metadata"],
     names: { connection: "VcdConnection", leases: "VcdVappLeasesArgs", source: "VcdVappSource" },
+    outputTypes: { VcdVappLeases: vcdVappLeasesSchema },
     overrides: {
       metadata: {
         input: `pulumi.Input<{ [key: string]: pulumi.Input<${METADATA_VALUE} | Date> }>`,
@@ -196,6 +200,11 @@ class Renderer {
       const always = required.has(key) || node.default !== undefined;
       const t = this.type(node, key, "output");
       outs.push(doc + `  readonly ${key}: pulumi.Output<${always ? t : `${t} | undefined`}>;`);
+    }
+    for (const [name, schema] of Object.entries(this.res.outputTypes ?? {})) {
+      const node = z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Json;
+      this.res.names = { ...this.res.names, [`#${name}`]: name };
+      this.object(node, `#${name}`, "output");
     }
     const nested = [...this.interfaces.values()];
     return [

@@ -132,3 +132,18 @@ export interface VcdConnection {
   /** PEM CA bundle to trust in addition to the system roots. */
   ca?: string;
 }
+
+export interface VcdVappLeases {
+  /** As declared (or as found when changed outside Pulumi); absent when unmanaged. A whole number. */
+  deploymentSeconds?: number;
+  /** As declared (or as found when changed outside Pulumi); absent when unmanaged. A whole number. */
+  storageSeconds?: number;
+  /** What vCD applied (0 asks for the org's value; values above its maximum are reduced). A whole number. */
+  effectiveDeploymentSeconds: number;
+  /** What vCD applied to the storage lease. A whole number. */
+  effectiveStorageSeconds: number;
+  /** Only while deployed. */
+  deploymentExpiration?: string;
+  /** When the storage lease runs out (ISO 8601). */
+  storageExpiration?: string;
+}

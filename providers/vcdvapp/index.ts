@@ -1,11 +1,13 @@
 // VcdVapp: one VMware Cloud Director vApp, empty or from a catalog template (kvcd's VcdVapp as a Pulumi resource).
 import * as pulumi from "@pulumi/pulumi";
-import type { VcdVappLeases } from "../../sdk/schemas/vcdvapp";
 import { outputSlots } from "../common/inputs";
-import type { VcdVappArgs, VcdVappInputOutputs } from "./args";
+import type { VcdVappArgs, VcdVappInputOutputs, VcdVappLeases } from "./args";
 import { vcdVappProvider } from "./provider";
 
-export type { VcdConnection, VcdConnectionArgs, VcdVappArgs, VcdVappInputOutputs, VcdVappLeasesArgs, VcdVappSource, VcdVappSourceArgs } from "./args";
+export type {
+  VcdConnection, VcdConnectionArgs, VcdVappArgs, VcdVappInputOutputs, VcdVappLeases, VcdVappLeasesArgs, VcdVappSource,
+  VcdVappSourceArgs,
+} from "./args";
 
 const OUTPUTS = ["uuid", "status", "href", "vdcHref", "expired"] as const;
 

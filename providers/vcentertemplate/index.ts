@@ -1,6 +1,6 @@
 // VCenterTemplate: sapcc vcenter-operator's templates rendered over the inventory of every discovered vCenter.
 import * as pulumi from "@pulumi/pulumi";
-import type { DiscoveredVCenters, VCenterInventory } from "../../sdk/schemas/vcentertemplate";
+import type { DiscoveredVCenters, VCenterInventory } from "../../sdk/schemas/vcentertemplate-outputs";
 import { outputSlots } from "../common/inputs";
 import type { VCenterTemplateArgs, VCenterTemplateInputOutputs } from "./args";
 import { vcenterTemplateProvider } from "./provider";

@@ -98,3 +98,18 @@ export interface VsphereConnection {
   /** PEM CA bundle to trust in addition to the system roots. */
   ca?: string;
 }
+
+export interface VmGroupVm {
+  /** VM name, <folder name>-<index>. */
+  name: string;
+  /** Managed object id, e.g. vm-42. */
+  moref: string;
+  /** vCenter instance UUID. */
+  instanceUuid: string;
+  /** Power state as vCenter reports it. */
+  powerState: "poweredOn" | "poweredOff" | "suspended";
+  /** vCPUs. A whole number. */
+  cpu: number;
+  /** Memory in MB. A whole number. */
+  memoryMB: number;
+}

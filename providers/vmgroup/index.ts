@@ -1,11 +1,10 @@
 // VmGroup: N VMs cloned from a template into one folder, scaled like a ReplicaSet.
 import * as pulumi from "@pulumi/pulumi";
-import type { VmGroupVm } from "../../sdk/schemas/vmgroup";
 import { outputSlots } from "../common/inputs";
-import type { VmGroupArgs, VmGroupInputOutputs } from "./args";
+import type { VmGroupArgs, VmGroupInputOutputs, VmGroupVm } from "./args";
 import { vmGroupProvider } from "./provider";
 
-export type { VmGroupArgs, VmGroupInputOutputs, VsphereConnection, VsphereConnectionArgs } from "./args";
+export type { VmGroupArgs, VmGroupInputOutputs, VmGroupVm, VsphereConnection, VsphereConnectionArgs } from "./args";
 
 const OUTPUTS = ["phase", "currentReplicas", "desiredReplicas", "lastMessage", "folderId", "vms"] as const;
 

@@ -129,11 +129,11 @@ export type MetadataValue = z.output<typeof metadataValue>;
 
 export const vcdVappLeasesSchema = z.object({
   deploymentSeconds: z.number().int().optional().describe("As declared (or as found when changed outside Pulumi); absent when unmanaged."),
-  storageSeconds: z.number().int().optional(),
+  storageSeconds: z.number().int().optional().describe("As declared (or as found when changed outside Pulumi); absent when unmanaged."),
   effectiveDeploymentSeconds: z.number().int().describe("What vCD applied (0 asks for the org's value; values above its maximum are reduced)."),
-  effectiveStorageSeconds: z.number().int(),
+  effectiveStorageSeconds: z.number().int().describe("What vCD applied to the storage lease."),
   deploymentExpiration: z.string().optional().describe("Only while deployed."),
-  storageExpiration: z.string().optional(),
+  storageExpiration: z.string().optional().describe("When the storage lease runs out (ISO 8601)."),
 });
 export type VcdVappLeases = z.infer<typeof vcdVappLeasesSchema>;
 

@@ -128,29 +128,8 @@ export type VCenterTemplateInputs = z.output<typeof vcenterTemplateInputsSchema>
 
 // ---- outputs (plain shapes, documented here next to the inputs) ----
 
-export interface VCenterInventoryCluster {
-  name: string;
-  datastores: string[];
-  networks: string[];
-  /** What the conventions derive for a production cluster (bbN, datastore_regex, bridge...); absent otherwise. */
-  conventions?: Record<string, unknown>;
-}
-export interface VCenterInventoryDatacenter {
-  name: string;
-  availabilityZone: string;
-  clusters: VCenterInventoryCluster[];
-}
-export interface VCenterInventory {
-  host: string;
-  name: string;
-  url: string;
-  datacenters: VCenterInventoryDatacenter[];
-}
-export interface DiscoveredVCenters {
-  /** SOA serial of the zone content the hosts came from (DNS discovery only). */
-  serial?: number;
-  hosts: string[];
-}
+// Plain shapes, in a module without zod so that the resource's public types never load zod's declarations.
+export type { DiscoveredVCenters, VCenterInventory, VCenterInventoryCluster, VCenterInventoryDatacenter } from "./vcentertemplate-outputs";
 
 export const vcenterTemplateCrd: CrdDefinition = {
   group: "vcenter-operator.stable.sap.cc",

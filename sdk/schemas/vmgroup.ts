@@ -63,12 +63,12 @@ export type VmGroupSpec = z.output<typeof vmGroupSpecSchema>;
 export type VmGroupInputs = z.output<typeof vmGroupInputsSchema>;
 
 export const vmGroupVmSchema = z.object({
-  name: z.string(),
-  moref: z.string(),
-  instanceUuid: z.string(),
-  powerState: z.enum(["poweredOn", "poweredOff", "suspended"]),
-  cpu: z.number().int(),
-  memoryMB: z.number().int(),
+  name: z.string().describe("VM name, <folder name>-<index>."),
+  moref: z.string().describe("Managed object id, e.g. vm-42."),
+  instanceUuid: z.string().describe("vCenter instance UUID."),
+  powerState: z.enum(["poweredOn", "poweredOff", "suspended"]).describe("Power state as vCenter reports it."),
+  cpu: z.number().int().describe("vCPUs."),
+  memoryMB: z.number().int().describe("Memory in MB."),
 });
 export type VmGroupVm = z.infer<typeof vmGroupVmSchema>;
 

@@ -222,6 +222,59 @@ class Renderer {
   }
 }
 
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** The shape of a node for a table cell: `string`, `"on" \| "off"`, `{ url, username, … }`, `string[]`. */
+function shortType(node: Json): string {
+  if (node.enum) return node.enum.map((v: unknown) => JSON.stringify(v)).join(" | ");
+  if (node.type === "array") return `${shortType(node.items ?? {})}[]`;
+  if (node.type === "integer") return "number";
+  if (node.type === "object" && node.properties) {
+    const req = new Set<string>(node.required ?? []);
+    return `{ ${Object.keys(node.properties).map((k) => (req.has(k) ? k : `${k}?`)).join(", ")} }`;
+  }
+  if (node.type === "object") return `{ [key]: ${node.additionalProperties && Object.keys(node.additionalProperties).length ? shortType(node.additionalProperties) : "any"} }`;
+  return node.type ?? "any";
+}
+
+/** README's input table of a resource: every input, and the fields of object inputs one level down. */
+export function inputTable(res: ResourceArgs): string {
+  const root = z.toJSONSchema(res.schema, { io: "input", unrepresentable: "any" }) as Json;
+  const rows: string[] = ["| input | type | meaning |", "| --- | --- | --- |"];
+  const row = (name: string, node: Json, required: boolean, extra: string[]) => {
+    const facts = docLines(node, extra).join(" ");
+    rows.push(`| \`${name}\`${required ? "" : " (optional)"} | \`${cell(res.overrides?.[name]?.output ?? shortType(node))}\` | ${cell(facts)} |`);
+  };
+  const required = new Set<string>(root.required ?? []);
+  for (const [key, node] of Object.entries(root.properties as Record<string, Json>)) {
+    const extra = [
+      ...(res.notes?.[key] ? [res.notes[key]] : []),
+      ...(res.replaces.includes(key) ? ["Changing it replaces the resource."] : []),
+      ...(res.secrets.includes(key) ? ["Secret as a whole."] : []),
+    ];
+    row(key, node, required.has(key) && node.default === undefined, extra);
+    const inner = node.type === "array" ? node.items : node;
+    if (inner?.type === "object" && inner.properties) {
+      const innerReq = new Set<string>(inner.required ?? []);
+      for (const [k, n] of Object.entries(inner.properties as Record<string, Json>)) {
+        row(`${key}${node.type === "array" ? "[]" : ""}.${k}`, n, innerReq.has(k) && n.default === undefined, []);
+      }
+    }
+  }
+  return rows.join("\n");
+}
+
+/** README with each `<!-- inputs:Kind -->` … `<!-- /inputs -->` block replaced by the generated table. */
+export function readmeWithTables(readme: string): string {
+  let out = readme;
+  for (const res of RESOURCES) {
+    const re = new RegExp(`(<!-- inputs:${res.kind} -->\n)[\\s\\S]*?(<!-- /inputs -->)`);
+    if (!re.test(out)) throw new Error(`README has no <!-- inputs:${res.kind} --> block`);
+    out = out.replace(re, (_m, open: string, close: string) => `${open}${inputTable(res)}\n${close}`);
+  }
+  return out;
+}
+
 /** File path (relative to the repo) → generated content. */
 export function renderArgsFiles(): Record<string, string> {
   return Object.fromEntries(RESOURCES.map((r) => [r.file, new Renderer(r).render()]));
@@ -233,4 +286,7 @@ if (require.main === module) {
     fs.writeFileSync(path.join(repo, file), text);
     console.log(`wrote ${file}`);
   }
+  const readme = path.join(repo, "README.md");
+  fs.writeFileSync(readme, readmeWithTables(fs.readFileSync(readme, "utf8")));
+  console.log("wrote the input tables in README.md");
 }

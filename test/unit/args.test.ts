@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { renderArgsFiles, RESOURCES } from "../../scripts/gen-args";
+import { readmeWithTables, renderArgsFiles, RESOURCES } from "../../scripts/gen-args";
 
 const REPO = path.join(__dirname, "..", "..");
 
@@ -36,6 +36,12 @@ describe("providers/*/args.ts", () => {
       for (const key of r.ownOutputs) assert.match(cls, new RegExp(`declare readonly ${key}: pulumi\\.Output<`), `${r.kind} declares ${key}`);
     });
   }
+
+  it("README's input tables match the schemas (run `npm run args`)", () => {
+    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+    assert.equal(readme, readmeWithTables(readme));
+    for (const r of RESOURCES) assert.match(readme, new RegExp(`<!-- inputs:${r.kind} -->\\n\\| input \\| type \\| meaning \\|`));
+  });
 
   it("says which inputs replace the resource and what the defaults are", () => {
     const vmgroup = generated["providers/vmgroup/args.ts"];

@@ -49,15 +49,22 @@ export function combination(name = process.env.PVK_COMBINATION || "current"): Co
   return { name, ...v[name] };
 }
 
+function installed(dir: string, exe: string): string {
+  if (!fs.existsSync(path.join(dir, exe))) throw new Error(`${path.join(dir, exe)} is missing: run \`npm run toolchain\``);
+  return dir;
+}
+
+/** PATH with the Node.js of `c` first (for npm and node, without the pulumi CLI). */
+export function nodePath(c: Combination = combination()): string {
+  return [installed(path.join(toolchainBinDir(), `node-${c.node}`), "node"), process.env.PATH ?? ""].join(path.delimiter);
+}
+
 /**
  * PATH for a pulumi CLI run on `c`: its Node.js and pulumi first, then the rest of the toolchain. Throws when the
  * combination is not installed rather than silently running another one.
  */
 export function toolchainPath(c: Combination = combination()): string {
   const bin = toolchainBinDir();
-  const dirs = [path.join(bin, `node-${c.node}`), path.join(bin, `pulumi-${c.pulumi}`)];
-  for (const [dir, exe] of [[dirs[0], "node"], [dirs[1], "pulumi"]]) {
-    if (!fs.existsSync(path.join(dir, exe))) throw new Error(`${path.join(dir, exe)} is missing: run \`npm run toolchain\``);
-  }
-  return [...dirs, bin, process.env.PATH ?? ""].join(path.delimiter);
+  const pulumiDir = installed(path.join(bin, `pulumi-${c.pulumi}`), "pulumi");
+  return [installed(path.join(bin, `node-${c.node}`), "node"), pulumiDir, bin, process.env.PATH ?? ""].join(path.delimiter);
 }

@@ -70,8 +70,9 @@ export async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.P
   try {
     const r = await run(cmd, args, { cwd, env: { ...process.env, PATH: nodePath(), ...env }, maxBuffer: 64 << 20 });
     return r.stdout;
-  } catch (err: any) {
-    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${err.stdout ?? ""}\n${err.stderr ?? err.message}`);
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`, { cause: err });
   }
 }
 

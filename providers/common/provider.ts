@@ -22,7 +22,9 @@ export function handlersProvider(kind: string): pulumi.dynamic.ResourceProvider 
   const handlers = (): Handlers => runtime().handlersFor(kind);
   return {
     configure: (req) => runtime().configure(req),
-    check: (olds, news) => handlers().check(olds, news),
+    // Failures reach the engine as sentences that show the rejected value (providers/common/check.ts).
+    check: async (olds, news) =>
+      require("pulumi-vmware-kit/dist/providers/common/check").forEngine(await handlers().check(olds, news), news),
     diff: (id, olds, news) => handlers().diff(id, olds, news),
     create: (inputs) => handlers().create(inputs),
     read: (id, props) => handlers().read(id, props),

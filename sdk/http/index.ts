@@ -69,7 +69,6 @@ export function closeHttpClient(http: AxiosInstance): void {
 }
 
 function tlsRootCertificates(): readonly string[] {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   return require("tls").rootCertificates as readonly string[];
 }
 

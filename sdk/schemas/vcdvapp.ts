@@ -6,9 +6,9 @@ import type { CrdDefinition } from "./crd";
 
 export const vcdConnectionSchema = z.object({
   url: endpointUrl("vCD endpoint").describe("vCD base URL, e.g. https://vcd.example.com; changing it (or org) replaces the vApp."),
-  org: z.string({ error: "must be the org to log in to (System for provider users)" }).min(1, { error: "must not be empty" }),
-  username: z.string({ error: "must be the vCD user name" }).min(1, { error: "must not be empty" }),
-  password: z.string({ error: "must be the vCD password" }).min(1, { error: "must not be empty" }),
+  org: z.string({ error: "must be the org to log in to (System for provider users)" }).min(1, { error: "must not be empty" }).describe("Org to log in to (System for provider users)."),
+  username: z.string({ error: "must be the vCD user name" }).min(1, { error: "must not be empty" }).describe("vCD user name."),
+  password: z.string({ error: "must be the vCD password" }).min(1, { error: "must not be empty" }).describe("Password of the vCD user."),
   apiVersion: z
     .string()
     .regex(/^\d+\.\d+(\.\d+)?$/, { error: 'must be an API version such as "37.0"' })
@@ -61,6 +61,7 @@ export function metadataKeyProblem(key: string): string | undefined {
   if (key === "") return "keys must not be empty";
   const shown = JSON.stringify([...key].length > 40 ? [...key].slice(0, 40).join("") + "…" : key);
   if ([...key].length > 256) return `key ${shown} is longer than 256 characters (vCD's limit)`;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   if (/[\u0000-\u001f\u007f]/.test(key) || xmlIllegalChar(key)) return `key ${JSON.stringify(key.replace(/[^\x20-\x7e]/g, "?").slice(0, 40))} must not contain control or XML-illegal characters`;
   if (key.trim() !== key) return `key ${shown} must not start or end with a space`;
   if (key.includes(";")) return `key ${shown} must not contain ";" (vCD refuses it)`;
@@ -125,11 +126,17 @@ const specFields = {
   powerOn: z.boolean({ error: "must be true or false" }).default(false).describe("Power the vApp on (true) or keep it undeployed (false). With adopt, undeclared keeps the vApp's power state."),
   undeployPowerAction: undeployPowerActionSchema,
   leases: z
-    .object({ deploymentSeconds: leaseSeconds, storageSeconds: leaseSeconds }, { error: "must be { deploymentSeconds, storageSeconds }" })
+    .object(
+      { deploymentSeconds: leaseSeconds.describe("Runtime lease in seconds: 0 = the org's value, else at least 3600."), storageSeconds: leaseSeconds.describe("Storage lease in seconds: 0 = the org's value, else at least 3600.") },
+      { error: "must be { deploymentSeconds, storageSeconds }" },
+    )
     .optional()
     .describe("Runtime and storage leases in seconds; unmanaged when omitted. vCD reduces values above the org's maximum."),
   source: z
-    .object({ catalog: entityName("catalog name", 128), template: entityName("template name", 128) }, { error: "must be { catalog, template }" })
+    .object(
+      { catalog: entityName("catalog name", 128).describe("Catalog that holds the template."), template: entityName("template name", 128).describe("vApp template in that catalog.") },
+      { error: "must be { catalog, template }" },
+    )
     .optional()
     .describe("Catalog template to instantiate (creation only); omitted = an empty composed vApp."),
   network: entityName("org VDC network name", 128).optional().describe("Org VDC network to connect (creation only)."),
@@ -170,11 +177,11 @@ export type MetadataValue = z.output<typeof metadataValue>;
 
 export const vcdVappLeasesSchema = z.object({
   deploymentSeconds: z.number().int().optional().describe("As declared (or as found when changed outside Pulumi); absent when unmanaged."),
-  storageSeconds: z.number().int().optional(),
+  storageSeconds: z.number().int().optional().describe("As declared (or as found when changed outside Pulumi); absent when unmanaged."),
   effectiveDeploymentSeconds: z.number().int().describe("What vCD applied (0 asks for the org's value; values above its maximum are reduced)."),
-  effectiveStorageSeconds: z.number().int(),
+  effectiveStorageSeconds: z.number().int().describe("What vCD applied to the storage lease."),
   deploymentExpiration: z.string().optional().describe("Only while deployed."),
-  storageExpiration: z.string().optional(),
+  storageExpiration: z.string().optional().describe("When the storage lease runs out (ISO 8601)."),
 });
 export type VcdVappLeases = z.infer<typeof vcdVappLeasesSchema>;
 

@@ -21,7 +21,7 @@ describe("providers/*/args.ts", () => {
       const text = generated[r.file];
       const body = new RegExp(`export interface ${r.kind}Args \\{\\n([\\s\\S]*?)\\n\\}`).exec(text)![1];
       const keys = Object.keys((z.toJSONSchema(r.schema, { io: "input", unrepresentable: "any" }) as any).properties);
-      for (const key of keys) {
+      for (const key of keys.filter((k) => !r.internal?.includes(k))) {
         assert.match(body, new RegExp(`\\*/\\n {2}${key}\\??: `), `${r.kind}Args.${key} has no doc comment`);
       }
       // Every nested field too: no field line directly after another field line.
@@ -31,9 +31,10 @@ describe("providers/*/args.ts", () => {
     it(`${r.kind}: every input is also an output, except those the class declares itself`, () => {
       const outs = new RegExp(`export interface ${r.kind}InputOutputs \\{\\n([\\s\\S]*?)\\n\\}`).exec(generated[r.file])![1];
       const keys = Object.keys((z.toJSONSchema(r.schema, { io: "input", unrepresentable: "any" }) as any).properties);
-      for (const key of keys.filter((k) => !r.ownOutputs.includes(k))) assert.match(outs, new RegExp(`readonly ${key}: pulumi\\.Output<`));
+      const own = [...r.ownOutputs, ...(r.internal ?? [])];
+      for (const key of keys.filter((k) => !own.includes(k))) assert.match(outs, new RegExp(`readonly ${key}: pulumi\\.Output<`));
       const cls = fs.readFileSync(path.join(REPO, path.dirname(r.file), "index.ts"), "utf8");
-      for (const key of r.ownOutputs) assert.match(cls, new RegExp(`declare readonly ${key}: pulumi\\.Output<`), `${r.kind} declares ${key}`);
+      for (const key of own) assert.match(cls, new RegExp(`declare readonly ${key}: pulumi\\.Output<`), `${r.kind} declares ${key}`);
     });
   }
 
@@ -45,8 +46,15 @@ describe("providers/*/args.ts", () => {
 
   it("says which inputs replace the resource and what the defaults are", () => {
     const vmgroup = generated["providers/vmgroup/args.ts"];
-    assert.match(vmgroup, /Changing it replaces the resource\.\n\s+\*\/\n {2}template: /);
-    assert.match(vmgroup, /Default: `4`\. \*\/\n {2}maxConcurrency\?: /);
-    assert.match(vmgroup, /Memory per VM in MB.*\n {2}memoryMB: pulumi\.Input<number>;/);
+    // The doc comment right above `  <key>` in VmGroupArgs, as one line of text.
+    const doc = (key: string) => {
+      const m = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\n {2}${key}\\??: pulumi\\.Input`).exec(vmgroup);
+      assert.ok(m, `no doc comment above ${key}`);
+      return m[1].replace(/\n\s*\* ?/g, " ").replace(/\s+/g, " ").trim();
+    };
+    assert.match(doc("template"), /Changing it replaces the resource\.$/);
+    assert.match(doc("maxConcurrency"), /Default: `4`\.$/);
+    assert.match(doc("memoryMB"), /^Memory per VM in MB/);
+    assert.doesNotMatch(doc("replicas"), /replaces the resource/);
   });
 });

@@ -1,4 +1,4 @@
 // pulumi-vmware-kit: Pulumi resources for VMware, plus the clients they are built on.
 export { VmGroup, VmGroupArgs } from "./providers/vmgroup";
 export { VcdVapp, VcdVappArgs } from "./providers/vcdvapp";
-export { VCenterTemplate, VCenterTemplateArgs, VCenterManifests, VCenterManifestsArgs, vcenterTemplatesFromYaml } from "./providers/vcentertemplate";
+export { VCenterTemplate, VCenterTemplateArgs, VCenterManifests, VCenterManifestsArgs, vcenterTemplatesFromYaml, TEMPLATE_ANNOTATION } from "./providers/vcentertemplate";

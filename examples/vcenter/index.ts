@@ -7,6 +7,9 @@
 //   pulumi config set vcenterUser vcenter-operator
 //   pulumi config set --secret masterPassword '...'
 //   pulumi config set namespace monsoon3
+//   pulumi config set kubeconfig /etc/lab/kubeconfig     # optional: a kubeconfig file, or its text (--secret);
+//                                                        # default: $KUBECONFIG or ~/.kube/config, as kubectl
+//   pulumi config set skipAwait true                     # optional: don't wait for Deployments to roll out
 //   pulumi config set renderYamlToDirectory ./rendered   # optional: write YAML instead of applying to a cluster
 //   pulumi config set deployManifests false              # optional: render only (no Kubernetes provider needed)
 // Optionally a VmGroup (vmware:vcenterUrl etc., as in examples/vmgroup) whose VM names reach the templates as
@@ -66,8 +69,13 @@ const vct = new VCenterTemplate("vcenter-operator", {
 
 if (cfg.getBoolean("deployManifests") ?? true) {
   const dir = cfg.get("renderYamlToDirectory");
-  const provider = new k8s.Provider("k8s", dir ? { renderYamlToDirectory: dir } : { kubeconfig: cfg.get("kubeconfig") });
-  new VCenterManifests("vcenter-operator", { manifests: vct.manifests, provider, skipAwait: cfg.getBoolean("skipAwait") });
+  const provider = new k8s.Provider("k8s", dir ? { renderYamlToDirectory: dir } : { kubeconfig: cfg.getSecret("kubeconfig") });
+  new VCenterManifests("vcenter-operator", {
+    manifests: vct.manifests,
+    templates: vct.templateNames,
+    provider,
+    skipAwait: cfg.getBoolean("skipAwait"),
+  });
 }
 
 export const vcenters = vct.vcenters;

@@ -27,6 +27,12 @@ export interface KubeResponse {
   body: any;
 }
 
+export interface KubeRequestOptions {
+  contentType?: string;
+  /** Default application/json; e.g. `application/json;as=Table;v=v1;g=meta.k8s.io` for what kubectl get prints. */
+  accept?: string;
+}
+
 export interface Kube {
   /** https://127.0.0.1:PORT */
   server: string;
@@ -40,10 +46,13 @@ export interface Kube {
   /** Milliseconds each step took to be ready (etcd includes making the PKI), and in total (start → controllers running). */
   readyMs: { etcd: number; apiserver: number; controllerManager: number; total: number };
   /**
-   * One HTTPS request to the API server as the admin, CA-verified. `body` is sent as JSON; PATCH defaults to
-   * `application/merge-patch+json`. Never throws on an HTTP error status: the caller asserts it.
+   * One HTTPS request to the API server as the admin, CA-verified. An object `body` is sent as JSON, a string as is
+   * (e.g. YAML with `contentType: "application/yaml"`); PATCH defaults to `application/merge-patch+json`. Never
+   * throws on an HTTP error status: the caller asserts it.
    */
-  request(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeResponse>;
+  request(method: string, path: string, body?: unknown, opts?: KubeRequestOptions): Promise<KubeResponse>;
+  /** Process ids of the running components. */
+  pids: { etcd: number; apiserver: number; controllerManager: number };
   /** Stops kube-controller-manager, kube-apiserver and etcd (SIGTERM, then SIGKILL after 10 s) and removes dataDir. */
   stop(): Promise<void>;
 }
@@ -64,9 +73,11 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
     controllerManager: toolchainBinary("kube-controller-manager"),
   };
   const dataDir = prepareDataDir(opts.dataDir);
-  const running: Component[] = [];
+  // By role; a component restarted on new ports replaces its dead predecessor.
+  const running: { etcd?: Component; apiserver?: Component; controllerManager?: Component } = {};
+  const inStopOrder = () => [running.controllerManager, running.apiserver, running.etcd].filter((c): c is Component => !!c);
   const killAll = () => {
-    for (const c of running) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
+    for (const c of inStopOrder()) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
   };
   // Never outlive the process that started it: on a normal exit kill everything and remove the data; on a crash or
   // a signal the children get SIGTERM from the kernel (setpriv --pdeathsig, below).
@@ -80,7 +91,7 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    for (const c of [...running].reverse()) await stopProcess(c.child);
+    for (const c of inStopOrder()) await stopProcess(c.child);
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.removeListener("exit", onExit);
   };
@@ -105,7 +116,7 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
         `--peer-cert-file=${pki.servingCert}`, `--peer-key-file=${pki.servingKey}`, "--peer-client-cert-auth",
         `--peer-trusted-ca-file=${pki.caCert}`,
       ]);
-      running.push(c);
+      running.etcd = c;
       await waitReady(c, timeoutMs, async () => {
         const r = await httpsRequest(`https://127.0.0.1:${client}/health`, "GET", tlsAs(pki.etcdClient));
         return r.status === 200 && r.body?.health === "true";
@@ -128,7 +139,7 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
         "--endpoint-reconciler-type=none",
         "--profiling=false",
       ]);
-      running.push(c);
+      running.apiserver = c;
       const server = `https://127.0.0.1:${port}`;
       await waitReady(c, timeoutMs, async () => (await httpsRequest(`${server}/readyz`, "GET", tlsAs(pki.admin))).status === 200);
       return { server };
@@ -136,8 +147,8 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
     const apiserverMs = Date.now() - t0;
 
     const admin = tlsAs(pki.admin);
-    const request = (method: string, p: string, body?: unknown, contentType?: string) =>
-      httpsRequest(api.server + p, method, admin, body, contentType);
+    const request = (method: string, p: string, body?: unknown, ro?: KubeRequestOptions) =>
+      httpsRequest(api.server + p, method, admin, body, ro);
 
     const kcmKubeconfigPath = path.join(dataDir, "controller-manager.kubeconfig");
     writePrivate(kcmKubeconfigPath, kubeconfigYaml(api.server, ca, pki.controllerManager, "kube-controller-manager"));
@@ -157,7 +168,7 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
           "serviceaccount-token-controller,deployment-controller,replicaset-controller",
         "--leader-elect=false", "--profiling=false",
       ]);
-      running.push(c);
+      running.controllerManager = c;
       await waitReady(c, timeoutMs, async () => {
         const health = await httpsRequest(`https://127.0.0.1:${port}/healthz`, "GET", { ca });
         if (health.status !== 200) return false;
@@ -179,6 +190,7 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
       dataDir,
       readyMs: { etcd: etcdMs, apiserver: apiserverMs - etcdMs, controllerManager: controllerManagerMs - apiserverMs, total: Date.now() - t0 },
       request,
+      pids: { etcd: pidOf(running.etcd), apiserver: pidOf(running.apiserver), controllerManager: pidOf(running.controllerManager) },
       stop,
     };
   } catch (e) {
@@ -227,6 +239,11 @@ function launch(dataDir: string, name: string, bin: string, args: string[]): Com
   const child = spawn(cmd, argv, { stdio: ["ignore", log, log] });
   fs.closeSync(log);
   return { name, child, logFile };
+}
+
+function pidOf(c: Component | undefined): number {
+  if (!c?.child.pid) throw new Error(`startKube: ${c?.name ?? "a component"} has no process id`);
+  return c.child.pid;
 }
 
 function logTail(c: Component, chars = 1500): string {
@@ -291,17 +308,17 @@ function httpsRequest(
   method: string,
   tlsOpts: { ca: string; cert?: Buffer; key?: Buffer },
   body?: unknown,
-  contentType?: string,
+  ro: KubeRequestOptions = {},
 ): Promise<KubeResponse> {
   const data = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-  const type = contentType ?? (method.toUpperCase() === "PATCH" ? "application/merge-patch+json" : "application/json");
+  const type = ro.contentType ?? (method.toUpperCase() === "PATCH" ? "application/merge-patch+json" : "application/json");
   return new Promise((resolve, reject) => {
     const req = https.request(
       url,
       {
         method,
         ...tlsOpts,
-        headers: { Accept: "application/json", ...(data !== undefined ? { "Content-Type": type } : {}) },
+        headers: { Accept: ro.accept ?? "application/json", ...(data !== undefined ? { "Content-Type": type } : {}) },
         timeout: 30_000,
       },
       (res) => {

@@ -75,7 +75,8 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
     // The next preview --diff shows the new objects (here through the stack outputs; with deployManifests, as
     // Kubernetes objects to create); the resource's inputs did not change, so it is not updated itself.
     const plan = await project.preview();
-    assert.match(plan.stdout, /\+\s*\[\d\]: "v1\/ConfigMap\/monsoon3\/nova-compute-vmware-bb91"/);
+    // (A new id shifts the ones after it: it shows as `+ [n]: "<id>"` or `~ [n]: "<old>" => "<id>"`.)
+    assert.match(plan.stdout, /(\+\s*\[\d\]: |=> )"v1\/ConfigMap\/monsoon3\/nova-compute-vmware-bb91"/);
     assert.match(plan.stdout, /\+ name\s*: "productionbb91"|\+ name\s*: "productionbb091"/);
     assert.doesNotMatch(plan.stdout, /VCenterTemplate: \(update\)/);
     await project.up();

@@ -2,3 +2,5 @@
 export { VmGroup, VmGroupArgs } from "./providers/vmgroup";
 export { VcdVapp, VcdVappArgs } from "./providers/vcdvapp";
 export { VCenterTemplate, VCenterTemplateArgs, VCenterManifests, VCenterManifestsArgs, vcenterTemplatesFromYaml, TEMPLATE_ANNOTATION } from "./providers/vcentertemplate";
+export { kubeconfigFromConfig } from "./providers/kubernetes/kubeconfig";
+export { kubeconfigProblems } from "./sdk/kubernetes/kubeconfig";

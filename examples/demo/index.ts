@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VCenterManifests, VCenterTemplate, vcenterTemplatesFromYaml, VcdVapp, VmGroup } from "pulumi-vmware-kit";
+import { kubeconfigFromConfig, VCenterManifests, VCenterTemplate, vcenterTemplatesFromYaml, VcdVapp, VmGroup } from "pulumi-vmware-kit";
 
 const cfg = new pulumi.Config();
 const vmware = new pulumi.Config("vmware");
@@ -65,7 +65,7 @@ const namespaceName = cfg.get("namespace") ?? "vmware-demo";
 
 // Kubernetes: the kubeconfig from stack config (a file, relative to the project root, or the text itself as a
 // secret), else the ambient one ($KUBECONFIG, ~/.kube/config), as kubectl.
-const kubeconfig = cfg.getSecret("kubeconfig")?.apply((v) => (v.includes("\n") ? v : path.resolve(projectRoot, v)));
+const kubeconfig = kubeconfigFromConfig("kubeconfig", projectRoot);
 const cluster = new k8s.Provider("cluster", { kubeconfig });
 // Readiness: the Kubernetes provider waits for Deployments to roll out; where nothing can run (the local API
 // server has no nodes) `skipAwait: true` sets pulumi.com/skipAwait on the rendered objects instead.

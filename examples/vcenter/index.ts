@@ -17,7 +17,7 @@
 import * as fs from "fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VCenterManifests, VCenterTemplate, vcenterTemplatesFromYaml, VmGroup } from "pulumi-vmware-kit";
+import { kubeconfigFromConfig, VCenterManifests, VCenterTemplate, vcenterTemplatesFromYaml, VmGroup } from "pulumi-vmware-kit";
 
 const cfg = new pulumi.Config();
 const vmware = new pulumi.Config("vmware");
@@ -69,7 +69,7 @@ const vct = new VCenterTemplate("vcenter-operator", {
 
 if (cfg.getBoolean("deployManifests") ?? true) {
   const dir = cfg.get("renderYamlToDirectory");
-  const provider = new k8s.Provider("k8s", dir ? { renderYamlToDirectory: dir } : { kubeconfig: cfg.getSecret("kubeconfig") });
+  const provider = new k8s.Provider("k8s", dir ? { renderYamlToDirectory: dir } : { kubeconfig: kubeconfigFromConfig() });
   new VCenterManifests("vcenter-operator", {
     manifests: vct.manifests,
     templates: vct.templateNames,

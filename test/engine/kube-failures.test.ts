@@ -64,32 +64,32 @@ describe("engine: VCenterManifests failures (real kube-apiserver)", function () 
     await sim?.stop();
   });
 
-  /** The failed up's output names a Secret of the first kind group with its namespace, name and template. */
-  const assertNamesObjectAndTemplate = (out: string) => {
-    assert.match(
-      out,
-      /kubernetes:core\/v1:Secret \(vcenter-operator\/vcenter-cluster-nova-compute-secret:monsoon3\/nova-compute-vmware-bb1\)/,
-      out,
-    );
-  };
-
-  it("a kubeconfig that does not parse: up fails naming the objects and their template, and applies nothing", async () => {
-    await project.config({ kubeconfig: "apiVersion: v1\nclusters: [{name: broken\n" }, { secret: true });
-    const { code, stdout, stderr } = await project.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
-    assert.notEqual(code, 0);
-    assertNamesObjectAndTemplate(stdout + stderr);
-    assert.match(stdout + stderr, /kubeconfig/i);
+  it("a kubeconfig that does not parse: preview fails naming the config key and the line, and nothing is recorded", async () => {
+    await project.config({ kubeconfig: "apiVersion: v1\nclusters: [{name: broken\nusers: [{name: admin, user: {token: SECRET-TOKEN}}]\n" }, { secret: true });
+    for (const cmd of [["preview"], ["up", "--yes", "--skip-preview"]]) {
+      const { code, stdout, stderr } = await project.run(cmd, { allowFailure: true });
+      assert.notEqual(code, 0);
+      assert.match(stdout + stderr, /config kubeconfig: the kubeconfig does not parse as YAML \(line \d\)/, stdout + stderr);
+      assert.doesNotMatch(stdout + stderr, /SECRET-TOKEN/);
+    }
+    // Not even the provider: pulumi-kubernetes would keep the broken kubeconfig and fail every later diff on it.
+    const state = JSON.parse(await project.stateText());
+    assert.deepEqual(project.resources(state).filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes"), []);
     assert.deepEqual(await ours(), []);
   });
 
-  it("an unreachable cluster: up fails naming the objects and their template, and applies nothing", async () => {
+  it("an unreachable cluster: up fails naming each kind group and template, and applies nothing", async () => {
     const unreachable = kube().kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${await closedPort()}`);
     assert.notEqual(unreachable, kube().kubeconfig);
     await project.config({ kubeconfig: unreachable }, { secret: true });
     const { code, stdout, stderr } = await project.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
     assert.notEqual(code, 0);
-    assertNamesObjectAndTemplate(stdout + stderr);
-    assert.match(stdout + stderr, /unreachable|connection refused/);
+    // The provider refuses to expand the groups (so no object is registered): the error names the group and template.
+    assert.match(
+      stdout + stderr,
+      /kubernetes:yaml\/v2:ConfigGroup resource 'vcenter-operator-secrets\/vcenter-cluster-nova-compute-secret' has a problem: configured Kubernetes cluster is unreachable: .*connection refused/,
+      stdout + stderr,
+    );
     assert.deepEqual(await ours(), []);
   });
 
@@ -122,7 +122,7 @@ describe("engine: VCenterManifests failures (real kube-apiserver)", function () 
     assert.notEqual(code, 0);
     const out = stdout + stderr;
     assert.match(out, /kubernetes:apps\/v1:Deployment \(vcenter-operator\/vcenter-cluster-broken-deployment:monsoon3\/broken-bb1\)/, out);
-    assert.match(out, /selector does not match template labels/);
+    assert.match(out, /`selector` does not match template `labels`/);
     // Config went first (Secrets, ConfigMaps); the refused Deployment was not made.
     const applied = await ours();
     assert.ok(applied.includes("Secret/nova-compute-vmware-bb1") && applied.includes("ConfigMap/nova-compute-vmware-bb1"), applied.join(", "));

@@ -66,7 +66,8 @@ const namespaceName = cfg.get("namespace") ?? "vmware-demo";
 // Kubernetes: the kubeconfig from stack config (a file, relative to the project root, or the text itself as a
 // secret), else the ambient one ($KUBECONFIG, ~/.kube/config), as kubectl.
 const kubeconfig = kubeconfigFromConfig("kubeconfig", projectRoot);
-const cluster = new k8s.Provider("cluster", { kubeconfig });
+// ConfigMaps and Secrets are updated in place, as `kubectl apply` (and sapcc's operator) does, not replaced.
+const cluster = new k8s.Provider("cluster", { kubeconfig, enableConfigMapMutable: true, enableSecretMutable: true });
 // Readiness: the Kubernetes provider waits for Deployments to roll out; where nothing can run (the local API
 // server has no nodes) `skipAwait: true` sets pulumi.com/skipAwait on the rendered objects instead.
 const skipAwait = cfg.getBoolean("skipAwait") ?? false;

@@ -69,7 +69,12 @@ const vct = new VCenterTemplate("vcenter-operator", {
 
 if (cfg.getBoolean("deployManifests") ?? true) {
   const dir = cfg.get("renderYamlToDirectory");
-  const provider = new k8s.Provider("k8s", dir ? { renderYamlToDirectory: dir } : { kubeconfig: kubeconfigFromConfig() });
+  // ConfigMaps and Secrets are updated in place, as sapcc's operator does (kubectl apply), not replaced.
+  const provider = new k8s.Provider("k8s", {
+    ...(dir ? { renderYamlToDirectory: dir } : { kubeconfig: kubeconfigFromConfig() }),
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
+  });
   new VCenterManifests("vcenter-operator", {
     manifests: vct.manifests,
     templates: vct.templateNames,

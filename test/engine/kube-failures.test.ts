@@ -118,6 +118,8 @@ describe("engine: VCenterManifests failures (real kube-apiserver)", function () 
         ].join("\n"),
     );
     await project.config({ templatesFile: file });
+    // A new or changed template's manifests are unknown while previewing (the VCenterTemplate renders at up), so
+    // the API server's refusal shows at `up`: the kind groups before the refused one are applied, then it stops.
     const { code, stdout, stderr } = await project.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
     assert.notEqual(code, 0);
     const out = stdout + stderr;

@@ -4,3 +4,5 @@ export { VcdVapp, VcdVappArgs } from "./providers/vcdvapp";
 export { VCenterTemplate, VCenterTemplateArgs, VCenterManifests, VCenterManifestsArgs, vcenterTemplatesFromYaml, TEMPLATE_ANNOTATION } from "./providers/vcentertemplate";
 export { kubeconfigFromConfig } from "./providers/kubernetes/kubeconfig";
 export { kubeconfigProblems } from "./sdk/kubernetes/kubeconfig";
+// Custom resources of the operators the kinds follow (kopf-operator-vmworld, codeconnect-vm-operator) → ours.
+export { vmGroupFromSeed, SeedVmGroupPlacement } from "./sdk/schemas/crd-seeds";

@@ -2,11 +2,13 @@
 import { benchVmGroup } from "./vmgroup";
 import { benchVcdVapp } from "./vcdvapp";
 import { benchVCenter } from "./vcenter";
+import { benchSessions } from "./sessions";
 
 const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
   VmGroup: benchVmGroup,
   VcdVapp: benchVcdVapp,
   VCenterTemplate: benchVCenter,
+  Sessions: benchSessions,
 };
 
 (async () => {

@@ -2,7 +2,8 @@
 // nothing here asserts on time. Requests are counted from the simulator's request log.
 import { defaultSeed, startVcdSimulator, VcdSimulator } from "../simulators/vcd";
 import { VcdClient } from "../sdk/vcd";
-import { MEDIA, vAppEdit } from "../sdk/vcd/bodies";
+import { vAppEdit } from "../sdk/vcd/bodies";
+import { MEDIA } from "../sdk/vcd/wire";
 import * as handlers from "../providers/vcdvapp/handlers";
 import { connect } from "../providers/vcdvapp/vapp";
 

@@ -4,6 +4,7 @@
 #   pulumi-language-nodejs  the Node.js language host, built from the Go module proxy
 #   vcsim, govc             govmomi's vCenter simulator, and its CLI (tests check vcsim's inventory with it)
 #   pulumi-resource-kubernetes, kube-apiserver, kube-controller-manager, etcd  the Kubernetes half
+#   toxiproxy-server        Shopify's TCP fault proxy, in front of the simulators in the fault tests
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider plugin launcher shipped in @pulumi/pulumi, placed next to
 #                           `pulumi` because the CLI looks for bundled plugins there
 # A matching `pulumi` / `pulumi-language-nodejs` already on PATH is used as is.
@@ -13,7 +14,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=toolchain/lib.sh
 source "$HERE/toolchain/lib.sh"
 # One file per component; each builds only what its version stamp says is missing.
-for component in govmomi pulumi kubernetes; do
+for component in govmomi pulumi kubernetes toxiproxy; do
   ( source "$HERE/toolchain/$component.sh" )
 done
 

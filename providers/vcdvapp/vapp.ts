@@ -1,30 +1,29 @@
 // The I/O behind the VcdVapp provider: connect, create (compose or instantiate), observe, and apply an update
 // plan with the vCD client. Decisions come from sdk/vcd/vapp-planner.ts; nothing here knows Pulumi.
-import { VcdClient } from "../../sdk/vcd/client";
+import { VcdClient, VcdClientOptions } from "../../sdk/vcd/client";
+import { withVcdSession } from "../../sdk/vcd/pool";
 import { TaskError, TaskTimeoutError } from "../../sdk/vcd/errors";
 import { DesiredVApp, ObservedVApp, planUpdate, UpdateStep, RecordedLeases } from "../../sdk/vcd/vapp-planner";
 import { MetadataEntry, rootElement, VApp } from "../../sdk/vcd/xml";
 import { attr } from "../../sdk/xml";
 import type { VcdConnectionArgs } from "../../sdk/schemas/vcdvapp";
 
-export function connect(conn: VcdConnectionArgs): VcdClient {
-  return new VcdClient({
+function clientOptions(conn: VcdConnectionArgs): VcdClientOptions {
+  return {
     url: conn.url, org: conn.org, username: conn.username, password: conn.password,
     apiVersion: conn.apiVersion, insecure: conn.insecure, ca: conn.ca,
     // Short first polls, then at most 15 % of the wait apart: `up` learns of a finished task promptly.
     taskPollMs: 100, taskMaxOvershoot: 0.15,
-  });
+  };
 }
 
+export function connect(conn: VcdConnectionArgs): VcdClient {
+  return new VcdClient(clientOptions(conn));
+}
+
+/** Runs `fn` with the provider process's one logged-in session for this vCD, org and user (sdk/vcd/pool.ts). */
 export async function withClient<T>(conn: VcdConnectionArgs, fn: (c: VcdClient) => Promise<T>): Promise<T> {
-  const c = connect(conn);
-  try {
-    // Log in first: a refused login must surface as such, never as a 403 that reads like "the vApp is gone".
-    await c.connect();
-    return await fn(c);
-  } finally {
-    await c.close();
-  }
+  return withVcdSession(clientOptions(conn), fn);
 }
 
 export interface CreateSpec {

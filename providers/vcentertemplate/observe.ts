@@ -5,7 +5,7 @@ import { discoverFromDns, discoverStatic, DiscoveryResult, DiscoveryState } from
 import { collectInventory } from "../../sdk/vcenter/inventory";
 import { renderAll, RenderedVCenter } from "../../sdk/vcenter/render";
 import { TemplateSet } from "../../sdk/vcenter/templates";
-import { VimClient } from "../../sdk/vsphere/client";
+import { withVimSession } from "../../sdk/vsphere/pool";
 import {
   duplicateWarnings, endpointFor, globalsOf, inventorySummary, loginFor, Observation, Props, templateSources,
 } from "./plan";
@@ -29,18 +29,15 @@ async function discover(p: Props, previous?: DiscoveryState): Promise<DiscoveryR
   }
 }
 
-/** Logs on to one vCenter, reads its inventory in one PropertyCollector pass, logs off. */
+/** Reads one vCenter's inventory in one PropertyCollector pass, on the shared session for it. */
 async function readVCenter(p: Props, host: string): Promise<RenderedVCenter & { url: string }> {
   const url = endpointFor(p.endpoints, host);
   try {
     const login = loginFor(p.credentials, host);
-    const client = await VimClient.connect({ url, username: login.username, password: login.password, insecure: p.insecure, ca: p.ca });
-    try {
-      const inventory = await collectInventory(client, host);
-      return { url, inventory, options: { username: login.username, password: login.password, host, name: inventory.vcenter.name } };
-    } finally {
-      await client.logout().catch(() => undefined);
-    }
+    // The process-wide session for this vCenter and user: a refresh of many resources logs in once.
+    const inventory = await withVimSession({ url, username: login.username, password: login.password, insecure: p.insecure, ca: p.ca }, (client) =>
+      collectInventory(client, host));
+    return { url, inventory, options: { username: login.username, password: login.password, host, name: inventory.vcenter.name } };
   } catch (err) {
     throw new Error(`${label(p)}: vCenter ${host} (${url}): ${(err as Error).message}`);
   }

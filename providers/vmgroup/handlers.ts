@@ -3,7 +3,7 @@
 // provider process.
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, VmGroupInputs, vmGroupInputsSchema } from "../../sdk/schemas";
-import { VimClient } from "../../sdk/vsphere/client";
+import { withVimSession } from "../../sdk/vsphere/pool";
 import { GroupSpec, PartialGroupError, VmGroupManager, desiredOf } from "../../sdk/vsphere/vmgroup/group";
 import { diffGroup, ObservedVm, observedInputs, summarize } from "../../sdk/vsphere/vmgroup/planner";
 import type { MoRef } from "../../sdk/vsphere/types";
@@ -55,12 +55,8 @@ function outputsOf(p: Props, folderId: string, vms: ObservedVm[], error?: string
 
 async function withGroup<T>(p: Props, fn: (group: VmGroupManager) => Promise<T>): Promise<T> {
   const spec = specOf(p);
-  const client = await VimClient.connect(p.connection, { maxSockets: spec.maxConcurrency * 2 + 2 });
-  try {
-    return await fn(new VmGroupManager(client, spec));
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
+  // One session per vCenter and user for the whole provider process (every group of an `up`/`refresh`).
+  return withVimSession(p.connection, (client) => fn(new VmGroupManager(client, spec)));
 }
 
 /** Once the folder exists, a failure still reports what exists, so `up` can finish and `destroy` can clean up. */

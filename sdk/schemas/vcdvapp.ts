@@ -42,7 +42,11 @@ const metadataValue = z
   // Kubernetes wants structural schemas: an anyOf of typed branches is not one, so the CRD keeps any value.
   .meta({ anyOf: undefined, "x-kubernetes-preserve-unknown-fields": true } as Record<string, unknown>);
 
-/** Keys vCD writes itself (10.5.1+) on vApps built from templates; read-only, never ours to manage. */
+/**
+ * Keys vCD writes itself (10.5.1+) on vApps built from templates; read-only, never ours to manage. (VMs get
+ * vm.origin.* instead, on the VM.) Source: terraform-provider-vcd CHANGELOG 3.11.0 (#1146, #1173) and
+ * vcd/datasource_vcd_vapp_test.go TestAccVcdVAppInheritedMetadata.
+ */
 export const RESERVED_METADATA_PREFIX = "vapp.origin.";
 
 export function metadataKeyProblem(key: string): string | undefined {

@@ -1,27 +1,9 @@
 // Request bodies in schema order: vCD validates every body against its XML schema and refuses elements out of
 // sequence with 400, so each builder lists children in the order the schema defines them.
 import { tag, textTag } from "../xml";
-import { MetadataDomain, MetadataType, MetadataVisibility } from "./xml";
+import { FenceMode, MEDIA, MetadataDomain, MetadataType, MetadataVisibility, OVF_NS, UndeployPowerAction, VCLOUD_NS, XSI_NS } from "./wire";
 
-export const VCLOUD_NS = "http://www.vmware.com/vcloud/v1.5";
-export const OVF_NS = "http://schemas.dmtf.org/ovf/envelope/1";
-export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
-
-export const MEDIA = {
-  vApp: "application/vnd.vmware.vcloud.vApp+xml",
-  recompose: "application/vnd.vmware.vcloud.recomposeVAppParams+xml",
-  compose: "application/vnd.vmware.vcloud.composeVAppParams+xml",
-  instantiate: "application/vnd.vmware.vcloud.instantiateVAppTemplateParams+xml",
-  owner: "application/vnd.vmware.vcloud.owner+xml",
-  lease: "application/vnd.vmware.vcloud.leaseSettingsSection+xml",
-  deploy: "application/vnd.vmware.vcloud.deployVAppParams+xml",
-  undeploy: "application/vnd.vmware.vcloud.undeployVAppParams+xml",
-  metadata: "application/vnd.vmware.vcloud.metadata+xml",
-  metadataValue: "application/vnd.vmware.vcloud.metadata.value+xml",
-  user: "application/vnd.vmware.admin.user+xml",
-} as const;
-
-export type FenceMode = "isolated" | "direct" | "bridged" | "natRouted";
+export type { FenceMode, UndeployPowerAction };
 
 export interface NetworkSpec {
   /** vApp network name (usually the org VDC network's name). */
@@ -94,8 +76,6 @@ export function owner(userHref: string): string {
 export function deployParams(b: { powerOn: boolean; deploymentLeaseSeconds?: number; forceCustomization?: boolean }): string {
   return tag("DeployVAppParams", { xmlns: VCLOUD_NS, powerOn: b.powerOn, deploymentLeaseSeconds: b.deploymentLeaseSeconds, forceCustomization: b.forceCustomization });
 }
-
-export type UndeployPowerAction = "powerOff" | "suspend" | "shutdown" | "force" | "default";
 
 export function undeployParams(action: UndeployPowerAction = "powerOff"): string {
   return tag("UndeployVAppParams", { xmlns: VCLOUD_NS }, textTag("UndeployPowerAction", action));

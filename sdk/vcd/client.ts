@@ -1,7 +1,12 @@
 // The vCD client: one axios instance, lazy connect (version negotiation + login), authenticated XML requests with
-// one re-login on 401, bounded retries for BUSY_ENTITY and for failed GETs, and typed errors.
+// one re-login on 401, bounded retries for BUSY_ENTITY and for transient failures (idempotent requests, or any that
+// provably was not sent), lost answers to vApp creations resolved by finding the vApp, and typed errors.
 import { AxiosInstance } from "axios";
-import { createHttpClient, describeTransportError, redact, sleep, TlsOptions } from "../http";
+import {
+  backoffDelay, closeHttpClient, RetryInfo, withRetry, createHttpClient, describeTransportError, isTransient, provesNotSent, redact, sleep, TlsOptions,
+  TRANSIENT_STATUSES, TransportError,
+} from "../http";
+import { attr, parseXml, child } from "../xml";
 import { BusyEntityError, NotAuthenticatedError, parseErrorResponse, VcdError } from "./errors";
 import { chooseVersion, fetchVersions, LoginMode, login, RawResponse, Session } from "./session";
 import { queryAll, QueryOptions, queryPage } from "./query";
@@ -20,8 +25,18 @@ export interface VcdClientOptions extends TlsOptions {
   apiVersion?: string;
   /** "auto" (default) follows the LoginUrl that /api/versions advertises, falling back to /api/sessions. */
   login?: LoginMode;
-  /** Per-request timeout. */
+  /** Socket idle timeout of one request in ms (default 120 s). */
   requestTimeoutMs?: number;
+  /** Overall deadline of one request in ms (default 300 s), whatever the socket does. */
+  requestDeadlineMs?: number;
+  /** Largest answer accepted, in bytes (default 64 MiB). */
+  maxResponseBytes?: number;
+  /**
+   * After a compose/instantiate whose answer was lost (sent, then a reset, a timeout or a 502/504), how long to look
+   * for the vApp it created, in ms (default 60 s): by name in the VDC, owned by this user, created after the request
+   * was sent. Found: it is returned as if the answer had arrived. Not found: the error, and nothing is sent again.
+   */
+  lostCreationWindowMs?: number;
   /** Task waiting: overall timeout (default 10 min) and first poll interval (default 500 ms, grows to maxPollMs). */
   taskTimeoutMs?: number;
   taskPollMs?: number;
@@ -30,9 +45,19 @@ export interface VcdClientOptions extends TlsOptions {
   taskMaxOvershoot?: number;
   /** Retries of a request answered 400 BUSY_ENTITY (default 5), with exponential backoff from retryDelayMs. */
   busyRetries?: number;
-  /** Retries of a GET that failed with 5xx or a transport error (default 2). */
+  /** Retries of a GET answered 500 or another non-transient 5xx (default 2). */
   getRetries?: number;
+  /**
+   * How long transient failures (resets, refused connections, timeouts, 502/503/504) are retried, in ms (default
+   * 120 s): GET and PUT always, any other method only when the failure proves it was not sent (refused, 503).
+   * Backoff is exponential from retryDelayMs with full jitter, capped at retryMaxDelayMs.
+   */
+  retryDeadlineMs?: number;
   retryDelayMs?: number;
+  /** Cap of one backoff in ms (default 30 s). */
+  retryMaxDelayMs?: number;
+  /** Called before each retry's backoff (transit failures and BUSY_ENTITY): for logs, and tests that lift a fault. */
+  onRetry?: (info: RetryInfo) => void | Promise<void>;
   /** Receives one line per request (method, path, status); never headers or bodies. */
   log?: (line: string) => void;
 }
@@ -42,6 +67,8 @@ export interface RequestOptions {
   contentType?: string;
   /** Expected statuses; others become errors. Default: 200-299. */
   expect?: number[];
+  /** Called when a non-idempotent request was sent but its answer lost; may return the answer it would have had. */
+  recoverLost?: (sentAt: number) => Promise<VcdResponse | undefined>;
 }
 
 export interface VcdResponse { status: number; data: string; headers: Record<string, unknown> }
@@ -50,6 +77,10 @@ export class VcdClient {
   readonly vapps: VAppApi;
   /** Every HTTP request sent, including logins, retries and task polls. */
   requestCount = 0;
+  /** Logins performed (the first one and every re-login). */
+  logins = 0;
+  /** Server clock minus ours, in ms, from the last Date header: to compare server timestamps with our send times. */
+  private clockSkewMs = 0;
   private readonly http: AxiosInstance;
   private readonly baseUrl: string;
   private version?: VersionInfo;
@@ -58,7 +89,10 @@ export class VcdClient {
 
   constructor(private readonly options: VcdClientOptions) {
     this.baseUrl = options.url.replace(/\/+$/, "").replace(/\/api$/, "");
-    this.http = createHttpClient({ baseURL: this.baseUrl, insecure: options.insecure, ca: options.ca, timeoutMs: options.requestTimeoutMs ?? 120_000 });
+    this.http = createHttpClient({
+      baseURL: this.baseUrl, insecure: options.insecure, ca: options.ca, timeoutMs: options.requestTimeoutMs ?? 120_000,
+      deadlineMs: options.requestDeadlineMs, maxResponseBytes: options.maxResponseBytes,
+    });
     this.vapps = new VAppApi(this);
   }
 
@@ -87,9 +121,16 @@ export class VcdClient {
   }
 
   private async doConnect() {
-    if (!this.version) this.version = chooseVersion(await fetchVersions(this.raw, this.baseUrl), this.options.apiVersion);
     const o = this.options;
-    this.session = await login(this.raw, this.baseUrl, this.version, { org: o.org, username: o.username, password: o.password }, o.login ?? "auto");
+    // Version discovery and login change nothing a user owns (a lost login only leaves a session to expire).
+    const retry = { baseDelayMs: o.retryDelayMs ?? 1000, maxDelayMs: o.retryMaxDelayMs ?? 30_000, deadlineMs: o.requestDeadlineMs ?? 300_000, onRetry: o.onRetry };
+    if (!this.version) {
+      const versions = await withRetry("GET /api/versions", () => fetchVersions(this.raw, this.baseUrl), isTransient, retry);
+      this.version = chooseVersion(versions, o.apiVersion);
+    }
+    const version = this.version;
+    this.session = await withRetry("login", () => login(this.raw, this.baseUrl, version, { org: o.org, username: o.username, password: o.password }, o.login ?? "auto"), isTransient, retry);
+    this.logins++;
   }
 
   /** The versions the server offers (unauthenticated). */
@@ -108,9 +149,7 @@ export class VcdClient {
       this.session = undefined;
       this.connecting = undefined;
     }
-    const d = this.http.defaults as unknown as { httpAgent?: { destroy(): void }; httpsAgent?: { destroy(): void } };
-    d.httpAgent?.destroy();
-    d.httpsAgent?.destroy();
+    closeHttpClient(this.http);
   }
 
   /** One HTTP exchange with transport errors described and the request counted. Credentials never reach logs. */
@@ -120,6 +159,8 @@ export class VcdClient {
     try {
       const r = await this.http.request<string>({ method, url, headers, data: body });
       this.options.log?.(`${method} ${path} ${r.status}`);
+      const date = Date.parse(String(r.headers["date"] ?? ""));
+      if (!Number.isNaN(date)) this.clockSkewMs = date - Date.now();
       return { status: r.status, data: typeof r.data === "string" ? r.data : String(r.data ?? ""), headers: r.headers as Record<string, unknown> };
     } catch (e) {
       this.options.log?.(`${method} ${path} failed`);
@@ -135,28 +176,81 @@ export class VcdClient {
    */
   async request(method: string, href: string, opts: RequestOptions = {}): Promise<VcdResponse> {
     await this.connect();
+    const creation = method === "POST" && /\/api\/vdc\/([^/]+)\/action\/(composeVApp|instantiateVAppTemplate)$/.test(pathOf(href));
+    if (creation && !opts.recoverLost && opts.body) {
+      const name = vappNameOf(opts.body);
+      if (name) opts = { ...opts, recoverLost: (sentAt) => this.findCreatedVApp(href.replace(/\/action\/[^/]+$/, ""), name, sentAt) };
+    }
     return this.send(method, href, opts);
+  }
+
+  /**
+   * The vApp a lost compose/instantiate created: named `name` in the VDC, owned by this session's user, and created
+   * after the request was sent (vCD refuses a second vApp of that name in a VDC, so a match is this request's).
+   * Polled until lostCreationWindowMs passes: vCD may still be working on the request. Its current XML (status 0
+   * and the creation task while it runs) is returned as the 201 answer would have been.
+   */
+  private async findCreatedVApp(vdcHref: string, name: string, sentAt: number): Promise<VcdResponse | undefined> {
+    const until = Date.now() + (this.options.lostCreationWindowMs ?? 60_000);
+    // Date headers have one-second resolution: allow for it and a little queueing.
+    const since = sentAt + this.clockSkewMs - 2_000;
+    for (let attempt = 1; ; attempt++) {
+      const recs = await this.query("vApp", { filter: { name, vdc: this.href(vdcHref) } });
+      const user = this.session?.user;
+      const hit = recs.find((r) => (!user || r.attrs.ownerName === user) && !(Date.parse(r.attrs.creationDate ?? "") < since));
+      if (hit) {
+        this.options.log?.(`POST ${pathOf(vdcHref)}/action: answer lost; found the vApp it created (${pathOf(hit.attrs.href)})`);
+        const r = await this.send("GET", hit.attrs.href, {});
+        return { ...r, status: 201 };
+      }
+      const wait = backoffDelay(attempt, this.options.retryDelayMs ?? 1000, 5_000);
+      if (Date.now() + wait > until) return undefined;
+      await sleep(wait);
+    }
   }
 
   private async send(method: string, href: string, opts: RequestOptions): Promise<VcdResponse> {
     const busyRetries = this.options.busyRetries ?? 5;
-    const getRetries = this.options.getRetries ?? 2;
+    const transitRetries = this.options.getRetries ?? 2;
     const delay = this.options.retryDelayMs ?? 1000;
+    const maxDelay = this.options.retryMaxDelayMs ?? 30_000;
+    const transitDeadline = Date.now() + (this.options.retryDeadlineMs ?? 120_000);
+    const idempotent = method === "GET" || method === "PUT" || method === "HEAD";
     let relogged = false;
     let busy = 0;
-    let failedGets = 0;
+    let failed = 0;
     for (;;) {
       const headers: Record<string, string> = { Accept: `application/*+xml;version=${this.version!.version}`, ...this.session?.authHeaders };
       if (opts.body !== undefined) headers["Content-Type"] = `${opts.contentType ?? "application/xml"};version=${this.version!.version}`;
+      const sentAt = Date.now();
       let r: RawResponse;
+      let lost: TransportError | undefined;
       try {
         r = await this.raw(method, this.onBase(href), headers, opts.body);
-      } catch (e) {
-        if (method === "GET" && failedGets++ < getRetries) {
-          await sleep(delay * 2 ** (failedGets - 1));
-          continue;
+        if (TRANSIENT_STATUSES.has(r.status) && !(opts.expect ?? []).includes(r.status)) {
+          lost = new TransportError(`${method} ${pathOf(href)}: vCD or a proxy in front of it answered HTTP ${r.status}`, undefined, r.status);
         }
-        throw e;
+      } catch (e) {
+        if (!(e instanceof TransportError)) throw e;
+        lost = e;
+        r = { status: 0, data: "", headers: {} };
+      }
+      if (lost) {
+        // A server restart or a balancer failing over lasts a while: transient failures of a request that is safe
+        // to repeat are retried until the deadline, not a fixed number of times.
+        if (isTransient(lost) && (idempotent || provesNotSent(lost))) {
+          const wait = backoffDelay(++failed, delay, maxDelay);
+          if (Date.now() + wait <= transitDeadline) {
+            await this.options.onRetry?.({ what: `${method} ${pathOf(href)}`, attempt: failed, error: lost, delayMs: wait });
+            await sleep(wait);
+            continue;
+          }
+        }
+        if (!provesNotSent(lost) && opts.recoverLost) {
+          const found = await opts.recoverLost(sentAt);
+          if (found) return found;
+        }
+        if (lost.status === undefined) throw lost;
       }
       const ok = opts.expect ? opts.expect.includes(r.status) : r.status >= 200 && r.status < 300;
       if (ok) return r;
@@ -168,15 +262,21 @@ export class VcdClient {
         continue;
       }
       if (err instanceof BusyEntityError && busy++ < busyRetries) {
-        await sleep(delay * 2 ** (busy - 1));
+        await this.backoff(`${method} ${pathOf(href)}`, busy, err, delay, maxDelay);
         continue;
       }
-      if (method === "GET" && r.status >= 500 && failedGets++ < getRetries) {
-        await sleep(delay * 2 ** (failedGets - 1));
+      if (method === "GET" && r.status >= 500 && failed++ < transitRetries) {
+        await this.backoff(`${method} ${pathOf(href)}`, failed, err, delay, maxDelay);
         continue;
       }
       throw err;
     }
+  }
+
+  private async backoff(what: string, attempt: number, error: Error, base: number, max: number): Promise<void> {
+    const delayMs = backoffDelay(attempt, base, max);
+    await this.options.onRetry?.({ what, attempt, error, delayMs });
+    await sleep(delayMs);
   }
 
   /**
@@ -231,6 +331,16 @@ export class VcdClient {
   /** Absolute href for a path on this vCD. */
   href(path: string): string {
     return /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path.startsWith("/") ? "" : "/"}${path}`;
+  }
+}
+
+/** The name attribute of a ComposeVAppParams / InstantiateVAppTemplateParams body. */
+function vappNameOf(body: string): string | undefined {
+  try {
+    const doc = parseXml(body);
+    return attr(child(doc, "ComposeVAppParams") ?? child(doc, "InstantiateVAppTemplateParams"), "name");
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 // VMware Cloud Director client (no Pulumi dependency): sessions, version negotiation, tasks, queries, vApps.
 export { VcdClient, VcdClientOptions, RequestOptions, VcdResponse } from "./client";
+export { withVcdSession, closeVcdSessions, setVcdSessionDefaults, vcdSessionStats } from "./pool";
 export { VAppApi, VdcRef, NetworkRequest, ComposeOptions, InstantiateOptions, VAppRef } from "./vapp";
 export {
   VcdError, ForbiddenError, NotAuthenticatedError, BusyEntityError, TaskError, TaskTimeoutError, VersionError,
@@ -10,9 +11,10 @@ export { waitForTask, WaitOptions, RUNNING } from "./tasks";
 export { buildFilter, QueryOptions } from "./query";
 export { FenceMode, MetadataInput, UndeployPowerAction, NetworkSpec } from "./bodies";
 export * as bodies from "./bodies";
+export { MEDIA, VAppStatus, vappStatusName, VCLOUD_NS, OVF_NS, XSI_NS } from "./wire";
 export {
   VApp, Leases, Link, Task, TaskStatus, MetadataEntry, MetadataType, MetadataDomain, MetadataVisibility, OwnerRef,
-  VAppNetwork, VersionInfo, QueryRecord, QueryPage, VAPP_STATUS,
+  VAppNetwork, VersionInfo, QueryRecord, QueryPage,
   parseVApp, parseTask, parseLease, parseOwner, parseMetadata, parseMetadataValue, parseVersions, parseQueryRecords,
   elementOrder, parseOrdered, findLink,
 } from "./xml";

@@ -1,11 +1,12 @@
 // vApp operations as a provider needs them: find by name, create (empty or from a catalog template), read, edit,
 // owner, leases, power, metadata and delete. Each change waits for its task, then the vApp is read back.
 import * as bodies from "./bodies";
-import { FenceMode, MEDIA, MetadataInput, UndeployPowerAction } from "./bodies";
+import { FenceMode, MetadataInput, UndeployPowerAction } from "./bodies";
 import type { VcdClient } from "./client";
 import { ForbiddenError } from "./errors";
 import { findLink, Leases, MetadataDomain, MetadataEntry, OwnerRef, parseLease, parseLinks, parseMetadata, parseOwner, parseVApp, rootElement, Task, VApp } from "./xml";
 import { attr, child, children } from "../xml";
+import { MEDIA, VAppStatus } from "./wire";
 
 export interface VdcRef { name: string; href: string; orgName?: string }
 
@@ -149,7 +150,7 @@ export class VAppApi {
   async update(ref: VAppRef, change: { name?: string; description?: string }): Promise<VApp> {
     const cur = await this.get(ref);
     const body = bodies.recomposeNameDescription({
-      name: change.name ?? cur.name, description: change.description ?? cur.description, deployed: cur.deployed, poweredOn: cur.status === 4,
+      name: change.name ?? cur.name, description: change.description ?? cur.description, deployed: cur.deployed, poweredOn: cur.status === VAppStatus.POWERED_ON,
     });
     const href = findLink(cur.links, "recompose", MEDIA.recompose)?.href ?? `${cur.href}/action/recomposeVApp`;
     await this.run("POST", href, body, MEDIA.recompose);
@@ -200,7 +201,8 @@ export class VAppApi {
 
   /**
    * Sets leases in seconds: 0 means the org's value ("never expires" when the org allows it); other values must be
-   * at least 3600. vCD silently reduces values above the org maximum, so read the result rather than assume it.
+   * at least 3600. vCD silently reduces values above the org maximum, so read the result rather than assume it
+   * (go-vcloud-director govcd/vapp_test.go Test_Vapp_LeaseUpdate; vApp templates answer an error instead).
    */
   async setLease(ref: VAppRef, l: { deploymentSeconds?: number; storageSeconds?: number }): Promise<Leases> {
     const href = `${this.href(ref)}/leaseSettingsSection/`;
@@ -231,7 +233,7 @@ export class VAppApi {
   async setPower(ref: VAppRef, on: boolean): Promise<VApp> {
     const v = await this.get(ref);
     if (on) {
-      if (v.status === 4) return v;
+      if (v.status === VAppStatus.POWERED_ON) return v;
       if (!v.vmNames.length && !findLink(v.links, "power:powerOn")) {
         throw new Error(`vApp "${v.name}" has no VMs: vCD cannot power it on (status ${v.statusText})`);
       }

@@ -3,6 +3,7 @@
 import { xml2js, Element as XmlJsElement } from "xml-js";
 import { attr, child, children, parseXml, text, XmlNode } from "../xml";
 import { splitRequestId } from "./errors";
+import { MetadataDomain, MetadataType, MetadataVisibility, VAppStatus, vappStatusName } from "./wire";
 
 /** Elements that may repeat; parsed as arrays even when a response holds one. */
 const REPEATED = [
@@ -11,14 +12,6 @@ const REPEATED = [
 ];
 
 export const parseVcdXml = (xml: string) => parseXml(xml, REPEATED);
-
-export const VAPP_STATUS: Record<number, string> = {
-  [-1]: "FAILED_CREATION", 0: "UNRESOLVED", 1: "RESOLVED", 2: "DEPLOYED", 3: "SUSPENDED", 4: "POWERED_ON",
-  5: "WAITING_FOR_INPUT", 6: "UNKNOWN", 7: "UNRECOGNIZED", 8: "POWERED_OFF", 9: "INCONSISTENT_STATE", 10: "MIXED",
-  11: "DESCRIPTOR_PENDING", 12: "COPYING_CONTENTS", 13: "DISK_CONTENTS_PENDING", 14: "QUARANTINED",
-  15: "QUARANTINE_EXPIRED", 16: "REJECTED", 17: "TRANSFER_TIMEOUT", 18: "VAPP_UNDEPLOYED",
-  19: "VAPP_PARTIALLY_DEPLOYED", 20: "PARTIALLY_POWERED_OFF", 21: "PARTIALLY_SUSPENDED",
-};
 
 export interface Link { rel: string; href: string; type?: string; name?: string }
 
@@ -53,9 +46,7 @@ export interface Leases {
 
 export interface VAppNetwork { name: string; fenceMode?: string; parentNetworkHref?: string; parentNetworkName?: string }
 
-export type MetadataType = "MetadataStringValue" | "MetadataNumberValue" | "MetadataBooleanValue" | "MetadataDateTimeValue";
-export type MetadataDomain = "GENERAL" | "SYSTEM";
-export type MetadataVisibility = "PRIVATE" | "READONLY" | "READWRITE";
+export type { MetadataType, MetadataDomain, MetadataVisibility };
 
 export interface MetadataEntry {
   key: string;
@@ -173,7 +164,7 @@ export function parseVAppNode(v: XmlNode, now = new Date()): VApp {
   const links = parseLinks(v);
   const lease = child(v, "LeaseSettingsSection");
   const leases = lease ? parseLeaseNode(lease) : undefined;
-  const status = Number(attr(v, "status") ?? "6");
+  const status = Number(attr(v, "status") ?? VAppStatus.UNKNOWN);
   const id = attr(v, "id") ?? "";
   const href = attr(v, "href") ?? "";
   return {
@@ -182,7 +173,7 @@ export function parseVAppNode(v: XmlNode, now = new Date()): VApp {
     name: attr(v, "name") ?? "",
     description: text(v, "Description") ?? "",
     status,
-    statusText: VAPP_STATUS[status] ?? "UNKNOWN",
+    statusText: vappStatusName(status),
     href,
     vdcHref: links.find((l) => l.rel === "up" && (l.type ?? "").includes("vdc+xml"))?.href,
     deployed: attr(v, "deployed") === "true",

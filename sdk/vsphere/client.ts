@@ -1,6 +1,10 @@
 // VimClient: a session against one vCenter (or vcsim) and the handful of vim25 methods the providers need.
-// Every method is one SOAP call (plus task polling for *_Task methods); a dropped session is renewed once per call.
-import { createHttpClient, sleep } from "../http";
+// Every method is one SOAP call (plus task polling for *_Task methods); a dropped session is renewed once per call,
+// transient failures are retried by the transport (soap.ts), and a task submission whose answer was lost is found
+// again instead of being sent twice. Tasks in flight are bounded per endpoint across all clients of the process.
+import { AxiosInstance } from "axios";
+import { RetryOptions, TransportError, closeHttpClient, createHttpClient, provesNotSent, sleep } from "../http";
+import { Semaphore } from "../http/pool";
 import { children, tag, text, textTag } from "../xml";
 import { TaskTimeoutError, VimFault, isFault, isMoRef, taskError } from "./errors";
 import { SERVICE_INSTANCE, cloneVmXml, configSpecXml, createContainerViewXml, loginXml, methodXml, retrievePropertiesExXml } from "./methods";
@@ -13,10 +17,57 @@ export interface VimClientOptions {
   maxSockets?: number;
   /** First task poll interval in ms (default 20); it grows by half up to 1 s. */
   taskPollMs?: number;
+  /** Default bound on one task wait in ms (default 30 min); a task still running then is cancelled (CancelTask). */
+  taskTimeoutMs?: number;
+  /** Socket idle timeout of one request in ms (default 120 s). */
+  requestTimeoutMs?: number;
+  /** Overall deadline of one request in ms (default 300 s), whatever the socket does. */
+  requestDeadlineMs?: number;
+  /** Largest SOAP answer accepted, in bytes (default 64 MiB). */
+  maxResponseBytes?: number;
+  /** Backoff and deadline of the retries of transient failures (see SoapTransport.call). */
+  retry?: RetryOptions;
+  /**
+   * After a task submission whose answer was lost (sent, but no reply), how long to look for the task it started
+   * among the entity's recentTask, in ms (default 60 s). Not found by then: an error, never a second submission.
+   */
+  lostTaskWindowMs?: number;
+  /**
+   * Bound on tasks in flight (submitted and not yet finished) per endpoint, across every client of this process
+   * (default 16): many groups on one vCenter queue here instead of flooding it. The last client to set it wins.
+   */
+  maxTasksInFlight?: number;
+}
+
+/** One gate per endpoint URL, shared by all clients (and so all resources) of the process. */
+const taskGates = new Map<string, Semaphore>();
+
+function taskGate(url: string, limit?: number): Semaphore {
+  let gate = taskGates.get(url);
+  if (!gate) taskGates.set(url, (gate = new Semaphore(limit ?? 16)));
+  else if (limit !== undefined) gate.limit = limit;
+  return gate;
 }
 
 const MAX_TASK_POLL_MS = 1000;
 const DEFAULT_TASK_TIMEOUT_MS = 30 * 60_000;
+/** Clock skew and queueing allowed between our send time and the server's TaskInfo.queueTime. */
+const LOST_TASK_SLACK_MS = 5_000;
+
+/** A task submission was sent but its answer lost, and no task it started could be found. */
+export class LostTaskError extends Error {
+  constructor(
+    readonly method: string,
+    readonly entity: MoRef,
+    readonly cause: Error,
+  ) {
+    super(
+      `${method} on ${entity.type}:${entity.value} was sent but its answer was lost (${cause.message}), and no task it ` +
+        "started showed up in the entity's recent tasks; it was not sent again (it may have run: the next run reads the inventory again)",
+    );
+    this.name = "LostTaskError";
+  }
+}
 
 export class VimClient {
   /** Renews the session. A closure, so the password is not a property anyone can log or inspect. */
@@ -24,22 +75,41 @@ export class VimClient {
   /** Bumped by every re-login, so calls that failed with the old session retry instead of logging in again. */
   private sessionGeneration = 0;
   private renewing: Promise<void> | undefined;
+  /** Tasks this client submitted and got an answer for: never taken for another call's lost task. */
+  private readonly ownTasks = new Set<string>();
+  private readonly taskPollMs: number;
+  private readonly taskTimeoutMs: number;
+  private readonly lostTaskWindowMs: number;
+  private readonly tasks: Semaphore;
 
   private constructor(
     private readonly transport: SoapTransport,
+    private readonly http: AxiosInstance,
     readonly serviceContent: ServiceContent,
     login: () => Promise<void>,
-    private readonly taskPollMs: number,
+    opts: VimClientOptions,
   ) {
     this.#login = login;
+    this.taskPollMs = opts.taskPollMs ?? 20;
+    this.taskTimeoutMs = opts.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
+    this.lostTaskWindowMs = opts.lostTaskWindowMs ?? 60_000;
+    this.tasks = taskGate(transport.where, opts.maxTasksInFlight);
+  }
+
+  /** The endpoint's task gate (tasks in flight now, queued, the peak seen, the limit), once a client used it. */
+  static taskGate(url: string): Semaphore | undefined {
+    return taskGates.get(`vCenter ${sdkUrl(url)}`);
   }
 
   /** RetrieveServiceContent (which also fixes the API version for SOAPAction), then Login. */
   static async connect(conn: VsphereConnection, opts: VimClientOptions = {}): Promise<VimClient> {
     const url = sdkUrl(conn.url);
     const where = `vCenter ${url}`;
-    const http = createHttpClient({ baseURL: url, insecure: conn.insecure, ca: conn.ca, maxSockets: opts.maxSockets });
-    const transport = new SoapTransport(http, where);
+    const http = createHttpClient({
+      baseURL: url, insecure: conn.insecure, ca: conn.ca, maxSockets: opts.maxSockets,
+      timeoutMs: opts.requestTimeoutMs, deadlineMs: opts.requestDeadlineMs, maxResponseBytes: opts.maxResponseBytes,
+    });
+    const transport = new SoapTransport(http, where, opts.retry);
     const content = await transport.call("RetrieveServiceContent", methodXml("RetrieveServiceContent", SERVICE_INSTANCE));
     const serviceContent = toServiceContent(decodeValue(children(content, "returnval")[0] ?? {}), where);
     transport.apiVersion = serviceContent.about.apiVersion;
@@ -55,13 +125,29 @@ export class VimClient {
         throw new VimFault(err.fault, `${where}: login failed for user "${username}" (${err.fault})`, err.detail, "Login");
       }
     };
-    await login();
-    return new VimClient(transport, serviceContent, login, opts.taskPollMs ?? 20);
+    try {
+      await login();
+    } catch (err) {
+      closeHttpClient(http);
+      throw err;
+    }
+    return new VimClient(transport, http, serviceContent, login, opts);
   }
 
   /** SOAP requests sent so far, logins and task polls included. */
   get roundTrips(): number {
     return this.transport.roundTrips;
+  }
+
+  /** Sessions opened so far (the first Login and every re-login). */
+  get logins(): number {
+    return this.transport.logins;
+  }
+
+  /** Logs out (best effort) and closes the keep-alive sockets: the client is done. */
+  async close(): Promise<void> {
+    await this.logout().catch(() => undefined);
+    closeHttpClient(this.http);
   }
 
   /** Ends the session. A later call logs in again (see withSession). */
@@ -97,26 +183,34 @@ export class VimClient {
 
   /** Clones and waits for the task; returns the new VM. */
   async cloneVM(vm: MoRef, folder: MoRef, name: string, spec: CloneSpec): Promise<MoRef> {
-    return requireMoRef(await this.runTask("CloneVM_Task", cloneVmXml(vm, folder, name, spec)), "CloneVM_Task");
+    // Sibling clones of one template run at once: a found task is ours when its new VM has our name in our folder.
+    const ours = async (result: unknown) => {
+      if (!isMoRef(result)) return false;
+      // A candidate's VM may be gone already (an older clone, since destroyed): not ours either way.
+      const [o] = await this.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["name", "parent"] }], objectSet: [{ obj: result }] }).catch(() => []);
+      const parent = o?.props.parent;
+      return o?.props.name === name && isMoRef(parent) && parent.value === folder.value;
+    };
+    return requireMoRef(await this.runTask("CloneVM_Task", vm, cloneVmXml(vm, folder, name, spec), ours), "CloneVM_Task");
   }
 
   async reconfigVM(vm: MoRef, spec: VmConfigSpec): Promise<void> {
-    await this.runTask("ReconfigVM_Task", methodXml("ReconfigVM_Task", vm, configSpecXml("spec", spec) ?? tag("spec", undefined)));
+    await this.runTask("ReconfigVM_Task", vm, methodXml("ReconfigVM_Task", vm, configSpecXml("spec", spec) ?? tag("spec", undefined)));
   }
 
   /** TaskError InvalidPowerState when already on; InvalidState for a template. */
   async powerOnVM(vm: MoRef): Promise<void> {
-    await this.runTask("PowerOnVM_Task", methodXml("PowerOnVM_Task", vm));
+    await this.runTask("PowerOnVM_Task", vm, methodXml("PowerOnVM_Task", vm));
   }
 
   /** TaskError InvalidPowerState when already off. */
   async powerOffVM(vm: MoRef): Promise<void> {
-    await this.runTask("PowerOffVM_Task", methodXml("PowerOffVM_Task", vm));
+    await this.runTask("PowerOffVM_Task", vm, methodXml("PowerOffVM_Task", vm));
   }
 
   /** Destroy_Task on a VM (must be powered off) or a folder. vcsim does not destroy a folder's VMs with it. */
   async destroy(obj: MoRef): Promise<void> {
-    await this.runTask("Destroy_Task", methodXml("Destroy_Task", obj));
+    await this.runTask("Destroy_Task", obj, methodXml("Destroy_Task", obj));
   }
 
   /** The VM must be powered off. Templates have no resource pool, so clones of them must pass `pool`. */
@@ -171,17 +265,91 @@ export class VimClient {
     await this.transport.call("CancelRetrievePropertiesEx", methodXml("CancelRetrievePropertiesEx", collector, textTag("token", token))).catch(() => undefined);
   }
 
-  /** Polls info.state until success (returns info.result) or error (throws TaskError); default timeout 30 min. */
+  /**
+   * Polls info.state until success (returns info.result) or error (throws TaskError). After `timeoutMs` (default
+   * the client's taskTimeoutMs, 30 min) the task is cancelled (CancelTask, best effort) and TaskTimeoutError thrown.
+   */
   waitForTask(task: MoRef, opts: { timeoutMs?: number } = {}): Promise<unknown> {
     return this.awaitTask(task, task.type, opts.timeoutMs);
   }
 
-  private async runTask(method: string, body: string): Promise<unknown> {
-    const task = requireMoRef(await this.send(method, body), method);
+  /** CancelTask: the server stops the task if it still can (info.cancelable). */
+  async cancelTask(task: MoRef): Promise<void> {
+    await this.invoke("CancelTask", task);
+  }
+
+  /**
+   * Submits a *_Task method and waits for it. A failure that proves the request was not sent is retried by the
+   * transport; any other lost answer is resolved by finding the task it started (findLostTask), never by sending it
+   * again, so a clone is not made twice. `ours` tells apart several candidate tasks by their result.
+   */
+  private runTask(method: string, self: MoRef, body: string, ours?: (result: unknown) => Promise<boolean>): Promise<unknown> {
+    return this.tasks.run(() => this.submitAndWait(method, self, body, ours));
+  }
+
+  private async submitAndWait(method: string, self: MoRef, body: string, ours?: (result: unknown) => Promise<boolean>): Promise<unknown> {
+    const sentAt = Date.now();
+    let task: MoRef;
+    try {
+      task = requireMoRef(await this.send(method, body), method);
+    } catch (err) {
+      if (!(err instanceof TransportError) || provesNotSent(err)) throw err;
+      // A destroy whose answer was lost and whose object is gone has done its work.
+      if (method === "Destroy_Task" && (await this.isGone(self))) return undefined;
+      const found = await this.findLostTask(method, self, sentAt, ours);
+      if (!found) throw new LostTaskError(method, self, err);
+      task = found;
+    }
+    this.ownTasks.add(task.value);
     return this.awaitTask(task, method);
   }
 
-  private async awaitTask(task: MoRef, method: string, timeoutMs = DEFAULT_TASK_TIMEOUT_MS): Promise<unknown> {
+  /** True when reading `obj` answers ManagedObjectNotFound. */
+  private async isGone(obj: MoRef): Promise<boolean> {
+    try {
+      await this.retrieveProperties({ propSet: [{ type: obj.type, pathSet: ["name"] }], objectSet: [{ obj }] });
+      return false;
+    } catch (err) {
+      if (isFault(err, "ManagedObjectNotFound")) return true;
+      throw err;
+    }
+  }
+
+  /**
+   * The task a lost `method` call on `entity` started: among the entity's recentTask, not one this client knows,
+   * of the same method (TaskInfo.name / descriptionId), queued after the call was sent (server clock, via
+   * CurrentTime). With several candidates, each is awaited and the first whose result `ours` accepts is taken.
+   * Looked for until lostTaskWindowMs passes: the server may still be working on the request.
+   */
+  private async findLostTask(method: string, entity: MoRef, sentAt: number, ours?: (result: unknown) => Promise<boolean>): Promise<MoRef | undefined> {
+    const until = Date.now() + this.lostTaskWindowMs;
+    const serverNow = Date.parse(String(await this.invoke("CurrentTime", SERVICE_INSTANCE)));
+    const since = (Number.isNaN(serverNow) ? Date.now() : serverNow) - (Date.now() - sentAt) - LOST_TASK_SLACK_MS;
+    const notOurs = new Set<string>();
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      const [o] = await this.retrieveProperties({ propSet: [{ type: entity.type, pathSet: ["recentTask"] }], objectSet: [{ obj: entity }] });
+      const recent = (Array.isArray(o?.props.recentTask) ? o.props.recentTask : [o?.props.recentTask]).filter(isMoRef).filter((t) => !this.ownTasks.has(t.value) && !notOurs.has(t.value));
+      const infos = recent.length
+        ? await this.retrieveProperties({ propSet: [{ type: "Task", pathSet: ["info"] }], objectSet: recent.map((obj) => ({ obj })) })
+        : [];
+      const candidates = infos
+        .map((i) => ({ task: i.obj, info: (i.props.info ?? {}) as Record<string, unknown> }))
+        .filter(({ info }) => sameMethod(method, info) && isMoRef(info.entity) && info.entity.value === entity.value)
+        .filter(({ info }) => !(Date.parse(String(info.queueTime)) < since))
+        .sort((a, b) => String(a.info.queueTime).localeCompare(String(b.info.queueTime)));
+      if (candidates.length === 1 && !ours) return candidates[0].task;
+      for (const c of candidates) {
+        if (!ours) return c.task;
+        const result = await this.awaitTask(c.task, method).catch(() => undefined);
+        if (await ours(result)) return c.task;
+        notOurs.add(c.task.value); // a sibling's (which may be looking for it too): skip it from now on
+      }
+      if (Date.now() + delay > until) return undefined;
+      await sleep(delay);
+    }
+  }
+
+  private async awaitTask(task: MoRef, method: string, timeoutMs = this.taskTimeoutMs): Promise<unknown> {
     const deadline = Date.now() + timeoutMs;
     const spec = { propSet: [{ type: "Task", pathSet: ["info.state", "info.result", "info.error"] }], objectSet: [{ obj: task }] };
     // Grow the interval gently: most tasks finish in well under a second, and a coarse schedule adds up per VM.
@@ -190,7 +358,11 @@ export class VimClient {
       const state = String(info?.props["info.state"] ?? "unknown");
       if (state === "success") return info.props["info.result"];
       if (state === "error") throw taskError(method, task, info.props["info.error"]);
-      if (Date.now() + delay > deadline) throw new TaskTimeoutError(task, state);
+      if (Date.now() + delay > deadline) {
+        // Abandoned work must not go on changing the inventory behind the caller's back.
+        const cancelled = await this.cancelTask(task).then(() => true, () => false);
+        throw new TaskTimeoutError(task, state, cancelled);
+      }
       await sleep(delay);
     }
   }
@@ -258,6 +430,14 @@ function toServiceContent(v: unknown, where: string): ServiceContent {
       ...(typeof about.instanceUuid === "string" ? { instanceUuid: about.instanceUuid } : {}),
     },
   };
+}
+
+/** "CloneVM_Task" vs TaskInfo name "CloneVM_Task" (vCenter), "CloneVm" (vcsim) or descriptionId "VirtualMachine.clone". */
+function sameMethod(method: string, info: Record<string, unknown>): boolean {
+  const norm = (s: string) => s.replace(/_Task$/i, "").replace(/vm$/i, "").toLowerCase();
+  const m = norm(method);
+  const names = [String(info.name ?? ""), String(info.descriptionId ?? "").split(".").pop() ?? ""].map(norm).filter((n) => n.length >= 4);
+  return names.some((n) => n === m || m.startsWith(n) || n.startsWith(m));
 }
 
 function optionalMoRef(v: unknown): MoRef | undefined {

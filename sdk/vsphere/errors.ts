@@ -25,13 +25,17 @@ export class TaskError extends VimFault {
   }
 }
 
-/** waitForTask gave up; the task may still finish on the server. */
+/** waitForTask gave up and asked the server to cancel the task (`cancelled` says whether CancelTask was accepted). */
 export class TaskTimeoutError extends Error {
   constructor(
     readonly task: MoRef,
     readonly lastState: string,
+    readonly cancelled = false,
   ) {
-    super(`task ${task.value} did not finish in time (last state: ${lastState})`);
+    super(
+      `task ${task.value} did not finish in time (last state: ${lastState}); ` +
+        (cancelled ? "it was cancelled" : "cancelling it failed, it may still finish on the server"),
+    );
     this.name = "TaskTimeoutError";
   }
 }

@@ -1,7 +1,8 @@
 // A small typed vim25 (vSphere SOAP) client: sessions, faults, tasks and the PropertyCollector. No Pulumi here.
 export * from "./types";
 export { VimFault, TaskError, TaskTimeoutError, isFault } from "./errors";
-export { VimClient } from "./client";
+export { VimClient, LostTaskError } from "./client";
+export { withVimSession, closeVimSessions, setVimSessionDefaults, vimSessionStats } from "./pool";
 export type { VimClientOptions } from "./client";
 export { folderTreeSpec, containerViewSpec, decodeValue, decodeObjectContent, propertyFilterSpecXml, moRefXml } from "./property";
 export { cloneVmXml, configSpecXml, methodXml } from "./methods";

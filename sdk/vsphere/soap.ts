@@ -1,7 +1,7 @@
 // vim25 over SOAP/HTTP: the envelope, one POST per call, the session cookie, and fault parsing.
 import type { AxiosInstance } from "axios";
 import { XmlNode, attr, childNames, children, parseXml, text } from "../xml";
-import { describeTransportError } from "../http";
+import { RetryOptions, TransportError, describeTransportError, isTransient, provesNotSent, withRetry } from "../http";
 import { VimFault, faultMessage } from "./errors";
 import { decodeValue } from "./property";
 
@@ -34,7 +34,7 @@ export function parseResponse(xml: string, method: string, where: string, status
   if (fault) throw parseFault(fault, method);
   const response = children(body, `${method}Response`)[0];
   if (!response || status !== 200) {
-    throw new Error(`${where}: ${method} answered HTTP ${status} without a SOAP response (${statusHint(status)})`);
+    throw new TransportError(`${where}: ${method} answered HTTP ${status} without a SOAP response (${statusHint(status)})`, undefined, status);
   }
   return response;
 }
@@ -62,7 +62,20 @@ export function parseFault(fault: XmlNode, method: string): VimFault {
   return new VimFault(name, faultMessage(method, name, text(fault, "faultstring"), detail), detail, method);
 }
 
-/** One endpoint's SOAP channel: counts requests and replays the session cookie the server set. */
+/**
+ * Methods that change nothing on the server (reads, finds, the clock; a Login only opens a session that expires):
+ * retried on any transient failure. Every other method is retried only when the failure proves it was not sent.
+ */
+export const IDEMPOTENT_METHODS = new Set([
+  "RetrieveServiceContent", "RetrievePropertiesEx", "RetrieveProperties", "FindByInventoryPath", "FindChild",
+  "FindByUuid", "FindAllByUuid", "FindByIp", "FindByDnsName", "CurrentTime", "SessionIsActive", "Login",
+  "CreateContainerView", "WaitForUpdatesEx",
+]);
+
+/**
+ * One endpoint's SOAP channel: counts requests, replays the session cookie the server set, and retries transient
+ * failures (idempotent methods on any, others only when nothing was sent) with jittered backoff.
+ */
 export class SoapTransport {
   /** SOAP requests sent so far. */
   roundTrips = 0;
@@ -70,10 +83,14 @@ export class SoapTransport {
   apiVersion: string | undefined;
   private cookie: string | undefined;
 
+  /** Logins answered so far (a Login that came back). */
+  logins = 0;
+
   constructor(
     private readonly http: AxiosInstance,
     /** `vCenter https://host/sdk`, the prefix of transport error messages. */
     readonly where: string,
+    readonly retry: RetryOptions = {},
   ) {}
 
   /** Forgets the session, so the next call (a Login) starts a new one. */
@@ -81,8 +98,17 @@ export class SoapTransport {
     this.cookie = undefined;
   }
 
-  /** POSTs one method call; `body` is the method element. Returns the `<method>Response` element. */
-  async call(method: string, body: string): Promise<XmlNode> {
+  /**
+   * POSTs one method call; `body` is the method element. Returns the `<method>Response` element. Transient failures
+   * are retried per IDEMPOTENT_METHODS (or `idempotent`), within the retry deadline.
+   */
+  call(method: string, body: string, opts: { idempotent?: boolean } = {}): Promise<XmlNode> {
+    const idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(method);
+    const retryable = (err: unknown) => isTransient(err) && (idempotent || provesNotSent(err));
+    return withRetry(method, () => this.callOnce(method, body), retryable, this.retry);
+  }
+
+  private async callOnce(method: string, body: string): Promise<XmlNode> {
     const headers: Record<string, string> = {
       "Content-Type": "text/xml; charset=utf-8",
       SOAPAction: this.apiVersion ? `urn:vim25/${this.apiVersion}` : "urn:vim25",
@@ -97,7 +123,9 @@ export class SoapTransport {
       throw describeTransportError(err, this.where);
     }
     this.rememberCookie(res.headers["set-cookie"]);
-    return parseResponse(String(res.data ?? ""), method, this.where, res.status);
+    const response = parseResponse(String(res.data ?? ""), method, this.where, res.status);
+    if (method === "Login") this.logins++;
+    return response;
   }
 
   /** Keeps `vmware_soap_session=<value>` verbatim: vCenter quotes the value and expects it back quoted. */

@@ -29,6 +29,8 @@ export interface DnsServerOptions {
   port?: number;
   /** Initial SOA serial, default 1. */
   serial?: number;
+  /** Zones declared with no zone file: named cannot load them and answers SERVFAIL for them (fault tests). */
+  brokenZones?: string[];
 }
 
 export interface DnsServer {
@@ -59,7 +61,10 @@ function zoneText(zone: string, serial: number, records: ZoneRecord[]): string {
   return lines.join("\n") + "\n";
 }
 
-function namedConf(dir: string, port: number, zone: string, secret: string): string {
+function namedConf(dir: string, port: number, zone: string, secret: string, broken: string[] = []): string {
+  const brokenZones = broken
+    .map((z) => `zone "${z.replace(/\.$/, "")}" {\n  type primary;\n  file "${dir}/missing-${z.replace(/\W/g, "_")}.zone";\n  allow-transfer { key "${TSIG_KEY_NAME}"; };\n};\n`)
+    .join("");
   return `options {
   directory "${dir}";
   pid-file "${dir}/named.pid";
@@ -80,7 +85,7 @@ zone "${zone}" {
   file "${dir}/db.zone";
   allow-transfer { key "${TSIG_KEY_NAME}"; };
 };
-`;
+${brokenZones}`;
 }
 
 /** A port free for both TCP and UDP on 127.0.0.1 (named binds both). */
@@ -157,7 +162,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   const fixed = opts.port !== undefined && opts.port !== 0;
   for (let attempt = 0; ; attempt++) {
     const port = fixed ? opts.port! : await freePort();
-    fs.writeFileSync(confFile, namedConf(dir, port, zone, secret), { mode: 0o600 });
+    fs.writeFileSync(confFile, namedConf(dir, port, zone, secret, opts.brokenZones), { mode: 0o600 });
     const child = spawn(NAMED, ["-g", "-4", "-c", confFile], { stdio: ["ignore", "ignore", "pipe"] });
     let log = "";
     child.stderr!.on("data", (d) => (log = (log + d).slice(-20000)));

@@ -47,8 +47,8 @@ export interface Kube {
   readyMs: { etcd: number; apiserver: number; controllerManager: number; total: number };
   /**
    * One HTTPS request to the API server as the admin, CA-verified. An object `body` is sent as JSON, a string as is
-   * (e.g. YAML with `contentType: "application/yaml"`); PATCH defaults to `application/merge-patch+json`. Never
-   * throws on an HTTP error status: the caller asserts it.
+   * (e.g. YAML with `contentType: "application/yaml"`); PATCH defaults to `application/merge-patch+json`. A 429
+   * with Retry-After is retried (as client-go does). Never throws on an HTTP error status: the caller asserts it.
    */
   request(method: string, path: string, body?: unknown, opts?: KubeRequestOptions): Promise<KubeResponse>;
   /** Process ids of the running components. */
@@ -147,8 +147,16 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
     const apiserverMs = Date.now() - t0;
 
     const admin = tlsAs(pki.admin);
-    const request = (method: string, p: string, body?: unknown, ro?: KubeRequestOptions) =>
-      httpsRequest(api.server + p, method, admin, body, ro);
+    // As client-go does: a 429 with Retry-After (e.g. "storage is (re)initializing" right after a CRD is
+    // established) is retried, up to 10 times.
+    const request = async (method: string, p: string, body?: unknown, ro?: KubeRequestOptions) => {
+      for (let attempt = 1; ; attempt++) {
+        const r = await httpsRequest(api.server + p, method, admin, body, ro);
+        const wait = r.retryAfter;
+        if (r.status !== 429 || wait === undefined || attempt >= 10) return { status: r.status, body: r.body };
+        await new Promise((done) => setTimeout(done, Math.min(wait, 10) * 1000));
+      }
+    };
 
     const kcmKubeconfigPath = path.join(dataDir, "controller-manager.kubeconfig");
     writePrivate(kcmKubeconfigPath, kubeconfigYaml(api.server, ca, pki.controllerManager, "kube-controller-manager"));
@@ -309,7 +317,7 @@ function httpsRequest(
   tlsOpts: { ca: string; cert?: Buffer; key?: Buffer },
   body?: unknown,
   ro: KubeRequestOptions = {},
-): Promise<KubeResponse> {
+): Promise<KubeResponse & { retryAfter?: number }> {
   const data = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
   const type = ro.contentType ?? (method.toUpperCase() === "PATCH" ? "application/merge-patch+json" : "application/json");
   return new Promise((resolve, reject) => {
@@ -332,7 +340,8 @@ function httpsRequest(
           } catch {
             /* not JSON (e.g. /readyz's "ok"): keep the text */
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
+          const retryAfter = Number(res.headers["retry-after"]);
+          resolve({ status: res.statusCode ?? 0, body: parsed, ...(Number.isFinite(retryAfter) ? { retryAfter } : {}) });
         });
       },
     );

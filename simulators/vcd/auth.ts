@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from "crypto";
 import { Reply, Req, requireSession, Sim, xmlReply } from "./context";
 import { notAuthenticated, SimError } from "./errors";
 import { Session, SYSTEM_ORG_ID, User } from "./state";
-import { MT } from "./xml";
+import { MEDIA } from "../../sdk/vcd/wire";
 
 /** Checks `Authorization: Basic base64(user@org:password)`; the password is compared and never stored elsewhere. */
 function basicUser(sim: Sim, req: Req): User {
@@ -67,11 +67,11 @@ export function legacyLogin(sim: Sim, req: Req): Reply {
   }
   const user = basicUser(sim, req);
   const s = openSession(sim, user, "legacy");
-  return xmlReply(200, MT.session, req.render.session(s), { "X-Vcloud-Authorization": s.legacyToken, "X-VMWARE-VCLOUD-ACCESS-TOKEN": s.token, "X-VMWARE-VCLOUD-TOKEN-TYPE": "Bearer" });
+  return xmlReply(200, MEDIA.session, req.render.session(s), { "X-Vcloud-Authorization": s.legacyToken, "X-VMWARE-VCLOUD-ACCESS-TOKEN": s.token, "X-VMWARE-VCLOUD-TOKEN-TYPE": "Bearer" });
 }
 
 export function getSession(_sim: Sim, req: Req): Reply {
-  return xmlReply(200, MT.session, req.render.session(requireSession(req)));
+  return xmlReply(200, MEDIA.session, req.render.session(requireSession(req)));
 }
 
 export function logout(sim: Sim, req: Req): Reply {

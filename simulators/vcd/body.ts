@@ -2,10 +2,8 @@
 // against each type's schema sequence, so a body with elements out of order is refused with 400 before any
 // handler logic runs. The shared compact parser loses sibling order, so this module keeps its own ordered tree.
 import { xml2js, Element as XmlJsElement } from "xml-js";
-import { SimError, VCLOUD_NS } from "./errors";
-
-export const OVF_NS = "http://schemas.dmtf.org/ovf/envelope/1";
-export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
+import { OVF_NS, VCLOUD_NS, XSI_NS } from "../../sdk/vcd/wire";
+import { SimError } from "./errors";
 
 export interface El {
   ns: string;

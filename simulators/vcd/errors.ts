@@ -1,8 +1,7 @@
 // Errors as vCD reports them: /api answers an <Error> element, /cloudapi a JSON object; both carry the request id
 // as a "[ id ] " message prefix that matches the X-VMWARE-VCLOUD-REQUEST-ID header.
 import { tag } from "../../sdk/xml";
-
-export const VCLOUD_NS = "http://www.vmware.com/vcloud/v1.5";
+import { VCLOUD_NS } from "../../sdk/vcd/wire";
 
 /** Thrown by handlers; the server turns it into the response. `message` has no request-id prefix yet. */
 export class SimError extends Error {

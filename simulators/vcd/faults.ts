@@ -15,6 +15,7 @@ export interface RequestLogEntry {
 interface ServerErrorRule { remaining: number; status: number; method?: string; path?: RegExp }
 interface TaskErrorRule { remaining: number; operationName?: string; failure: TaskFailure }
 interface SlowRule { remaining: number; timing: Partial<TaskTiming> }
+interface LostReplyRule { remaining: number; status: number; method?: string; path?: RegExp; dropped?: boolean }
 
 export class Faults {
   readonly requestLog: RequestLogEntry[] = [];
@@ -22,6 +23,7 @@ export class Faults {
   private serverErrors: ServerErrorRule[] = [];
   private taskErrors: TaskErrorRule[] = [];
   private slow: SlowRule[] = [];
+  private lostReplies: LostReplyRule[] = [];
 
   constructor(private readonly state: SimState) {}
 
@@ -34,6 +36,19 @@ export class Faults {
   /** The next `count` requests matching method/path answer `status` (500 by default) with an INTERNAL_SERVER_ERROR body. */
   serverError(opts: { count?: number; status?: number; method?: string; path?: RegExp } = {}) {
     this.serverErrors.push({ remaining: opts.count ?? 1, status: opts.status ?? 500, method: opts.method?.toUpperCase(), path: opts.path });
+  }
+
+  /**
+   * The next `count` matching requests are carried out, then their answer is lost: replaced by `status` (502 by
+   * default, as a load balancer answers when vCD's reply does not reach it) or, with status 0, a reset connection.
+   */
+  loseReply(opts: { count?: number; status?: number; method?: string; path?: RegExp } = {}) {
+    this.lostReplies.push({ remaining: opts.count ?? 1, status: opts.status ?? 502, method: opts.method?.toUpperCase(), path: opts.path });
+  }
+
+  /** The next `count` matching requests are dropped unread: the connection is reset and nothing is carried out. */
+  dropRequest(opts: { count?: number; method?: string; path?: RegExp } = {}) {
+    this.lostReplies.push({ remaining: opts.count ?? 1, status: 0, method: opts.method?.toUpperCase(), path: opts.path, dropped: true });
   }
 
   /** The next `count` tasks (optionally of one operationName) end in status `error` with this message. */
@@ -60,6 +75,7 @@ export class Faults {
     this.serverErrors = [];
     this.taskErrors = [];
     this.slow = [];
+    this.lostReplies = [];
     this.requestLog.length = 0;
   }
 
@@ -72,6 +88,13 @@ export class Faults {
 
   takeServerError(method: string, path: string): number | undefined {
     const rule = this.serverErrors.find((r) => r.remaining > 0 && (!r.method || r.method === method) && (!r.path || r.path.test(path)));
+    if (!rule) return undefined;
+    rule.remaining--;
+    return rule.status;
+  }
+
+  takeLostReply(method: string, path: string, dropped = false): number | undefined {
+    const rule = this.lostReplies.find((r) => r.remaining > 0 && !!r.dropped === dropped && (!r.method || r.method === method) && (!r.path || r.path.test(path)));
     if (!rule) return undefined;
     rule.remaining--;
     return rule.status;

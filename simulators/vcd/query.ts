@@ -3,7 +3,8 @@
 import { Reply, Req, requireSession, Sim, xmlReply } from "./context";
 import { badRequest, forbidden } from "./errors";
 import { SYSTEM_ORG_ID } from "./state";
-import { MT, RECORD_NAMES, STATUS_NAMES, ts } from "./xml";
+import { MEDIA, vappStatusName } from "../../sdk/vcd/wire";
+import { RECORD_NAMES, ts } from "./xml";
 
 type Rec = Record<string, string | number | boolean | undefined>;
 
@@ -30,7 +31,7 @@ function records(sim: Sim, req: Req, type: string): Rec[] {
         return {
           name: v.name, vdc: r.vdcHref(vdc), vdcName: vdc.name, creationDate: ts(v.created), isBusy: sim.tasks.activeFor(v.id).length > 0,
           isDeployed: v.deployed, isEnabled: true, isExpired: r.isExpired(v), isInMaintenanceMode: false, numberOfVMs: v.vmCount,
-          ownerName: state.users.get(v.ownerId)?.name, status: STATUS_NAMES[v.status] ?? "UNKNOWN", href: r.vappHref(v),
+          ownerName: state.users.get(v.ownerId)?.name, status: vappStatusName(v.status), href: r.vappHref(v),
         };
       });
     case "vAppTemplate":
@@ -117,5 +118,5 @@ export function query(sim: Sim, req: Req): Reply {
     q.set("format", "records");
     return `${req.render.base}/api/query?${q.toString()}`;
   };
-  return xmlReply(200, MT.records, req.render.queryRecords(type, pageRecs, page, pageSize, total, href));
+  return xmlReply(200, MEDIA.records, req.render.queryRecords(type, pageRecs, page, pageSize, total, href));
 }

@@ -66,7 +66,10 @@ export interface VcdSimulatorConfig {
   tasks?: Partial<TaskTiming>;
   /** Session idle timeout (sessionIdleTimeoutMinutes in the cloudapi session body). */
   sessionIdleTimeoutMinutes?: number;
-  /** Add the read-only vapp.origin.* metadata entries that vCD 10.5.1+ writes on vApps built from templates. */
+  /**
+   * Add the read-only vapp.origin.* metadata entries that vCD 10.5.1+ writes on vApps built from templates. Default:
+   * on when the advertised versions reach 38.1 (10.5.1).
+   */
   originMetadata?: boolean;
 }
 

@@ -13,7 +13,8 @@ import { defaultSeed, VcdSimulatorConfig } from "./seed";
 import { SimState } from "./state";
 import { TaskEngine } from "./tasks";
 import * as vapps from "./vapps";
-import { MT, Renderer } from "./xml";
+import { MEDIA } from "../../sdk/vcd/wire";
+import { Renderer } from "./xml";
 
 type Handler = (sim: Sim, req: Req) => Reply;
 interface Route { method: string; pattern: RegExp; handler: Handler; auth: boolean }
@@ -41,22 +42,22 @@ const browse = {
   orgList: (sim: Sim, req: Req) => {
     const s = req.session!;
     const orgs = [...sim.state.orgs.values()].filter((o) => s.provider || o.id === s.orgId);
-    return xmlReply(200, MT.orgList, req.render.orgList(orgs));
+    return xmlReply(200, MEDIA.orgList, req.render.orgList(orgs));
   },
-  org: (sim: Sim, req: Req) => xmlReply(200, MT.org, req.render.org(visibleOrg(sim, req))),
-  vdc: (sim: Sim, req: Req) => xmlReply(200, MT.vdc, req.render.vdc(lookup(sim.state.vdcs, req, "vdc"))),
-  catalog: (sim: Sim, req: Req) => xmlReply(200, MT.catalog, req.render.catalog(lookup(sim.state.catalogs, req, "catalog"))),
+  org: (sim: Sim, req: Req) => xmlReply(200, MEDIA.org, req.render.org(visibleOrg(sim, req))),
+  vdc: (sim: Sim, req: Req) => xmlReply(200, MEDIA.vdc, req.render.vdc(lookup(sim.state.vdcs, req, "vdc"))),
+  catalog: (sim: Sim, req: Req) => xmlReply(200, MEDIA.catalog, req.render.catalog(lookup(sim.state.catalogs, req, "catalog"))),
   catalogItem: (sim: Sim, req: Req) => {
     const item = sim.state.catalogItems.get(req.params[0]);
     const cat = item && sim.state.catalogs.get(item.catalogId);
     if (!item || !cat) throw forbidden(`com.vmware.vcloud.entity.catalogitem:${req.params[0]}`);
     assertOrgAccess(req, cat.orgId, `com.vmware.vcloud.entity.catalogitem:${item.id}`);
-    return xmlReply(200, MT.catalogItem, req.render.catalogItem(item));
+    return xmlReply(200, MEDIA.catalogItem, req.render.catalogItem(item));
   },
-  template: (sim: Sim, req: Req) => xmlReply(200, MT.vAppTemplate, req.render.template(lookup(sim.state.templates, req, "vapptemplate"))),
-  user: (sim: Sim, req: Req) => xmlReply(200, MT.user, req.render.user(lookup(sim.state.users, req, "user"))),
-  adminOrg: (sim: Sim, req: Req) => xmlReply(200, MT.adminOrg, req.render.adminOrg(visibleOrg(sim, req))),
-  task: (sim: Sim, req: Req) => xmlReply(200, MT.task, req.render.task(lookup(sim.tasks.tasks, req, "task"))),
+  template: (sim: Sim, req: Req) => xmlReply(200, MEDIA.vAppTemplate, req.render.template(lookup(sim.state.templates, req, "vapptemplate"))),
+  user: (sim: Sim, req: Req) => xmlReply(200, MEDIA.user, req.render.user(lookup(sim.state.users, req, "user"))),
+  adminOrg: (sim: Sim, req: Req) => xmlReply(200, MEDIA.adminOrg, req.render.adminOrg(visibleOrg(sim, req))),
+  task: (sim: Sim, req: Req) => xmlReply(200, MEDIA.task, req.render.task(lookup(sim.tasks.tasks, req, "task"))),
   cancelTask: (sim: Sim, req: Req): Reply => {
     sim.tasks.cancel(lookup(sim.tasks.tasks, req, "task"));
     return { status: 204 };
@@ -141,11 +142,24 @@ export async function startVcdSimulator(config: VcdSimulatorConfig = defaultSeed
     const chunks: Buffer[] = [];
     inReq.on("data", (c: Buffer) => chunks.push(c));
     inReq.on("end", () => {
-      const reply = serve(sim, base, inReq, Buffer.concat(chunks).toString("utf8"));
       const url = new URL(inReq.url ?? "/", "http://x");
-      faults.requestLog.push({ method: inReq.method ?? "GET", path: url.pathname + url.search, status: reply.status, minorErrorCode: reply.minor });
-      res.writeHead(reply.status, reply.headers);
-      res.end(reply.body);
+      if (faults.takeLostReply((inReq.method ?? "GET").toUpperCase(), url.pathname, true) !== undefined) {
+        faults.requestLog.push({ method: inReq.method ?? "GET", path: url.pathname + url.search, status: 0 });
+        return void res.socket?.resetAndDestroy();
+      }
+      const reply = serve(sim, base, inReq, Buffer.concat(chunks).toString("utf8"));
+      const lost = faults.takeLostReply((inReq.method ?? "GET").toUpperCase(), url.pathname);
+      faults.requestLog.push({ method: inReq.method ?? "GET", path: url.pathname + url.search, status: lost ?? reply.status, minorErrorCode: reply.minor });
+      // The request was carried out above; only its answer goes missing.
+      if (lost === 0) {
+        res.socket?.resetAndDestroy();
+      } else if (lost) {
+        res.writeHead(lost, { "Content-Type": "text/html" });
+        res.end(`<html><body><h1>${lost} Bad Gateway</h1></body></html>`);
+      } else {
+        res.writeHead(reply.status, reply.headers);
+        res.end(reply.body);
+      }
     });
   };
   const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : http.createServer(listener);
@@ -177,7 +191,7 @@ function serve(sim: Sim, base: string, inReq: http.IncomingMessage, body: string
   const headers: Record<string, string> = { "X-VMWARE-VCLOUD-REQUEST-ID": requestId };
   const fail = (err: SimError, version?: string): Wire => ({
     status: err.status,
-    headers: { ...headers, "Content-Type": cloudapi ? `application/json${version ? `;version=${version}` : ""}` : `${MT.error}${version ? `;version=${version}` : ""}` },
+    headers: { ...headers, "Content-Type": cloudapi ? `application/json${version ? `;version=${version}` : ""}` : `${MEDIA.error}${version ? `;version=${version}` : ""}` },
     body: cloudapi ? errorJson(err, requestId) : errorXml(err, requestId),
     minor: err.minorErrorCode,
   });
@@ -188,7 +202,7 @@ function serve(sim: Sim, base: string, inReq: http.IncomingMessage, body: string
   render.progress = (t) => sim.tasks.progress(t);
 
   if (method === "GET" && path === "/api/versions") {
-    return { status: 200, headers: { ...headers, "Content-Type": MT.versions }, body: render.versions(sim.state.cloudapi) };
+    return { status: 200, headers: { ...headers, "Content-Type": MEDIA.versions }, body: render.versions(sim.state.cloudapi) };
   }
   if (cloudapi && !sim.state.cloudapi) {
     return fail(new SimError(404, "RESOURCE_NOT_FOUND", `The resource ${path} was not found.`));
@@ -217,7 +231,8 @@ function serve(sim: Sim, base: string, inReq: http.IncomingMessage, body: string
     const reply = hit.r.handler(sim, req);
     const out: Wire = { status: reply.status, headers: { ...headers, ...reply.headers } };
     if (reply.body !== undefined) {
-      out.headers["Content-Type"] = `${reply.type ?? "application/xml"};version=${version}`;
+      // vCD writes the media type lower-cased in this header (all recorded responses), camel-cased in `type` attributes.
+      out.headers["Content-Type"] = `${(reply.type ?? "application/xml").toLowerCase()};version=${version}`;
       out.body = reply.body;
     }
     return out;

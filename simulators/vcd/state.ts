@@ -1,5 +1,6 @@
 // In-memory inventory. Entities hold plain data; rendering lives in xml.ts and behaviour in the handlers.
 import { randomUUID } from "crypto";
+import { MetadataDomain, MetadataType, MetadataVisibility, VAppStatus } from "../../sdk/vcd/wire";
 import { DEFAULT_TASK_TIMING, DEFAULT_VERSIONS, SeedLeasePolicy, TaskTiming, VcdSimulatorConfig } from "./seed";
 
 export interface Org { id: string; name: string; fullName: string; leasePolicy: SeedLeasePolicy }
@@ -10,9 +11,6 @@ export interface Catalog { id: string; orgId: string; name: string; description:
 export interface CatalogItem { id: string; catalogId: string; templateId: string; name: string }
 export interface Template { id: string; orgId: string; vdcId: string; catalogId: string; name: string; description: string; eula?: string; vmCount: number }
 
-export type MetadataType = "MetadataStringValue" | "MetadataNumberValue" | "MetadataBooleanValue" | "MetadataDateTimeValue";
-export type MetadataDomain = "GENERAL" | "SYSTEM";
-export type MetadataVisibility = "PRIVATE" | "READONLY" | "READWRITE";
 export interface MetadataItem { key: string; domain: MetadataDomain; visibility: MetadataVisibility; type: MetadataType; value: string }
 
 export interface VAppNetworkConfig { id: string; networkName: string; parentNetworkId?: string; fenceMode: string }
@@ -22,9 +20,9 @@ export interface VApp {
   orgId: string;
   vdcId: string;
   name: string;
-  description: string;
-  /** vApp status code (0 UNRESOLVED, 1 RESOLVED, 4 POWERED_ON, 8 POWERED_OFF, ...). */
-  status: number;
+  /** Absent when the vApp was created without a Description element: vCD then writes none (recorded). */
+  description?: string;
+  status: VAppStatus;
   deployed: boolean;
   ownerId: string;
   created: Date;
@@ -81,7 +79,9 @@ export class SimState {
     this.cloudapi = config.cloudapi ?? true;
     this.taskTiming = { ...DEFAULT_TASK_TIMING, ...config.tasks };
     this.sessionIdleTimeoutMinutes = config.sessionIdleTimeoutMinutes ?? 30;
-    this.originMetadata = config.originMetadata ?? true;
+    // vCD writes vapp.origin.* from 10.5.1 (API 38.1) on; a seed without 38.1 models an older server.
+    const [major, minor] = this.versions.map((v) => v.version.split(".").map(Number)).reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a), [0, 0]);
+    this.originMetadata = config.originMetadata ?? (major > 38 || (major === 38 && minor >= 1));
     this.orgs.set(SYSTEM_ORG_ID, { id: SYSTEM_ORG_ID, name: "System", fullName: "System", leasePolicy: { deploymentLeaseSeconds: 0, storageLeaseSeconds: 0 } });
     for (const u of config.providerUsers ?? []) this.addUser(SYSTEM_ORG_ID, u.name, u.password, u.fullName, u.role ?? "System Administrator");
     for (const o of config.orgs) {

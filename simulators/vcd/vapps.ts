@@ -4,12 +4,13 @@ import { randomUUID } from "crypto";
 import { assertOrgAccess, Reply, Req, requireContentType, sessionUser, Sim, xmlReply } from "./context";
 import { badRequest, forbidden, SimError } from "./errors";
 import { El, kid, kids, kidText, readBody } from "./body";
-import { MetadataDomain, MetadataItem, MetadataType, MetadataVisibility, VApp, VAppNetworkConfig } from "./state";
+import { MetadataItem, VApp, VAppNetworkConfig } from "./state";
 import { SimTask } from "./tasks";
-import { MT } from "./xml";
+import {
+  FENCE_MODES, MEDIA, METADATA_DOMAINS, METADATA_TYPES, METADATA_VISIBILITIES, MetadataDomain, MetadataType, MetadataVisibility,
+  UNDEPLOY_POWER_ACTIONS, VAppStatus,
+} from "../../sdk/vcd/wire";
 
-const FENCE_MODES = ["isolated", "direct", "bridged", "natRouted"];
-const METADATA_TYPES: MetadataType[] = ["MetadataStringValue", "MetadataNumberValue", "MetadataBooleanValue", "MetadataDateTimeValue"];
 const UUID = "([0-9a-fA-F-]{36})";
 
 // --- lookups ---
@@ -46,12 +47,17 @@ function startTask(sim: Sim, req: Req, v: VApp, operationName: string, operation
 
 /** 202 Accepted with the Task, and its href in Location: the answer to every vApp mutation except owner PUT. */
 function accepted(req: Req, t: SimTask): Reply {
-  return xmlReply(202, MT.task, req.render.task(t), { Location: req.render.taskHref(t) });
+  return xmlReply(202, MEDIA.task, req.render.task(t), { Location: req.render.taskHref(t) });
 }
 
 // --- leases ---
 
-/** 0 asks for the org's value; anything above a non-zero org maximum is reduced to it, silently. */
+/**
+ * 0 asks for the org's value; anything above a non-zero org maximum is reduced to it, silently, for vApps (vApp
+ * templates answer an error instead). Source: go-vcloud-director govcd/vapp_test.go Test_Vapp_LeaseUpdate and
+ * govcd/vapptemplate_test.go Test_VappTemplateLeaseUpdate (acceptance tests against a real vCD); terraform-provider-vcd
+ * website/docs/r/vapp.html.markdown, `lease`: "the values are **silently** reduced to the highest value allowed".
+ */
 function clampLease(requested: number, orgMax: number): number {
   if (requested === 0) return orgMax;
   return orgMax > 0 ? Math.min(requested, orgMax) : requested;
@@ -73,7 +79,7 @@ function startDeploymentLease(sim: Sim, v: VApp) {
   v.deploymentExpiration = v.deploymentLeaseSeconds > 0 ? new Date(sim.state.now().getTime() + v.deploymentLeaseSeconds * 1000) : undefined;
 }
 
-function undeployNow(sim: Sim, v: VApp, status = 8) {
+function undeployNow(sim: Sim, v: VApp, status = VAppStatus.POWERED_OFF) {
   v.deployed = false;
   v.status = status;
   v.deploymentExpiration = undefined;
@@ -97,7 +103,7 @@ function parseNetworks(sim: Sim, orgId: string, vdcId: string, params: El | unde
     if (!networkName) throw badRequest("Bad request: NetworkConfig requires the networkName attribute.");
     const conf = kid(nc, "Configuration");
     const fenceMode = kidText(conf, "FenceMode") ?? "";
-    if (!FENCE_MODES.includes(fenceMode)) throw badRequest(`Bad request: "${fenceMode}" is not a valid FenceMode (${FENCE_MODES.join(", ")}).`);
+    if (!(FENCE_MODES as readonly string[]).includes(fenceMode)) throw badRequest(`Bad request: "${fenceMode}" is not a valid FenceMode (${FENCE_MODES.join(", ")}).`);
     const parentHref = kid(conf, "ParentNetwork")?.attrs.href;
     let parentNetworkId: string | undefined;
     if (parentHref) {
@@ -121,33 +127,33 @@ function newVApp(sim: Sim, req: Req, vdcId: string, root: El): VApp {
   const org = sim.state.orgs.get(vdc.orgId)!;
   const user = sessionUser(sim, req);
   return {
-    id: randomUUID(), orgId: vdc.orgId, vdcId: vdc.id, name, description: kidText(root, "Description") ?? "",
-    status: 0, deployed: false, ownerId: user.id, created: sim.state.now(), vmCount: 0,
+    id: randomUUID(), orgId: vdc.orgId, vdcId: vdc.id, name, description: kidText(root, "Description"),
+    status: VAppStatus.UNRESOLVED, deployed: false, ownerId: user.id, created: sim.state.now(), vmCount: 0,
     deploymentLeaseSeconds: org.leasePolicy.deploymentLeaseSeconds, storageLeaseSeconds: org.leasePolicy.storageLeaseSeconds,
     networks: parseNetworks(sim, vdc.orgId, vdc.id, kid(root, "InstantiationParams")), metadata: [],
   };
 }
 
 function created(sim: Sim, req: Req, v: VApp, t: SimTask): Reply {
-  return xmlReply(201, MT.vApp, req.render.vapp(v, sim.tasks.activeFor(v.id).length ? [t] : []), { Location: req.render.vappHref(v) });
+  return xmlReply(201, MEDIA.vApp, req.render.vapp(v, sim.tasks.activeFor(v.id).length ? [t] : []), { Location: req.render.vappHref(v) });
 }
 
 export function compose(sim: Sim, req: Req): Reply {
-  requireContentType(req, MT.compose);
+  requireContentType(req, MEDIA.compose);
   const root = readBody(req.body, "ComposeVAppParams");
   if (kids(root, "SourcedItem").length) throw badRequest("Bad request: SourcedItem (composing from existing VMs) is not implemented by this simulator.");
   const v = newVApp(sim, req, req.params[0], root);
   sim.state.vapps.set(v.id, v);
   // An empty vApp has no VMs to deploy or power on, so deploy/powerOn are moot and it settles at RESOLVED.
   const t = startTask(sim, req, v, "vdcComposeVapp", "Composing Virtual Application", () => {
-    v.status = 1;
+    v.status = VAppStatus.RESOLVED;
     restartStorageLease(sim, v);
-  }, () => (v.status = -1));
+  }, () => (v.status = VAppStatus.FAILED_CREATION));
   return created(sim, req, v, t);
 }
 
 export function instantiate(sim: Sim, req: Req): Reply {
-  requireContentType(req, MT.instantiate);
+  requireContentType(req, MEDIA.instantiate);
   const root = readBody(req.body, "InstantiateVAppTemplateParams");
   const srcHref = kid(root, "Source")?.attrs.href;
   const tplId = idFromHref(srcHref, new RegExp(`/vAppTemplate/vappTemplate-${UUID}`, "i"));
@@ -167,16 +173,21 @@ export function instantiate(sim: Sim, req: Req): Reply {
     v.vmCount = tpl.vmCount;
     if (powerOn || deploy) {
       v.deployed = true;
-      v.status = powerOn ? 4 : 8;
+      v.status = powerOn ? VAppStatus.POWERED_ON : VAppStatus.POWERED_OFF;
       startDeploymentLease(sim, v);
-    } else v.status = 8;
+    } else v.status = VAppStatus.POWERED_OFF;
     restartStorageLease(sim, v);
     if (sim.state.originMetadata) {
-      // As recorded from a real vCD (a catalog item's metadata): SYSTEM domain, READONLY, the id a bare uuid.
+      // vCD 10.5.1+ (API 38.1) writes vapp.origin.{id,name,type} on a vApp made from a template (or another vApp),
+      // and vm.origin.* on each VM made from a template's VM (not modelled: VMs are not resources here). Source:
+      // terraform-provider-vcd CHANGELOG 3.11.0 (#1146, #1173) and its acceptance test TestAccVcdVAppInheritedMetadata
+      // (vcd/datasource_vcd_vapp_test.go: origin.id a bare uuid, origin.type com.vmware.vcloud.entity.*), run
+      // against real 10.5.1+ servers. go-vcloud-director CODING_GUIDELINES.md calls these SYSTEM metadata; READONLY
+      // and the template's entity type name are inferred.
       const ro = (key: string, value: string): MetadataItem => ({ key, value, domain: "SYSTEM", visibility: "READONLY", type: "MetadataStringValue" });
       v.metadata.push(ro("vapp.origin.id", tpl.id), ro("vapp.origin.name", tpl.name), ro("vapp.origin.type", "com.vmware.vcloud.entity.vapptemplate"));
     }
-  }, () => (v.status = -1));
+  }, () => (v.status = VAppStatus.FAILED_CREATION));
   return created(sim, req, v, t);
 }
 
@@ -184,12 +195,12 @@ export function instantiate(sim: Sim, req: Req): Reply {
 
 export function getVApp(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  return xmlReply(200, MT.vApp, req.render.vapp(v, sim.tasks.activeFor(v.id)));
+  return xmlReply(200, MEDIA.vApp, req.render.vapp(v, sim.tasks.activeFor(v.id)));
 }
 
 export function editVApp(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  requireContentType(req, MT.vApp);
+  requireContentType(req, MEDIA.vApp);
   const root = readBody(req.body, "VApp");
   const name = root.attrs.name;
   if (!name || !name.trim()) throw badRequest("Bad request: the vApp name is required.");
@@ -209,7 +220,7 @@ export function editVApp(sim: Sim, req: Req): Reply {
  */
 export function recompose(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  requireContentType(req, MT.recompose);
+  requireContentType(req, MEDIA.recompose);
   const root = readBody(req.body, "RecomposeVAppParams");
   const items = root.children.filter((c) => !["Description", "AllEULAsAccepted"].includes(c.local));
   if (items.length) throw badRequest(`Bad request: ${items[0].local} (changing a vApp's VMs or networks by recompose) is not implemented by this simulator.`);
@@ -226,12 +237,12 @@ export function recompose(sim: Sim, req: Req): Reply {
 }
 
 export function getOwner(sim: Sim, req: Req): Reply {
-  return xmlReply(200, MT.owner, req.render.owner(vappFor(sim, req, req.params[0]), true));
+  return xmlReply(200, MEDIA.owner, req.render.owner(vappFor(sim, req, req.params[0]), true));
 }
 
 export function setOwner(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  requireContentType(req, MT.owner);
+  requireContentType(req, MEDIA.owner);
   const root = readBody(req.body, "Owner");
   const href = kid(root, "User")?.attrs.href;
   const userId = idFromHref(href, new RegExp(`/admin/user/${UUID}`));
@@ -244,13 +255,13 @@ export function setOwner(sim: Sim, req: Req): Reply {
 
 export function getLease(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  if (v.status === 0) throw new SimError(400, "BUSY_ENTITY", `The entity vApp "${v.name}" (urn:vcloud:vapp:${v.id}) is busy completing an operation.`);
-  return xmlReply(200, MT.lease, req.render.lease(v, true));
+  if (v.status === VAppStatus.UNRESOLVED) throw new SimError(400, "BUSY_ENTITY", `The entity vApp "${v.name}" (urn:vcloud:vapp:${v.id}) is busy completing an operation.`);
+  return xmlReply(200, MEDIA.lease, req.render.lease(v, true));
 }
 
 export function setLease(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  requireContentType(req, MT.lease);
+  requireContentType(req, MEDIA.lease);
   const root = readBody(req.body, "LeaseSettingsSection");
   const dep = parseLease(kidText(root, "DeploymentLeaseInSeconds"), "DeploymentLeaseInSeconds");
   const sto = parseLease(kidText(root, "StorageLeaseInSeconds"), "StorageLeaseInSeconds");
@@ -278,7 +289,7 @@ function assertHasVms(v: VApp) {
 
 export function deploy(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  requireContentType(req, MT.deploy);
+  requireContentType(req, MEDIA.deploy);
   const root = readBody(req.body, "DeployVAppParams");
   assertHasVms(v);
   if (v.deployed) throw badRequest(`The requested operation could not be executed since vApp "${v.name}" is already deployed.`);
@@ -290,40 +301,39 @@ export function deploy(sim: Sim, req: Req): Reply {
   return accepted(req, startTask(sim, req, v, "vappDeploy", "Starting Virtual Application", () => {
     if (lease !== undefined) v.deploymentLeaseSeconds = clampLease(lease, policy.deploymentLeaseSeconds);
     v.deployed = true;
-    v.status = powerOn ? 4 : 8;
+    v.status = powerOn ? VAppStatus.POWERED_ON : VAppStatus.POWERED_OFF;
     startDeploymentLease(sim, v);
   }));
 }
 
-const UNDEPLOY_ACTIONS = ["powerOff", "suspend", "shutdown", "force", "default"];
 
 export function undeploy(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  requireContentType(req, MT.undeploy);
+  requireContentType(req, MEDIA.undeploy);
   const root = readBody(req.body, "UndeployVAppParams");
   const action = kidText(root, "UndeployPowerAction") ?? "powerOff";
-  if (!UNDEPLOY_ACTIONS.includes(action)) throw badRequest(`Bad request: "${action}" is not a valid UndeployPowerAction (${UNDEPLOY_ACTIONS.join(", ")}).`);
+  if (!(UNDEPLOY_POWER_ACTIONS as readonly string[]).includes(action)) throw badRequest(`Bad request: "${action}" is not a valid UndeployPowerAction (${UNDEPLOY_POWER_ACTIONS.join(", ")}).`);
   if (!v.deployed) throw badRequest(`The requested operation could not be executed since vApp "${v.name}" is not running.`);
   assertNotBusy(sim, v);
   const op = action === "suspend" ? "vappUndeploySuspend" : "vappUndeployPowerOff";
-  return accepted(req, startTask(sim, req, v, op, "Stopping Virtual Application", () => undeployNow(sim, v, action === "suspend" ? 3 : 8)));
+  return accepted(req, startTask(sim, req, v, op, "Stopping Virtual Application", () => undeployNow(sim, v, action === "suspend" ? VAppStatus.SUSPENDED : VAppStatus.POWERED_OFF)));
 }
 
 export function power(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
   const action = req.params[1];
   assertHasVms(v);
-  const on = v.status === 4;
+  const on = v.status === VAppStatus.POWERED_ON;
   const transitions: Record<string, { allowed: boolean; why: string; op: string; opText: string; apply: () => void }> = {
     powerOn: { allowed: !on, why: "is already powered on", op: "vappPowerOn", opText: "Starting Virtual Application", apply: () => {
       if (!v.deployed) startDeploymentLease(sim, v);
       v.deployed = true;
-      v.status = 4;
+      v.status = VAppStatus.POWERED_ON;
     } },
     // Power off keeps the vApp deployed (that is what undeploy is for), so a DELETE is still refused afterwards.
-    powerOff: { allowed: on, why: "is not powered on", op: "vappPowerOff", opText: "Stopping Virtual Application", apply: () => (v.status = 8) },
-    shutdown: { allowed: on, why: "is not powered on", op: "vappShutdownGuest", opText: "Shutting down Virtual Application", apply: () => (v.status = 8) },
-    suspend: { allowed: on, why: "is not powered on", op: "vappSuspend", opText: "Suspending Virtual Application", apply: () => (v.status = 3) },
+    powerOff: { allowed: on, why: "is not powered on", op: "vappPowerOff", opText: "Stopping Virtual Application", apply: () => (v.status = VAppStatus.POWERED_OFF) },
+    shutdown: { allowed: on, why: "is not powered on", op: "vappShutdownGuest", opText: "Shutting down Virtual Application", apply: () => (v.status = VAppStatus.POWERED_OFF) },
+    suspend: { allowed: on, why: "is not powered on", op: "vappSuspend", opText: "Suspending Virtual Application", apply: () => (v.status = VAppStatus.SUSPENDED) },
     reboot: { allowed: on, why: "is not powered on", op: "vappRebootGuest", opText: "Rebooting Virtual Application", apply: () => undefined },
     reset: { allowed: on, why: "is not powered on", op: "vappReset", opText: "Resetting Virtual Application", apply: () => undefined },
   };
@@ -341,7 +351,7 @@ function findMetadata(v: VApp, key: string, domain: MetadataDomain): MetadataIte
 }
 
 function checkTypedValue(type: string | undefined, value: string | undefined, key: string): { type: MetadataType; value: string } {
-  if (!type || !METADATA_TYPES.includes(type as MetadataType)) throw badRequest(`Bad request: metadata entry "${key}" needs a TypedValue with xsi:type one of ${METADATA_TYPES.join(", ")}.`);
+  if (!type || !(METADATA_TYPES as readonly string[]).includes(type)) throw badRequest(`Bad request: metadata entry "${key}" needs a TypedValue with xsi:type one of ${METADATA_TYPES.join(", ")}.`);
   const v = value ?? "";
   const ok =
     type === "MetadataNumberValue" ? /^-?\d+$/.test(v) :
@@ -356,8 +366,8 @@ function metadataItem(req: Req, e: El, key: string, pathDomain?: MetadataDomain)
   const domainEl = kid(e, "Domain");
   const domain = (domainEl?.text || pathDomain || "GENERAL") as MetadataDomain;
   const visibility = (domainEl?.attrs.visibility ?? "READWRITE") as MetadataVisibility;
-  if (domain !== "GENERAL" && domain !== "SYSTEM") throw badRequest(`Bad request: "${domain}" is not a metadata domain (GENERAL, SYSTEM).`);
-  if (!["PRIVATE", "READONLY", "READWRITE"].includes(visibility)) throw badRequest(`Bad request: "${visibility}" is not a metadata visibility.`);
+  if (!METADATA_DOMAINS.includes(domain)) throw badRequest(`Bad request: "${domain}" is not a metadata domain (${METADATA_DOMAINS.join(", ")}).`);
+  if (!METADATA_VISIBILITIES.includes(visibility)) throw badRequest(`Bad request: "${visibility}" is not a metadata visibility.`);
   if (pathDomain && domain !== pathDomain) throw badRequest(`Bad request: the metadata domain ${domain} does not match the request path.`);
   // vCD answers a GENERAL entry that is not READWRITE, or a SYSTEM one that is, with a bare 500 "visibility"
   // (govcd metadata_v2.go rewrites that message for its users).
@@ -380,7 +390,7 @@ function upsert(v: VApp, m: MetadataItem) {
 
 export function getMetadata(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  return xmlReply(200, MT.metadata, req.render.metadata(visibleMetadata(req, v)));
+  return xmlReply(200, MEDIA.metadata, req.render.metadata(visibleMetadata(req, v)));
 }
 
 /** PRIVATE entries are visible to the provider only. */
@@ -398,12 +408,12 @@ export function getMetadataValue(sim: Sim, req: Req): Reply {
   const { key, domain } = metadataKeyParams(req);
   const m = findMetadata(visibleMetadata(req, v), key, domain);
   if (!m) throw forbidden(`metadata entry ${key}`);
-  return xmlReply(200, MT.metadataValue, req.render.metadataValue(v, m));
+  return xmlReply(200, MEDIA.metadataValue, req.render.metadataValue(v, m));
 }
 
 export function mergeMetadata(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  requireContentType(req, MT.metadata);
+  requireContentType(req, MEDIA.metadata);
   const root = readBody(req.body, "Metadata");
   const items = kids(root, "MetadataEntry").map((e) => {
     const key = kidText(e, "Key") ?? "";
@@ -417,7 +427,7 @@ export function mergeMetadata(sim: Sim, req: Req): Reply {
 
 export function putMetadataValue(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  requireContentType(req, MT.metadataValue);
+  requireContentType(req, MEDIA.metadataValue);
   const { key, domain } = metadataKeyParams(req);
   const root = readBody(req.body, "MetadataValue");
   const m = metadataItem(req, root, key, domain);

@@ -1,61 +1,31 @@
 // Response rendering. Each function emits one vCD type with its children in schema order (the order real servers
 // emit, which strict clients depend on); attribute order follows recorded responses.
 import { escapeXml, tag, textTag } from "../../sdk/xml";
-import { OVF_NS, XSI_NS } from "./body";
-import { VCLOUD_NS } from "./errors";
+import {
+  COMMON_NS, MEDIA, OVF_NS, OVFENV_NS, RASD_NS, VAppStatus, VCLOUD_NS, VERSIONS_NS, VMEXT_NS, VMW_NS, VSSD_NS, XSI_NS,
+} from "../../sdk/vcd/wire";
 import { Catalog, CatalogItem, MetadataItem, Org, Session, SimState, Template, User, VApp, Vdc } from "./state";
 import { SimTask } from "./tasks";
 
-export const VERSIONS_NS = "http://www.vmware.com/vcloud/versions";
-
-export const MT = {
-  vApp: "application/vnd.vmware.vcloud.vApp+xml",
-  vdc: "application/vnd.vmware.vcloud.vdc+xml",
-  org: "application/vnd.vmware.vcloud.org+xml",
-  orgList: "application/vnd.vmware.vcloud.orgList+xml",
-  catalog: "application/vnd.vmware.vcloud.catalog+xml",
-  catalogItem: "application/vnd.vmware.vcloud.catalogItem+xml",
-  vAppTemplate: "application/vnd.vmware.vcloud.vAppTemplate+xml",
-  task: "application/vnd.vmware.vcloud.task+xml",
-  owner: "application/vnd.vmware.vcloud.owner+xml",
-  lease: "application/vnd.vmware.vcloud.leaseSettingsSection+xml",
-  metadata: "application/vnd.vmware.vcloud.metadata+xml",
-  metadataValue: "application/vnd.vmware.vcloud.metadata.value+xml",
-  session: "application/vnd.vmware.vcloud.session+xml",
-  user: "application/vnd.vmware.admin.user+xml",
-  adminOrg: "application/vnd.vmware.admin.organization+xml",
-  records: "application/vnd.vmware.vcloud.query.records+xml",
-  error: "application/vnd.vmware.vcloud.error+xml",
-  compose: "application/vnd.vmware.vcloud.composeVAppParams+xml",
-  instantiate: "application/vnd.vmware.vcloud.instantiateVAppTemplateParams+xml",
-  deploy: "application/vnd.vmware.vcloud.deployVAppParams+xml",
-  undeploy: "application/vnd.vmware.vcloud.undeployVAppParams+xml",
-  network: "application/vnd.vmware.vcloud.network+xml",
-  vAppNetwork: "application/vnd.vmware.vcloud.vAppNetwork+xml",
-  networkConfigSection: "application/vnd.vmware.vcloud.networkConfigSection+xml",
-  startupSection: "application/vnd.vmware.vcloud.startupSection+xml",
-  networkSection: "application/vnd.vmware.vcloud.networkSection+xml",
-  controlAccess: "application/vnd.vmware.vcloud.controlAccess+xml",
-  productSections: "application/vnd.vmware.vcloud.productSections+xml",
-  recompose: "application/vnd.vmware.vcloud.recomposeVAppParams+xml",
-  snapshot: "application/vnd.vmware.vcloud.createSnapshotParams+xml",
-  envelope: "text/xml",
-  vm: "application/vnd.vmware.vcloud.vm+xml",
-  versions: "application/vnd.vmware.vcloud.versions+xml",
-  queryList: "application/vnd.vmware.vcloud.query.queryList+xml",
-  entity: "application/vnd.vmware.vcloud.entity+xml",
-} as const;
-
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
-const rootNs = { xmlns: VCLOUD_NS, "xmlns:ovf": OVF_NS, "xmlns:xsi": XSI_NS };
 
-export const STATUS_NAMES: Record<number, string> = {
-  [-1]: "FAILED_CREATION", 0: "UNRESOLVED", 1: "RESOLVED", 2: "DEPLOYED", 3: "SUSPENDED", 4: "POWERED_ON",
-  5: "WAITING_FOR_INPUT", 6: "UNKNOWN", 7: "UNRECOGNIZED", 8: "POWERED_OFF", 9: "INCONSISTENT_STATE", 10: "MIXED",
-  11: "DESCRIPTOR_PENDING", 12: "COPYING_CONTENTS", 13: "DISK_CONTENTS_PENDING", 14: "QUARANTINED",
-  15: "QUARANTINE_EXPIRED", 16: "REJECTED", 17: "TRANSFER_TIMEOUT", 18: "VAPP_UNDEPLOYED",
-  19: "VAPP_PARTIALLY_DEPLOYED", 20: "PARTIALLY_POWERED_OFF", 21: "PARTIALLY_SUSPENDED",
+/**
+ * The namespaces vCD 10.x declares on every /api root element, in its order: recorded from a 10.4 server
+ * (go-vcloud-director test-resources/golden/TestSamlAdfsAuthenticate_RESP_api_sessions.golden and _api_org.golden).
+ * The 9.0 recordings also declare the networkservice namespaces (ns9..ns11) and put versions at ns12.
+ */
+const rootNs = {
+  xmlns: VCLOUD_NS, "xmlns:ovf": OVF_NS, "xmlns:vssd": VSSD_NS, "xmlns:common": COMMON_NS, "xmlns:rasd": RASD_NS,
+  "xmlns:vmw": VMW_NS, "xmlns:ovfenv": OVFENV_NS, "xmlns:vmext": VMEXT_NS, "xmlns:ns9": VERSIONS_NS,
 };
+/** Roots whose children use xsi:type declare xsi too (inferred: the recordings declare it where it is used). */
+const rootNsXsi = { ...rootNs, "xmlns:xsi": XSI_NS };
+
+/** OVF sections carry the vCloud `type`/`href` as namespaced attributes (recorded: ns13:type, ns13:href). */
+const ovfSectionAttrs = (href: string, type: string) => ({ "xmlns:vcloud": VCLOUD_NS, "vcloud:type": type, "vcloud:href": href });
+
+/** The site half of a session's locationId (`<org uuid>@<site uuid>` on a 10.4 server). */
+const SITE_ID = "5e1a7c2d-0000-4000-8000-000000000001";
 
 /** vCD prints timestamps with milliseconds and an offset. */
 export const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
@@ -92,67 +62,103 @@ export class Renderer {
         modern ? textTag("ProviderLoginUrl", `${this.base}/cloudapi/1.0.0/sessions/provider`) : undefined,
       );
     });
-    return XML_DECL + tag("SupportedVersions", { xmlns: VERSIONS_NS, "xmlns:xsi": XSI_NS }, ...infos);
+    return XML_DECL + tag("SupportedVersions", { xmlns: VERSIONS_NS }, ...infos);
   }
 
+  /**
+   * Attribute order, links and AuthorizedLocations as a 10.4 server writes them (go-vcloud-director golden
+   * TestSamlAdfsAuthenticate_RESP_api_sessions.golden); the /api/admin/ link is there for an organization
+   * administrator (recorded in both captures) and the provider (inferred).
+   */
   session(s: Session): string {
     const user = this.state.users.get(s.userId)!;
     const org = this.state.orgs.get(s.orgId)!;
     const b = this.base;
+    const locationId = `${org.id}@${SITE_ID}`;
+    const admin = s.provider || user.role === "Organization Administrator";
     return XML_DECL + tag(
       "Session",
-      { xmlns: VCLOUD_NS, org: org.name, user: user.name, userId: `urn:vcloud:user:${user.id}`, roles: user.role, locationId: `${org.name}@simulator`, href: `${b}/api/session/`, type: MT.session },
-      link("down", `${b}/api/org/`, MT.orgList),
+      { ...rootNs, locationId, org: org.name, roles: user.role, user: user.name, userId: `urn:vcloud:user:${user.id}`, href: `${b}/api/session`, type: MEDIA.session },
+      link("down", `${b}/api/org/`, MEDIA.orgList),
       link("remove", `${b}/api/session`),
-      s.provider ? link("down", `${b}/api/admin/`, "application/vnd.vmware.admin.vcloud+xml") : undefined,
-      s.provider ? undefined : link("down", this.orgHref(org), MT.org, org.name),
-      link("down", `${b}/api/query`, MT.queryList),
-      link("entityResolver", `${b}/api/entity/`, MT.entity),
+      admin ? link("down", `${b}/api/admin/`, MEDIA.adminVcloud) : undefined,
+      s.provider ? undefined : link("down", this.orgHref(org), MEDIA.org, org.name),
+      link("down", `${b}/api/query`, MEDIA.queryList),
+      link("entityResolver", `${b}/api/entity/`, MEDIA.entity),
+      link("down:extensibility", `${b}/api/extensibility`, MEDIA.apiExtensibility),
+      link("nsx", `${b}/network`, "application/xml"),
+      link("openapi", `${b}/cloudapi`, "application/json"),
+      tag("AuthorizedLocations", {}, tag("Location", {},
+        textTag("LocationId", locationId),
+        textTag("SiteName", new URL(b).host),
+        textTag("OrgName", org.name),
+        textTag("RestApiEndpoint", b),
+        textTag("UIEndpoint", b),
+        textTag("AuthContext", org.name))),
     );
   }
 
   orgList(orgs: Org[]): string {
-    return XML_DECL + tag("OrgList", { xmlns: VCLOUD_NS, href: `${this.base}/api/org/`, type: MT.orgList },
-      ...orgs.map((o) => tag("Org", { href: this.orgHref(o), name: o.name, type: MT.org })));
+    return XML_DECL + tag("OrgList", { ...rootNs, href: `${this.base}/api/org/`, type: MEDIA.orgList },
+      ...orgs.map((o) => tag("Org", { href: this.orgHref(o), name: o.name, type: MEDIA.org })));
   }
 
   org(o: Org): string {
     const vdcs = [...this.state.vdcs.values()].filter((v) => v.orgId === o.id);
     const cats = [...this.state.catalogs.values()].filter((c) => c.orgId === o.id);
-    return XML_DECL + tag("Org", { xmlns: VCLOUD_NS, name: o.name, id: `urn:vcloud:org:${o.id}`, href: this.orgHref(o), type: MT.org },
-      ...vdcs.map((v) => link("down", this.vdcHref(v), MT.vdc, v.name)),
-      ...cats.map((c) => link("down", this.catalogHref(c), MT.catalog, c.name)),
-      link("down", `${this.base}/api/tasksList/${o.id}`, "application/vnd.vmware.vcloud.tasksList+xml"),
-      link("down", `${this.orgHref(o)}/metadata`, MT.metadata),
+    return XML_DECL + tag("Org", { ...rootNs, name: o.name, id: `urn:vcloud:org:${o.id}`, href: this.orgHref(o), type: MEDIA.org },
+      ...vdcs.map((v) => link("down", this.vdcHref(v), MEDIA.vdc, v.name)),
+      ...cats.map((c) => link("down", this.catalogHref(c), MEDIA.catalog, c.name)),
+      link("down", `${this.base}/api/tasksList/${o.id}`, MEDIA.tasksList),
+      link("down", `${this.orgHref(o)}/metadata`, MEDIA.metadata),
       textTag("Description", ""),
       textTag("FullName", o.fullName),
     );
   }
 
+  /** Links, children and their order as recorded from a 9.0 VDC (fog-vcloud-director get_vdc.yml); capacities are fixed. */
   vdc(v: Vdc): string {
     const href = this.vdcHref(v);
+    const admin = `${this.base}/api/admin/vdc/${v.id}`;
     const org = this.state.orgs.get(v.orgId)!;
     const vapps = [...this.state.vapps.values()].filter((a) => a.vdcId === v.id);
     const tpls = [...this.state.templates.values()].filter((t) => t.vdcId === v.id);
     const nets = [...this.state.networks.values()].filter((n) => n.vdcId === v.id);
-    return XML_DECL + tag("Vdc", { xmlns: VCLOUD_NS, status: 1, name: v.name, id: `urn:vcloud:vdc:${v.id}`, href, type: MT.vdc },
-      link("up", this.orgHref(org), MT.org),
-      link("down", `${href}/metadata`, MT.metadata),
-      link("add", `${href}/action/uploadVAppTemplate`, "application/vnd.vmware.vcloud.uploadVAppTemplateParams+xml"),
-      link("add", `${href}/action/instantiateVAppTemplate`, MT.instantiate),
-      link("add", `${href}/action/cloneVApp`, "application/vnd.vmware.vcloud.cloneVAppParams+xml"),
-      link("add", `${href}/action/composeVApp`, MT.compose),
+    const capacity = (units: string, n: number) => [textTag("Units", units), textTag("Allocated", n), textTag("Limit", n), textTag("Reserved", 0), textTag("Used", 0), textTag("Overhead", 0)];
+    const add = (action: string, params: string) => link("add", `${href}/action/${action}`, `application/vnd.vmware.vcloud.${params}+xml`);
+    return XML_DECL + tag("Vdc", { ...rootNs, status: 1, name: v.name, id: `urn:vcloud:vdc:${v.id}`, href, type: MEDIA.vdc },
+      link("up", this.orgHref(org), MEDIA.org),
+      link("down", `${href}/metadata`, MEDIA.metadata),
+      link("edit", href, MEDIA.vdc),
+      add("uploadVAppTemplate", "uploadVAppTemplateParams"),
+      link("add", `${href}/media`, "application/vnd.vmware.vcloud.media+xml"),
+      add("instantiateOvf", "instantiateOvfParams"),
+      add("instantiateVAppTemplate", "instantiateVAppTemplateParams"),
+      add("cloneVApp", "cloneVAppParams"),
+      add("cloneVAppTemplate", "cloneVAppTemplateParams"),
+      add("cloneMedia", "cloneMediaParams"),
+      add("captureVApp", "captureVAppParams"),
+      add("composeVApp", "composeVAppParams"),
+      link("add", `${href}/disk`, "application/vnd.vmware.vcloud.diskCreateParams+xml"),
+      link("edgeGateways", `${admin}/edgeGateways`, MEDIA.records),
+      link("add", `${admin}/networks`, "application/vnd.vmware.vcloud.orgVdcNetwork+xml"),
+      link("orgVdcNetworks", `${admin}/networks`, MEDIA.records),
+      link("alternate", admin, MEDIA.adminVdc),
       textTag("Description", v.description || undefined),
       textTag("AllocationModel", "AllocationVApp"),
+      tag("ComputeCapacity", {}, tag("Cpu", {}, ...capacity("MHz", 0)), tag("Memory", {}, ...capacity("MB", 0))),
       tag("ResourceEntities", {},
-        ...vapps.map((a) => tag("ResourceEntity", { href: this.vappHref(a), name: a.name, type: MT.vApp })),
-        ...tpls.map((t) => tag("ResourceEntity", { href: this.templateHref(t), name: t.name, type: MT.vAppTemplate }))),
-      tag("AvailableNetworks", {}, ...nets.map((n) => tag("Network", { href: this.networkHref(n), name: n.name, type: MT.network }))),
+        ...tpls.map((t) => tag("ResourceEntity", { href: this.templateHref(t), name: t.name, type: MEDIA.vAppTemplate })),
+        ...vapps.map((a) => tag("ResourceEntity", { href: this.vappHref(a), name: a.name, type: MEDIA.vApp }))),
+      tag("AvailableNetworks", {}, ...nets.map((n) => tag("Network", { href: this.networkHref(n), name: n.name, type: MEDIA.network }))),
+      tag("Capabilities", {}, tag("SupportedHardwareVersions", {}, ...["vmx-14", "vmx-19", "vmx-21"].map((h) => textTag("SupportedHardwareVersion", h)))),
       textTag("NicQuota", 0),
       textTag("NetworkQuota", 20),
       textTag("UsedNetworkCount", nets.length),
       textTag("VmQuota", 0),
       textTag("IsEnabled", true),
+      tag("VdcStorageProfiles", {}, tag("VdcStorageProfile", { href: `${this.base}/api/vdcStorageProfile/${v.id}`, name: "*", type: "application/vnd.vmware.vcloud.vdcStorageProfile+xml" })),
+      textTag("VCpuInMhz2", 1000),
     );
   }
 
@@ -160,11 +166,11 @@ export class Renderer {
     const href = this.catalogHref(c);
     const org = this.state.orgs.get(c.orgId)!;
     const items = [...this.state.catalogItems.values()].filter((i) => i.catalogId === c.id);
-    return XML_DECL + tag("Catalog", { xmlns: VCLOUD_NS, name: c.name, id: `urn:vcloud:catalog:${c.id}`, href, type: MT.catalog },
-      link("up", this.orgHref(org), MT.org),
-      link("down", `${href}/metadata`, MT.metadata),
+    return XML_DECL + tag("Catalog", { ...rootNs, name: c.name, id: `urn:vcloud:catalog:${c.id}`, href, type: MEDIA.catalog },
+      link("up", this.orgHref(org), MEDIA.org),
+      link("down", `${href}/metadata`, MEDIA.metadata),
       textTag("Description", c.description || undefined),
-      tag("CatalogItems", {}, ...items.map((i) => tag("CatalogItem", { href: this.catalogItemHref(i), id: i.id, name: i.name, type: MT.catalogItem }))),
+      tag("CatalogItems", {}, ...items.map((i) => tag("CatalogItem", { href: this.catalogItemHref(i), id: i.id, name: i.name, type: MEDIA.catalogItem }))),
       textTag("IsPublished", false),
       textTag("VersionNumber", 1),
     );
@@ -174,11 +180,11 @@ export class Renderer {
     const cat = this.state.catalogs.get(i.catalogId)!;
     const tpl = this.state.templates.get(i.templateId)!;
     const href = this.catalogItemHref(i);
-    return XML_DECL + tag("CatalogItem", { xmlns: VCLOUD_NS, size: 0, name: i.name, id: `urn:vcloud:catalogitem:${i.id}`, href, type: MT.catalogItem },
-      link("up", this.catalogHref(cat), MT.catalog),
-      link("down", `${href}/metadata`, MT.metadata),
+    return XML_DECL + tag("CatalogItem", { ...rootNs, size: 0, name: i.name, id: `urn:vcloud:catalogitem:${i.id}`, href, type: MEDIA.catalogItem },
+      link("up", this.catalogHref(cat), MEDIA.catalog),
+      link("down", `${href}/metadata`, MEDIA.metadata),
       textTag("Description", tpl.description || undefined),
-      tag("Entity", { href: this.templateHref(tpl), name: tpl.name, type: MT.vAppTemplate }),
+      tag("Entity", { href: this.templateHref(tpl), name: tpl.name, type: MEDIA.vAppTemplate }),
       textTag("VersionNumber", 1),
     );
   }
@@ -188,17 +194,17 @@ export class Renderer {
     const vdc = this.state.vdcs.get(t.vdcId)!;
     const item = [...this.state.catalogItems.values()].find((i) => i.templateId === t.id);
     const vms = Array.from({ length: t.vmCount }, (_, n) =>
-      tag("Vm", { goldMaster: false, status: 8, name: `${t.name}-vm${n + 1}`, id: `urn:vcloud:vm:${t.id.slice(0, 24)}${String(n).padStart(12, "0")}`, type: MT.vm }));
-    return XML_DECL + tag("VAppTemplate", { ...rootNs, goldMaster: false, ovfDescriptorUploaded: true, status: 8, name: t.name, id: `urn:vcloud:vapptemplate:${t.id}`, href, type: MT.vAppTemplate },
-      link("up", this.vdcHref(vdc), MT.vdc),
-      item ? link("up", this.catalogItemHref(item), MT.catalogItem) : undefined,
-      link("down", `${href}/metadata`, MT.metadata),
-      link("down", `${href}/owner`, MT.owner),
-      link("ovf", `${href}/ovf`, MT.envelope),
+      tag("Vm", { goldMaster: false, status: VAppStatus.POWERED_OFF, name: `${t.name}-vm${n + 1}`, id: `urn:vcloud:vm:${t.id.slice(0, 24)}${String(n).padStart(12, "0")}`, type: MEDIA.vm }));
+    return XML_DECL + tag("VAppTemplate", { ...rootNs, goldMaster: false, ovfDescriptorUploaded: true, status: VAppStatus.POWERED_OFF, name: t.name, id: `urn:vcloud:vapptemplate:${t.id}`, href, type: MEDIA.vAppTemplate },
+      link("up", this.vdcHref(vdc), MEDIA.vdc),
+      item ? link("up", this.catalogItemHref(item), MEDIA.catalogItem) : undefined,
+      link("down", `${href}/metadata`, MEDIA.metadata),
+      link("down", `${href}/owner`, MEDIA.owner),
+      link("ovf", `${href}/ovf`, MEDIA.envelope),
       textTag("Description", t.description || undefined),
       tag("Children", {}, ...vms),
       t.eula ? tag("ovf:EulaSection", {}, textTag("ovf:Info", "License agreement"), textTag("ovf:License", t.eula)) : undefined,
-      tag("LeaseSettingsSection", { href: `${href}/leaseSettingsSection/`, type: MT.lease, "ovf:required": false },
+      tag("LeaseSettingsSection", { href: `${href}/leaseSettingsSection/`, type: MEDIA.lease, "ovf:required": false },
         textTag("ovf:Info", "Lease settings section"), textTag("StorageLeaseInSeconds", 0)),
     );
   }
@@ -208,23 +214,23 @@ export class Renderer {
     const href = `${this.base}/api/admin/org/${o.id}`;
     const users = [...this.state.users.values()].filter((u) => u.orgId === o.id);
     const vdcs = [...this.state.vdcs.values()].filter((v) => v.orgId === o.id);
-    return XML_DECL + tag("AdminOrg", { xmlns: VCLOUD_NS, name: o.name, id: `urn:vcloud:org:${o.id}`, href, type: MT.adminOrg },
-      link("alternate", this.orgHref(o), MT.org),
+    return XML_DECL + tag("AdminOrg", { ...rootNs, name: o.name, id: `urn:vcloud:org:${o.id}`, href, type: MEDIA.adminOrg },
+      link("alternate", this.orgHref(o), MEDIA.org),
       textTag("Description", ""),
       textTag("FullName", o.fullName),
       textTag("IsEnabled", true),
-      tag("Users", {}, ...users.map((u) => tag("UserReference", { href: this.userHref(u), name: u.name, type: MT.user }))),
-      tag("Vdcs", {}, ...vdcs.map((v) => tag("Vdc", { href: `${this.base}/api/admin/vdc/${v.id}`, name: v.name, type: "application/vnd.vmware.admin.vdc+xml" }))),
+      tag("Users", {}, ...users.map((u) => tag("UserReference", { href: this.userHref(u), name: u.name, type: MEDIA.user }))),
+      tag("Vdcs", {}, ...vdcs.map((v) => tag("Vdc", { href: `${this.base}/api/admin/vdc/${v.id}`, name: v.name, type: MEDIA.adminVdc }))),
     );
   }
 
   user(u: User): string {
     const org = this.state.orgs.get(u.orgId)!;
-    return XML_DECL + tag("User", { xmlns: VCLOUD_NS, name: u.name, id: `urn:vcloud:user:${u.id}`, href: this.userHref(u), type: MT.user },
-      link("up", `${this.base}/api/admin/org/${org.id}`, "application/vnd.vmware.admin.organization+xml"),
+    return XML_DECL + tag("User", { ...rootNs, name: u.name, id: `urn:vcloud:user:${u.id}`, href: this.userHref(u), type: MEDIA.user },
+      link("up", `${this.base}/api/admin/org/${org.id}`, MEDIA.adminOrg),
       textTag("FullName", u.fullName),
       textTag("IsEnabled", true),
-      tag("Role", { name: u.role, type: "application/vnd.vmware.admin.role+xml" }),
+      tag("Role", { name: u.role, type: MEDIA.role }),
     );
   }
 
@@ -235,50 +241,52 @@ export class Renderer {
     return !!v.storageExpiration && v.storageExpiration.getTime() < this.state.now().getTime();
   }
 
+  /**
+   * The links of a vApp by state, as recorded: creating (status 0) from kube-nfv/RO test_vimconn_vmware_xml_response.py
+   * `deployed_vapp_xml`; powered on from its `vapp_xml_response`; powered off and undeployed from fog-vcloud-director
+   * get_vapp.yml; expired from get_vapps-expired.yml and get_vapps-novms.yml. Snapshot revert/removeAll links come
+   * only with a snapshot, which the simulator never has. Suspended and deployed-but-off sets are inferred.
+   */
   private vappLinks(v: VApp): string[] {
     const href = this.vappHref(v);
     const vdc = this.state.vdcs.get(v.vdcId)!;
-    const up = link("up", this.vdcHref(vdc), MT.vdc);
-    const netLinks = v.networks.map((n) => link("down", this.networkHref(n), MT.vAppNetwork, n.networkName));
-    if (v.status === 0 || v.status === -1) {
-      return [up, link("down", `${href}/owner`, MT.owner), link("down", `${href}/metadata`, MT.metadata), ...(v.status === -1 ? [link("remove", href)] : [])];
+    const up = link("up", this.vdcHref(vdc), MEDIA.vdc);
+    const remove = link("remove", href);
+    const common = [link("down", `${href}/owner`, MEDIA.owner), link("down", `${href}/metadata`, MEDIA.metadata), link("ovf", `${href}/ovf`, MEDIA.envelope), link("down", `${href}/productSections/`, MEDIA.productSections)];
+    const controlAccess = link("down", `${href}/controlAccess/`, MEDIA.controlAccess);
+    if (v.status === VAppStatus.UNRESOLVED || v.status === VAppStatus.FAILED_CREATION) {
+      return [controlAccess, up, ...common, ...(v.status === VAppStatus.FAILED_CREATION ? [remove] : [])];
     }
-    if (this.isExpired(v)) return [...netLinks, up, link("edit", href, MT.vApp), link("remove", href)];
-    const power: string[] = [];
-    if (v.vmCount > 0) {
-      if (v.status === 4) {
-        for (const a of ["powerOff", "reboot", "reset", "shutdown", "suspend"]) power.push(link(`power:${a}`, `${href}/power/action/${a}`));
-        power.push(link("undeploy", `${href}/action/undeploy`, MT.undeploy));
-      } else if (v.status === 3) {
-        power.push(link("power:powerOn", `${href}/power/action/powerOn`), link("discardState", `${href}/action/discardSuspendedState`));
-        if (v.deployed) power.push(link("undeploy", `${href}/action/undeploy`, MT.undeploy));
-      } else {
-        power.push(link("power:powerOn", `${href}/power/action/powerOn`));
-        power.push(v.deployed ? link("undeploy", `${href}/action/undeploy`, MT.undeploy) : link("deploy", `${href}/action/deploy`, MT.deploy));
-      }
-    }
+    const netLinks = v.networks.map((n) => link("down", this.networkHref(n), MEDIA.vAppNetwork, n.networkName));
+    if (this.isExpired(v)) return [...netLinks, up, link("edit", href, MEDIA.vApp), remove];
+    const power = (...actions: string[]) => actions.map((a) => link(`power:${a}`, `${href}/power/action/${a}`));
+    const deploy = link("deploy", `${href}/action/deploy`, MEDIA.deploy);
+    const undeploy = link("undeploy", `${href}/action/undeploy`, MEDIA.undeploy);
+    const running = v.status === VAppStatus.POWERED_ON;
+    const hasVms = v.vmCount > 0;
+    let state: string[] = [];
+    if (hasVms && running) state = [...power("powerOff", "reboot", "reset", "shutdown", "suspend"), deploy, undeploy];
+    else if (hasVms && v.status === VAppStatus.SUSPENDED) state = [...power("powerOn"), link("discardState", `${href}/action/discardSuspendedState`), ...(v.deployed ? [undeploy] : [])];
+    else if (hasVms) state = [...power("powerOn"), v.deployed ? undeploy : deploy];
     return [
-      ...power,
+      ...state,
       ...netLinks,
-      link("down", `${href}/controlAccess/`, MT.controlAccess),
-      link("controlAccess", `${href}/action/controlAccess`, MT.controlAccess),
-      link("recompose", `${href}/action/recomposeVApp`, MT.recompose),
+      controlAccess,
+      link("controlAccess", `${href}/action/controlAccess`, MEDIA.controlAccess),
+      ...(running ? [] : [link("recompose", `${href}/action/recomposeVApp`, MEDIA.recompose)]),
       up,
-      link("edit", href, MT.vApp),
-      link("remove", href),
-      link("down", `${href}/owner`, MT.owner),
-      link("down", `${href}/metadata`, MT.metadata),
-      link("ovf", `${href}/ovf`, MT.envelope),
-      link("down", `${href}/productSections/`, MT.productSections),
-      ...(v.vmCount > 0 ? [link("snapshot:create", `${href}/action/createSnapshot`, MT.snapshot), link("snapshot:removeAll", `${href}/action/removeAllSnapshots`)] : []),
+      link("edit", href, MEDIA.vApp),
+      ...(v.deployed ? [] : [remove, link("enable", `${href}/action/enableDownload`), link("disable", `${href}/action/disableDownload`)]),
+      ...common,
+      ...(hasVms ? [link("snapshot:create", `${href}/action/createSnapshot`, MEDIA.createSnapshot)] : []),
     ];
   }
 
   lease(v: VApp, root: boolean): string {
     const href = `${this.vappHref(v)}/leaseSettingsSection/`;
-    const body = tag("LeaseSettingsSection", { ...(root ? rootNs : {}), href, type: MT.lease, "ovf:required": false },
+    const body = tag("LeaseSettingsSection", { ...(root ? rootNs : {}), href, type: MEDIA.lease, "ovf:required": false },
       textTag("ovf:Info", "Lease settings section"),
-      link("edit", href, MT.lease),
+      link("edit", href, MEDIA.lease),
       textTag("DeploymentLeaseInSeconds", v.deploymentLeaseSeconds),
       textTag("StorageLeaseInSeconds", v.storageLeaseSeconds),
       v.deployed && v.deploymentExpiration ? textTag("DeploymentLeaseExpiration", ts(v.deploymentExpiration)) : undefined,
@@ -289,25 +297,25 @@ export class Renderer {
 
   owner(v: VApp, root: boolean): string {
     const u = this.state.users.get(v.ownerId);
-    const body = tag("Owner", { ...(root ? { xmlns: VCLOUD_NS, href: `${this.vappHref(v)}/owner` } : {}), type: MT.owner },
-      root ? link("edit", `${this.vappHref(v)}/owner`, MT.owner) : undefined,
-      u ? tag("User", { href: this.userHref(u), name: u.name, type: MT.user }) : undefined,
+    const body = tag("Owner", { ...(root ? { ...rootNs, href: `${this.vappHref(v)}/owner` } : {}), type: MEDIA.owner },
+      root ? link("edit", `${this.vappHref(v)}/owner`, MEDIA.owner) : undefined,
+      u ? tag("User", { href: this.userHref(u), name: u.name, type: MEDIA.user }) : undefined,
     );
     return root ? XML_DECL + body : body;
   }
 
   private networkConfigSection(v: VApp): string {
     const href = `${this.vappHref(v)}/networkConfigSection/`;
-    return tag("NetworkConfigSection", { href, type: MT.networkConfigSection, "ovf:required": false },
+    return tag("NetworkConfigSection", { href, type: MEDIA.networkConfigSection, "ovf:required": false },
       textTag("ovf:Info", "The configuration parameters for logical networks"),
-      link("edit", href, MT.networkConfigSection),
+      link("edit", href, MEDIA.networkConfigSection),
       ...v.networks.map((n) => {
         const parent = n.parentNetworkId ? this.state.networks.get(n.parentNetworkId) : undefined;
         return tag("NetworkConfig", { networkName: n.networkName },
-          link("repair", `${this.networkHref(n)}/action/reset`),
-          textTag("Description", ""),
+          link("repair", `${this.base}/api/admin/network/${n.id}/action/reset`),
+          textTag("Description", n.networkName),
           tag("Configuration", {},
-            parent ? tag("ParentNetwork", { href: this.networkHref(parent), id: parent.id, name: parent.name }) : undefined,
+            parent ? tag("ParentNetwork", { href: `${this.base}/api/admin/network/${parent.id}`, id: parent.id, name: parent.name }) : undefined,
             textTag("FenceMode", n.fenceMode),
             textTag("RetainNetInfoAcrossDeployments", false)),
           textTag("IsDeployed", v.deployed));
@@ -315,31 +323,37 @@ export class Renderer {
     );
   }
 
+  /**
+   * A vApp in the recorded child order (fog-vcloud-director get_vapp.yml): the OVF sections carry vCloud-namespaced
+   * type/href, NetworkSection is there with or without networks, SnapshotSection whenever the vApp has VMs.
+   */
   vapp(v: VApp, tasks: SimTask[]): string {
     const href = this.vappHref(v);
-    const creating = v.status === 0 || v.status === -1;
+    const creating = v.status === VAppStatus.UNRESOLVED || v.status === VAppStatus.FAILED_CREATION;
     const withVms = v.vmCount > 0 && !creating;
-    return XML_DECL + tag("VApp", { ...rootNs, ovfDescriptorUploaded: true, deployed: v.deployed, status: v.status, name: v.name, id: `urn:vcloud:vapp:${v.id}`, href, type: MT.vApp },
+    return XML_DECL + tag("VApp", { ...rootNs, ovfDescriptorUploaded: true, deployed: v.deployed, status: v.status, name: v.name, id: `urn:vcloud:vapp:${v.id}`, href, type: MEDIA.vApp },
       ...this.vappLinks(v),
-      textTag("Description", v.description || undefined),
+      textTag("Description", v.description),
       // Embedded tasks carry no cancel link, as in the recorded create response.
       tasks.length ? tag("Tasks", {}, ...tasks.map((t) => this.taskBody(t, false, false))) : undefined,
       creating ? undefined : this.lease(v, false),
-      withVms ? tag("ovf:StartupSection", { href: `${href}/startupSection/`, type: MT.startupSection, "ovf:required": false },
+      withVms ? tag("ovf:StartupSection", ovfSectionAttrs(`${href}/startupSection/`, MEDIA.startupSection),
         textTag("ovf:Info", "VApp startup section"),
-        ...this.vmNames(v).map((n, i) => tag("ovf:Item", { "ovf:id": n, "ovf:order": i, "ovf:startAction": "powerOn", "ovf:startDelay": 0, "ovf:stopAction": "powerOff", "ovf:stopDelay": 0 })),
-        link("edit", `${href}/startupSection/`, MT.startupSection)) : undefined,
-      !creating && v.networks.length ? tag("ovf:NetworkSection", { href: `${href}/networkSection/`, type: MT.networkSection, "ovf:required": false },
+        ...this.vmNames(v).map((n) => tag("ovf:Item", { "ovf:id": n, "ovf:order": 0, "ovf:startAction": "powerOn", "ovf:startDelay": 0, "ovf:stopAction": "powerOff", "ovf:stopDelay": 0 })),
+        link("edit", `${href}/startupSection/`, MEDIA.startupSection)) : undefined,
+      creating ? undefined : tag("ovf:NetworkSection", ovfSectionAttrs(`${href}/networkSection/`, MEDIA.networkSection),
         textTag("ovf:Info", "The list of logical networks"),
-        ...v.networks.map((n) => tag("ovf:Network", { "ovf:name": n.networkName }, textTag("ovf:Description", "")))) : undefined,
+        ...v.networks.map((n) => tag("ovf:Network", { "ovf:name": n.networkName }, textTag("ovf:Description", n.networkName)))),
       creating ? undefined : this.networkConfigSection(v),
+      withVms ? tag("SnapshotSection", { href: `${href}/snapshotSection`, type: MEDIA.snapshotSection, "ovf:required": false }, textTag("ovf:Info", "Snapshot information section")) : undefined,
       textTag("DateCreated", ts(v.created)),
       this.owner(v, false),
       textTag("InMaintenanceMode", false),
       withVms ? tag("Children", {}, ...this.vmNames(v).map((n, i) => tag("Vm", {
-        needsCustomization: false, deployed: v.deployed, status: v.status === 4 ? 4 : 8, name: n,
+        needsCustomization: false, nestedHypervisorEnabled: false, deployed: v.deployed,
+        status: v.status === VAppStatus.POWERED_ON ? VAppStatus.POWERED_ON : VAppStatus.POWERED_OFF, name: n,
         id: `urn:vcloud:vm:${v.id.slice(0, 24)}${String(i).padStart(12, "0")}`,
-        href: `${this.base}/api/vApp/vm-${v.id.slice(0, 24)}${String(i).padStart(12, "0")}`, type: MT.vm,
+        href: `${this.base}/api/vApp/vm-${v.id.slice(0, 24)}${String(i).padStart(12, "0")}`, type: MEDIA.vm,
       }))) : undefined,
     );
   }
@@ -360,14 +374,14 @@ export class Renderer {
 
   metadata(v: VApp): string {
     const href = `${this.vappHref(v)}/metadata`;
-    return XML_DECL + tag("Metadata", { xmlns: VCLOUD_NS, "xmlns:xsi": XSI_NS, href, type: MT.metadata },
-      link("add", href, MT.metadata),
-      link("up", this.vappHref(v), MT.vApp),
+    return XML_DECL + tag("Metadata", { ...rootNsXsi, href, type: MEDIA.metadata },
+      link("add", href, MEDIA.metadata),
+      link("up", this.vappHref(v), MEDIA.vApp),
       ...v.metadata.map((m) => {
         const eh = `${href}/${m.domain === "SYSTEM" ? "SYSTEM/" : ""}${encodeURIComponent(m.key)}`;
-        return tag("MetadataEntry", { href: eh, type: "application/vnd.vmware.vcloud.metadata.value+xml" },
-          link("up", href, MT.metadata),
-          ...(m.visibility === "READWRITE" ? [link("edit", eh, MT.metadataValue), link("remove", eh)] : []),
+        return tag("MetadataEntry", { href: eh, type: MEDIA.metadataValue },
+          link("up", href, MEDIA.metadata),
+          ...(m.visibility === "READWRITE" ? [link("edit", eh, MEDIA.metadataValue), link("remove", eh)] : []),
           this.domain(m), textTag("Key", m.key), this.metadataTypedValue(m));
       }),
     );
@@ -375,9 +389,9 @@ export class Renderer {
 
   metadataValue(v: VApp, m: MetadataItem): string {
     const href = `${this.vappHref(v)}/metadata/${m.domain === "SYSTEM" ? "SYSTEM/" : ""}${encodeURIComponent(m.key)}`;
-    return XML_DECL + tag("MetadataValue", { xmlns: VCLOUD_NS, "xmlns:xsi": XSI_NS, href, type: MT.metadataValue },
-      link("up", `${this.vappHref(v)}/metadata`, MT.metadata),
-      ...(m.visibility === "READWRITE" ? [link("edit", href, MT.metadataValue), link("remove", href)] : []),
+    return XML_DECL + tag("MetadataValue", { ...rootNsXsi, href, type: MEDIA.metadataValue },
+      link("up", `${this.vappHref(v)}/metadata`, MEDIA.metadata),
+      ...(m.visibility === "READWRITE" ? [link("edit", href, MEDIA.metadataValue), link("remove", href)] : []),
       this.domain(m), this.metadataTypedValue(m));
   }
 
@@ -386,9 +400,8 @@ export class Renderer {
   taskBody(t: SimTask, root: boolean, links = true): string {
     const user = this.state.users.get(t.userId);
     const org = this.state.orgs.get(t.orgId);
-    const running = t.status === "queued" || t.status === "running";
     return tag("Task", {
-      ...(root ? { xmlns: VCLOUD_NS } : {}),
+      ...(root ? rootNs : {}),
       cancelRequested: t.cancelRequested,
       endTime: t.endTime ? ts(t.endTime) : undefined,
       expiryTime: ts(t.expiryTime),
@@ -400,13 +413,13 @@ export class Renderer {
       name: "task",
       id: `urn:vcloud:task:${t.id}`,
       href: this.taskHref(t),
-      type: MT.task,
+      type: MEDIA.task,
     },
-      running && links ? link("task:cancel", `${this.taskHref(t)}/action/cancel`) : undefined,
-      tag("Owner", { href: this.vappHref(t.owner), name: t.owner.name, type: MT.vApp }),
+      t.status === "running" && links ? link("task:cancel", `${this.taskHref(t)}/action/cancel`) : undefined,
+      tag("Owner", { href: this.vappHref(t.owner), name: t.owner.name, type: MEDIA.vApp }),
       t.error ? tag("Error", { majorErrorCode: t.error.status, message: t.error.message, minorErrorCode: t.error.minorErrorCode }) : undefined,
-      user ? tag("User", { href: this.userHref(user), name: user.name, type: MT.user }) : undefined,
-      org ? tag("Organization", { href: this.orgHref(org), name: org.name, type: MT.org }) : undefined,
+      user ? tag("User", { href: this.userHref(user), name: user.name, type: MEDIA.user }) : undefined,
+      org ? tag("Organization", { href: this.orgHref(org), name: org.name, type: MEDIA.org }) : undefined,
       textTag("Progress", this.progress(t)),
       tag("Details", {}, t.error ? escapeXml(t.error.message) : undefined),
     );
@@ -424,11 +437,11 @@ export class Renderer {
   queryRecords(type: string, records: Array<Record<string, string | number | boolean | undefined>>, page: number, pageSize: number, total: number, queryHref: (page: number) => string): string {
     const recordName = RECORD_NAMES[type];
     const last = Math.max(1, Math.ceil(total / pageSize));
-    return XML_DECL + tag("QueryResultRecords", { xmlns: VCLOUD_NS, "xmlns:xsi": XSI_NS, total, pageSize, page, name: type, href: queryHref(page), type: MT.records },
-      page > 1 ? link("firstPage", queryHref(1), MT.records) : undefined,
-      page > 1 ? link("previousPage", queryHref(page - 1), MT.records) : undefined,
-      page < last ? link("nextPage", queryHref(page + 1), MT.records) : undefined,
-      page < last ? link("lastPage", queryHref(last), MT.records) : undefined,
+    return XML_DECL + tag("QueryResultRecords", { ...rootNsXsi, total, pageSize, page, name: type, href: queryHref(page), type: MEDIA.records },
+      page > 1 ? link("firstPage", queryHref(1), MEDIA.records) : undefined,
+      page > 1 ? link("previousPage", queryHref(page - 1), MEDIA.records) : undefined,
+      page < last ? link("nextPage", queryHref(page + 1), MEDIA.records) : undefined,
+      page < last ? link("lastPage", queryHref(last), MEDIA.records) : undefined,
       ...records.map((r) => tag(recordName, r)),
     );
   }

@@ -25,7 +25,7 @@ const exampleVmGroup = {
   apiVersion: "vsphere.vmware.com/v1alpha1",
   kind: "VmGroup",
   metadata: { name: "web" },
-  spec: { datacenter: "DC0", template: "DC0_H0_VM0", folder: "web", replicas: 3, cpu: 2, memoryMB: 1024 },
+  spec: { datacenter: "DC0", template: "DC0_H0_VM0", folder: "web", replicas: 3, cpu: 2, memoryMB: 1024, powerState: "on" },
 };
 const exampleVcdVapp = {
   apiVersion: "kvcd.lrivallain.dev/v1",
@@ -84,7 +84,7 @@ describe("crds/ on a real kube-apiserver", function () {
   }
 
   describe("custom resources made from the examples", () => {
-    it("VmGroup (examples/vmgroup) is stored with the defaults of check(): powerState the string \"on\"", async () => {
+    it("VmGroup (examples/vmgroup) is stored: powerState the string \"on\", the CRD's defaults applied", async () => {
       vmGroupSpecSchema.parse(exampleVmGroup.spec); // the same spec passes check()'s schema
       const r = await kube().request("POST", `${VMGROUPS}?fieldValidation=Strict`, exampleVmGroup);
       assert.equal(r.status, 201, JSON.stringify(r.body));

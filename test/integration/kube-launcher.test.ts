@@ -1,6 +1,7 @@
 // The local control plane as a user of it would check it: a verified HTTPS endpoint on 127.0.0.1 only, RBAC with
 // an admin identity, a working kubeconfig, controllers that finish deletions, and nothing left after stop().
 import { strict as assert } from "assert";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
 import { parse } from "yaml";
@@ -144,5 +145,21 @@ describe("simulators/kube: etcd, kube-apiserver and kube-controller-manager on 1
     for (const pid of pids) assert.ok(!alive(pid), `process ${pid} ended`);
     await assert.rejects(startKube({ dataDir: __dirname }), /is not empty/);
     assert.ok(fs.existsSync(__filename), "the refused directory is untouched");
+  });
+
+  it("does not outlive a parent that is killed outright (SIGKILL: no exit handler runs)", async function () {
+    this.timeout(180_000);
+    const script = `require("ts-node").register({ transpileOnly: true });
+      require(${JSON.stringify(require.resolve("../../simulators/kube"))}).startKube()
+        .then((k) => console.log(JSON.stringify({ pids: k.pids, dataDir: k.dataDir })));`;
+    const parent = spawn(process.execPath, ["-e", script], { cwd: __dirname, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    parent.stdout!.on("data", (d) => (out += d));
+    const started = await eventually("the child's control plane ready", async () => (/\{"pids"/.test(out) ? JSON.parse(out) : undefined), 150_000);
+    const pids = Object.values(started.pids) as number[];
+    assert.ok(pids.every(alive));
+    parent.kill("SIGKILL");
+    await eventually("every component ended", async () => (pids.some(alive) ? undefined : true), 20_000);
+    fs.rmSync(started.dataDir, { recursive: true, force: true }); // only a clean exit or stop() can remove it
   });
 });

@@ -68,7 +68,7 @@ async function exchange(
     };
     const timer = setTimeout(() => finish(new DnsTransferError(`${where}: no complete answer within ${opts.timeoutMs ?? 15000} ms`, "TIMEOUT")), opts.timeoutMs ?? 15000);
     socket.on("connect", () => socket.write(Buffer.concat([u16(message.length), message])));
-    socket.on("error", (e: NodeJS.ErrnoException) => finish(new DnsTransferError(`${where}: ${e.code ?? e.message}`, e.code)));
+    socket.on("error", (e: NodeJS.ErrnoException) => finish(new DnsTransferError(`${where}: ${SOCKET_ERRORS[e.code ?? ""] ?? e.code ?? e.message}`, e.code)));
     socket.on("close", () => finish(new DnsTransferError(`${where}: the server closed the connection before the answer was complete`, "CLOSED")));
     socket.on("data", (chunk) => {
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
@@ -94,6 +94,14 @@ async function exchange(
     });
   });
 }
+
+/** Plain words for the socket errors a DNS server (or the network) gives most often. */
+const SOCKET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: "connection refused (ECONNREFUSED): is the server listening on TCP at this address?",
+  ECONNRESET: "the connection was reset (ECONNRESET) before the answer was complete",
+  ETIMEDOUT: "the connection timed out (ETIMEDOUT)",
+  EHOSTUNREACH: "host unreachable (EHOSTUNREACH)",
+};
 
 function u16(n: number): Buffer {
   const b = Buffer.alloc(2);

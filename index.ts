@@ -7,7 +7,7 @@ export type {
   VcdConnection, VcdConnectionArgs, VcdVappArgs, VcdVappInputOutputs, VcdVappLeases, VcdVappLeasesArgs, VcdVappSource,
   VcdVappSourceArgs,
 } from "./providers/vcdvapp";
-export { VCenterTemplate, VCenterManifests, vcenterTemplatesFromYaml } from "./providers/vcentertemplate";
+export { VCenterTemplate, VCenterManifests, vcenterTemplatesFromYaml, TEMPLATE_ANNOTATION } from "./providers/vcentertemplate";
 export type {
   VCenterManifestsArgs, VCenterLogin, VCenterLoginArgs, VCenterTemplateArgs, VCenterTemplateCredentials,
   VCenterTemplateCredentialsArgs, VCenterTemplateDiscovery, VCenterTemplateDiscoveryArgs, VCenterTemplateDiscoveryDns,
@@ -15,6 +15,8 @@ export type {
   VCenterTemplateOptions, VCenterTemplateOptionsArgs,
 } from "./providers/vcentertemplate";
 export type { DiscoveredVCenters, VCenterInventory, VCenterInventoryCluster, VCenterInventoryDatacenter } from "./sdk/schemas/vcentertemplate-outputs";
+export { kubeconfigFromConfig } from "./providers/kubernetes/kubeconfig";
+export { kubeconfigProblems } from "./sdk/kubernetes/kubeconfig";
 // Custom resources of the operators the kinds follow (kopf-operator-vmworld, codeconnect-vm-operator) → ours.
 export { vmGroupFromSeed } from "./sdk/schemas/crd-seeds";
 export type { SeedVmGroupPlacement } from "./sdk/schemas/crd-seeds";

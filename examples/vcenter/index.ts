@@ -7,6 +7,9 @@
 //   pulumi config set vcenterUser vcenter-operator
 //   pulumi config set --secret masterPassword '...'
 //   pulumi config set namespace monsoon3
+//   pulumi config set kubeconfig /etc/lab/kubeconfig     # optional: a kubeconfig file, or its text (--secret);
+//                                                        # default: $KUBECONFIG or ~/.kube/config, as kubectl
+//   pulumi config set skipAwait true                     # optional: don't wait for Deployments to roll out
 //   pulumi config set renderYamlToDirectory ./rendered   # optional: write YAML instead of applying to a cluster
 //   pulumi config set deployManifests false              # optional: render only (no Kubernetes provider needed)
 // Optionally a VmGroup (vmware:vcenterUrl etc., as in examples/vmgroup) whose VM names reach the templates as
@@ -14,7 +17,7 @@
 import * as fs from "fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VCenterManifests, VCenterTemplate, vcenterTemplatesFromYaml, VmGroup } from "pulumi-vmware-kit";
+import { kubeconfigFromConfig, VCenterManifests, VCenterTemplate, vcenterTemplatesFromYaml, VmGroup } from "pulumi-vmware-kit";
 
 const cfg = new pulumi.Config();
 const vmware = new pulumi.Config("vmware");
@@ -66,8 +69,18 @@ const vct = new VCenterTemplate("vcenter-operator", {
 
 if (cfg.getBoolean("deployManifests") ?? true) {
   const dir = cfg.get("renderYamlToDirectory");
-  const provider = new k8s.Provider("k8s", dir ? { renderYamlToDirectory: dir } : { kubeconfig: cfg.get("kubeconfig") });
-  new VCenterManifests("vcenter-operator", { manifests: vct.manifests, provider, skipAwait: cfg.getBoolean("skipAwait") });
+  // ConfigMaps and Secrets are updated in place, as sapcc's operator does (kubectl apply), not replaced.
+  const provider = new k8s.Provider("k8s", {
+    ...(dir ? { renderYamlToDirectory: dir } : { kubeconfig: kubeconfigFromConfig() }),
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
+  });
+  new VCenterManifests("vcenter-operator", {
+    manifests: vct.manifests,
+    templates: vct.templateNames,
+    provider,
+    skipAwait: cfg.getBoolean("skipAwait"),
+  });
 }
 
 export const vcenters = vct.vcenters;

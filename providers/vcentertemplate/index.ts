@@ -12,6 +12,7 @@ export type {
 } from "./args";
 
 export { VCenterManifests, VCenterManifestsArgs, MANIFEST_GROUPS } from "./manifests";
+export { TEMPLATE_ANNOTATION } from "./plan";
 export { vcenterTemplatesFromYaml } from "./yaml";
 
 
@@ -33,6 +34,12 @@ export class VCenterTemplate extends pulumi.dynamic.Resource {
   /** Object ids rendered by more than one template or context (the last one wins). */
   declare readonly warnings: pulumi.Output<string[]>;
 
+  /**
+   * The templates' names, when `templates` is given as a plain list (undefined when it is an Output): pass it to
+   * VCenterManifests, which then names the template in each object's resource name, its plan and its errors.
+   */
+  readonly templateNames: string[] | undefined;
+
   constructor(name: string, args: VCenterTemplateArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       vcenterTemplateProvider,
@@ -52,5 +59,8 @@ export class VCenterTemplate extends pulumi.dynamic.Resource {
       "vmware",
       "VCenterTemplate",
     );
+    const templates = args.templates as unknown;
+    this.templateNames =
+      Array.isArray(templates) && templates.every((t) => t && typeof t.name === "string") ? templates.map((t) => t.name as string) : undefined;
   }
 }

@@ -7,7 +7,7 @@ import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { syntaxErrors } from "../../sdk/vcenter/render";
 import type { DiscoveryState } from "../../sdk/vcenter/discovery";
 import { checkShrink, SeenVCenter } from "../../sdk/vcenter/prune-guard";
-import type { TemplateRenderError, VCenterTemplateSource } from "../../sdk/vcenter/templates";
+import { templateKey, type TemplateRenderError, type VCenterTemplateSource } from "../../sdk/vcenter/templates";
 
 export type Props = VCenterTemplateInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 
@@ -141,12 +141,27 @@ export interface Observation {
   warnings: string[];
 }
 
+/**
+ * Annotation naming the template (the VCenterTemplate's metadata.name) that rendered an object: it shows in the
+ * cluster which template made an object, and VCenterManifests groups by it so the plan and every apply error name
+ * the template.
+ */
+export const TEMPLATE_ANNOTATION = "vcenter-operator.stable.sap.cc/template";
+
+/** The object with TEMPLATE_ANNOTATION set to the name of the template that rendered it (other annotations kept). */
+export function annotateTemplate(p: Pick<Props, "templates" | "namespace">, m: Manifest): Record<string, unknown> {
+  const source = templateSources(p).find((s) => templateKey(s.scope, s.namespace, s.name) === m.template);
+  const meta = (m.object.metadata ?? {}) as Record<string, unknown>;
+  const annotations = { ...((meta.annotations as Record<string, unknown> | null | undefined) ?? {}), [TEMPLATE_ANNOTATION]: source?.name ?? m.template };
+  return { ...m.object, metadata: { ...meta, annotations } };
+}
+
 export function outputsOf(p: Props, o: Observation): Record<string, unknown> {
   return {
     ...inputsOf(p),
     vcenters: o.vcenters,
     inventory: o.inventory,
-    manifests: o.manifests.map((m) => m.object),
+    manifests: o.manifests.map((m) => annotateTemplate(p, m)),
     manifestIds: o.manifests.map((m) => m.key),
     warnings: o.warnings,
   };

@@ -1,6 +1,6 @@
 // examples/vcenter under the real pulumi CLI: DNS discovery from BIND 9 (TSIG), a vcsim whose only login is the
-// Master Password derived for its FQDN, templates rendered from the inventory. The Kubernetes provider plugin cannot
-// be built here, so the stack runs with deployManifests=false (VCenterManifests is tested with mocks).
+// Master Password derived for its FQDN, templates rendered from the inventory. Rendering only (deployManifests=false):
+// applying to a real kube-apiserver is test/engine/kube-vcenter.test.ts.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -52,6 +52,8 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
       "v1/Secret/monsoon3/nova-compute-vmware-bb1",
       "v1/Secret/monsoon3/volume-vmware-vc-a-0-qa-de-1a",
       "v1/ConfigMap/monsoon3/nova-compute-vmware-bb1",
+      "apps/v1/Deployment/monsoon3/nova-compute-bb1",
+      "v1/Service/monsoon3/nova-compute-bb1",
     ]);
     assert.deepEqual(out.warnings, []);
     assert.equal(out.inventory[0].datacenters[0].clusters[0].conventions.datastore_regex, "^eph001_hg.*");
@@ -60,6 +62,8 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
     assert.equal(typeof vct.manifests.plaintext, "string");
     const cm = JSON.parse(vct.manifests.plaintext).find((m: any) => m.kind === "ConfigMap");
     assert.match(cm.data["nova-compute.conf"], /integration_bridge = br-physnet/);
+    // Each object names the template that rendered it (VCenterManifests groups by it; errors name it).
+    assert.equal(cm.metadata.annotations["vcenter-operator.stable.sap.cc/template"], "vcenter-cluster-nova-compute-configmap");
   });
 
   it("refresh sees a cluster added in vCenter, and the state then holds its manifests", async () => {
@@ -71,11 +75,12 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
     // The next preview --diff shows the new objects (here through the stack outputs; with deployManifests, as
     // Kubernetes objects to create); the resource's inputs did not change, so it is not updated itself.
     const plan = await project.preview();
-    assert.match(plan.stdout, /\+\s*\[\d\]: "v1\/ConfigMap\/monsoon3\/nova-compute-vmware-bb91"/);
+    // (A new id shifts the ones after it: it shows as `+ [n]: "<id>"` or `~ [n]: "<old>" => "<id>"`.)
+    assert.match(plan.stdout, /(\+\s*\[\d\]: |=> )"v1\/ConfigMap\/monsoon3\/nova-compute-vmware-bb91"/);
     assert.match(plan.stdout, /\+ name\s*: "productionbb91"|\+ name\s*: "productionbb091"/);
     assert.doesNotMatch(plan.stdout, /VCenterTemplate: \(update\)/);
     await project.up();
-    assert.equal((await project.outputs()).manifestIds.length, 5);
+    assert.equal((await project.outputs()).manifestIds.length, 9);
   });
 
   it("a template change is an update in place that names the property, never a replace", async () => {

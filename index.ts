@@ -1,7 +1,7 @@
 // pulumi-vmware-kit: Pulumi resources for VMware. The plain clients they are built on are separate entry points:
 // `pulumi-vmware-kit/vsphere`, `pulumi-vmware-kit/vcd` and `pulumi-vmware-kit/vcenter` (package.json `exports`).
 export { VmGroup } from "./providers/vmgroup";
-export type { VmGroupArgs, VmGroupInputOutputs, VmGroupVm, VsphereConnection, VsphereConnectionArgs } from "./providers/vmgroup";
+export type { VmGroupArgs, VmGroupDrift, VmGroupInputOutputs, VmGroupVm, VsphereConnection, VsphereConnectionArgs } from "./providers/vmgroup";
 export { VcdVapp } from "./providers/vcdvapp";
 export type {
   VcdConnection, VcdConnectionArgs, VcdVappArgs, VcdVappInputOutputs, VcdVappLeases, VcdVappLeasesArgs, VcdVappSource,

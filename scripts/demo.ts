@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Kube } from "../simulators/kube";
-import { TEMPLATE_ANNOTATION } from "../providers/vcentertemplate/plan";
+import { TEMPLATE_ANNOTATION } from "../sdk/vcenter/annotation";
 import { LOCAL, LOCAL_DIR, pulumi, pulumiCapture, REPO, selectLocalStack, sh, startLocalSimulators } from "./local-env";
 
 const keep = process.argv.includes("--keep");

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { vcdVappInputsSchema, vcdVappLeasesSchema, vcenterTemplateInputsSchema, vmGroupInputsSchema, vmGroupVmSchema } from "../sdk/schemas";
+import { vcdVappInputsSchema, vcdVappLeasesSchema, vcenterTemplateInputsSchema, vmGroupInputsSchema, vmGroupStatusSchema, vmGroupVmSchema } from "../sdk/schemas";
 import { REPLACE_KEYS as VAPP_REPLACES } from "../sdk/vcd/vapp-planner";
 import { REPLACE_KEYS as VMGROUP_REPLACES } from "../sdk/vsphere/vmgroup/planner";
 
@@ -45,8 +45,8 @@ export const RESOURCES: ResourceArgs[] = [
     secrets: ["connection"],
     ownOutputs: [],
     internal: ["owner", "plannedAdoption"],
-    names: { connection: "VsphereConnection" },
-    outputTypes: { VmGroupVm: vmGroupVmSchema },
+    names: { connection: "VsphereConnection", "#VmGroupDrift.folder": "VmGroupFolderDrift", "#VmGroupDrift.vms{}": "VmGroupVmDrift" },
+    outputTypes: { VmGroupVm: vmGroupVmSchema, VmGroupDrift: vmGroupStatusSchema.shape.drift.unwrap() },
   },
   {
     kind: "VcdVapp",

@@ -12,7 +12,7 @@ export type {
 } from "./args";
 
 export { VCenterManifests, VCenterManifestsArgs, MANIFEST_GROUPS } from "./manifests";
-export { TEMPLATE_ANNOTATION } from "./plan";
+export { TEMPLATE_ANNOTATION } from "../../sdk/vcenter/annotation";
 export { vcenterTemplatesFromYaml } from "./yaml";
 
 

@@ -21,7 +21,7 @@
 // `data`/`stringData` secret. Templates should keep passwords in Secrets, as sapcc's do.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TEMPLATE_ANNOTATION } from "./plan";
+import { TEMPLATE_ANNOTATION } from "../../sdk/vcenter/annotation";
 
 export interface VCenterManifestsArgs {
   /** Usually `VCenterTemplate.manifests`. */

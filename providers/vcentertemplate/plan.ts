@@ -1,5 +1,6 @@
 // Pure pieces of the VCenterTemplate provider: which credentials and URL a vCenter gets, the global context, the
 // outputs' shape, and what a diff is. No network here; handlers.ts and observe.ts do the calls.
+import { TEMPLATE_ANNOTATION } from "../../sdk/vcenter/annotation";
 import type { CheckFailure, DiscoveredVCenters, VCenterInventory, VCenterTemplateInputs } from "../../sdk/schemas";
 import { clusterOptions, GlobalOptions, Inventory, pbmEnabled } from "../../sdk/vcenter/conventions";
 import type { DuplicateManifest, Manifest } from "../../sdk/vcenter/manifests";
@@ -146,7 +147,6 @@ export interface Observation {
  * cluster which template made an object, and VCenterManifests groups by it so the plan and every apply error name
  * the template.
  */
-export const TEMPLATE_ANNOTATION = "vcenter-operator.stable.sap.cc/template";
 
 /** The object with TEMPLATE_ANNOTATION set to the name of the template that rendered it (other annotations kept). */
 export function annotateTemplate(p: Pick<Props, "templates" | "namespace">, m: Manifest): Record<string, unknown> {

@@ -34,7 +34,7 @@ const vct = new VCenterTemplate("vct", {
 // Every input is also an output.
 export const replicas: pulumi.Output<number> = group.replicas;
 export const folder: pulumi.Output<string> = group.folder;
-export const powerState: pulumi.Output<"on" | "off"> = group.powerState;
+export const powerState: pulumi.Output<"on" | "off" | undefined> = group.powerState; // optional: with adopt, undeclared power is kept
 export const vdc: pulumi.Output<string> = app.vdc;
 export const namespace: pulumi.Output<string> = vct.namespace;
 export const clients = [typeof VimClient, typeof VcdClient, typeof MasterPassword, typeof TemplateSet];

@@ -118,10 +118,10 @@ describe("engine: VmGroup (pulumi CLI + vcsim)", function () {
     await project.config({ folder: `apps/${"w".repeat(77)}`, replicas: 11 });
     const long = await project.run(["preview", "--diff"], { allowFailure: true });
     assert.notEqual(long.code, 0);
-    assert.match(long.stdout + long.stderr, /property folder value \{.*\} has a problem: makes VM names too long: "w{77}-10" has 80 characters, vCenter allows less than 80/);
+    assert.match(long.stdout + long.stderr, /resource 'web' has a problem: folder: makes VM names too long: "w{77}-10" has 80 characters, vCenter allows less than 80/);
     await project.config({ folder: "apps/../web", replicas: 2 });
     const dots = await project.run(["preview", "--diff"], { allowFailure: true });
-    assert.match(dots.stdout + dots.stderr, /property folder value \{apps\/\.\.\/web\} has a problem: must not have a "\.\." segment/);
+    assert.match(dots.stdout + dots.stderr, /resource 'web' has a problem: folder: must not have a "\.\." segment.*\(got "apps\/\.\.\/web"\)/);
     assert.deepEqual(await inventory(sim), snapshot);
     await project.run(["config", "rm", "folder"]);
   });
@@ -206,7 +206,7 @@ describe("engine: VmGroup (pulumi CLI + vcsim)", function () {
       await b.config({ adopt: "true" });
       const adopt = await b.run(["preview", "--diff"], { allowFailure: true });
       assert.notEqual(adopt.code, 0);
-      assert.match(adopt.stdout + adopt.stderr, /property adopt .* VM "duo-0" in DC0\/vm\/duo belongs to another group \(its marker names urn:pulumi:alpha::/);
+      assert.match(adopt.stdout + adopt.stderr, /resource 'web' has a problem: adopt: VM "duo-0" in DC0\/vm\/duo belongs to another group \(its marker names urn:pulumi:alpha::/);
       await b.destroy();
       assert.deepEqual(await vmsInFolder(sim, "/DC0/vm/duo"), before);
       await a.destroy();

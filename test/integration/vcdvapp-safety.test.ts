@@ -8,6 +8,7 @@ import { VcdClient as ProviderClient } from "../../sdk/vcd/client";
 import * as h from "../../providers/vcdvapp/handlers";
 import { configure, handlersFor } from "../../providers/common/runtime";
 import { setStackConfig, SOURCES_KEY } from "../../providers/common/credentials";
+import { closeVcdSessions } from "../../sdk/vcd/pool";
 import { ALICE, clientFor, fastSeed, startSim, thrown } from "./vcd-harness";
 
 describe("VcdVapp safety (handlers against the vCD simulator)", function () {
@@ -161,6 +162,8 @@ describe("VcdVapp safety (handlers against the vCD simulator)", function () {
 
     const alice = sim.state.userByName(sim.state.orgByName("acme")!.id, "alice")!;
     alice.password = rotated;
+    // `pulumi refresh` is a new provider process: no session of the `up` is still open.
+    await closeVcdSessions();
     try {
       // The configuration as recorded at the last up (a plain `pulumi refresh`): refused, with the way out.
       const e = await thrown(() => kit.read(id, outs));

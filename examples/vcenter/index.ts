@@ -64,6 +64,8 @@ const vct = new VCenterTemplate("vcenter-operator", {
   ca: readFile(cfg.get("vcenterCaFile")),
   insecure: cfg.getBoolean("insecure"),
   cells: cfg.getObject<string[]>("cells"),
+  // How many discovered vCenters/clusters may disappear at once before read/update refuse (README: prune guard).
+  pruneGuard: cfg.getObject("pruneGuard"),
   variables: proxies ? { proxy_vms: proxies.vms.apply((vms) => vms.map((v) => v.name)) } : undefined,
 });
 

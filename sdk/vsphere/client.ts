@@ -98,7 +98,8 @@ export class VimClient {
 
   /** The endpoint's task gate (tasks in flight now, queued, the peak seen, the limit), once a client used it. */
   static taskGate(url: string): Semaphore | undefined {
-    return taskGates.get(`vCenter ${sdkUrl(url)}`);
+    // Keyed as the transport names its endpoint (`where`: the host, never the URL).
+    return taskGates.get(`vCenter ${hostsOnly(sdkUrl(url))}`);
   }
 
   /** RetrieveServiceContent (which also fixes the API version for SOAPAction), then Login. */

@@ -183,6 +183,15 @@ export class VimClient {
     return requireMoRef(await this.invoke("CreateFolder", parent, textTag("name", name)), "CreateFolder");
   }
 
+  /**
+   * Rename_Task on any managed entity. `name` as vCenter stores it (escaped, see escapeEntityName: the API
+   * accepts escapes and vcsim stores the name as given). Fails (DuplicateName; vcsim: InvalidArgument name) when a
+   * sibling already has that name.
+   */
+  async rename(entity: MoRef, name: string): Promise<void> {
+    await this.runTask("Rename_Task", entity, methodXml("Rename_Task", entity, textTag("newName", name)));
+  }
+
   /** Clones and waits for the task; returns the new VM. */
   async cloneVM(vm: MoRef, folder: MoRef, name: string, spec: CloneSpec): Promise<MoRef> {
     // Sibling clones of one template run at once: a found task is ours when its new VM has our name in our folder.

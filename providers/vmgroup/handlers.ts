@@ -14,7 +14,7 @@ import { PartialStateError } from "../common/inputs";
 import { warn } from "../common/log";
 
 type Props = VmGroupInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
-type StateVm = { name: string; index?: number; instanceUuid: string };
+type StateVm = { name: string; index?: number; instanceUuid: string; markPending?: boolean };
 
 const INPUT_KEYS = [
   "connection", "datacenter", "template", "folder", "replicas", "cpu", "memoryMB", "powerState",
@@ -53,7 +53,7 @@ const ownerOf = (p: Props) => p.owner ?? `pulumi-vmware-kit:VmGroup:${p.resource
 function recordOf(p: Props): GroupRecord {
   const prefix = folderName(p.folder);
   const vms = ((p.vms ?? []) as StateVm[])
-    .map((v) => ({ index: v.index ?? vmIndex(prefix, v.name) ?? -1, instanceUuid: v.instanceUuid }))
+    .map((v) => ({ index: v.index ?? vmIndex(prefix, v.name) ?? -1, instanceUuid: v.instanceUuid, ...(v.markPending ? { markPending: true } : {}) }))
     .filter((v) => v.index >= 0 && v.instanceUuid);
   // State from before markers (no owner recorded): the recorded UUIDs alone, marked at the next update.
   return { owner: ownerOf(p), vms, folderCreated: p.folderCreated === true, ...(p.owner === undefined ? { unmarked: true } : {}) };
@@ -104,7 +104,11 @@ function outputsOf(
     lastMessage: message,
     folderId,
     folderCreated: extra.folderCreated,
-    vms: vms.map(({ name, index, moref, instanceUuid, powerState, cpu, memoryMB }) => ({ name, index, moref, instanceUuid, powerState, cpu, memoryMB })),
+    vms: vms.map(({ name, index, moref, instanceUuid, powerState, cpu, memoryMB, owner }) => ({
+      name, index, moref, instanceUuid, powerState, cpu, memoryMB,
+      // Ours by the record but not yet marked (an interrupted create): the next update marks it.
+      ...(owner === undefined ? { markPending: true } : {}),
+    })),
     drift,
   };
 }

@@ -98,7 +98,8 @@ export class VimClient {
 
   /** The endpoint's task gate (tasks in flight now, queued, the peak seen, the limit), once a client used it. */
   static taskGate(url: string): Semaphore | undefined {
-    return taskGates.get(`vCenter ${sdkUrl(url)}`);
+    // Keyed as the transport names its endpoint (`where`: the host, never the URL).
+    return taskGates.get(`vCenter ${hostsOnly(sdkUrl(url))}`);
   }
 
   /** RetrieveServiceContent (which also fixes the API version for SOAPAction), then Login. */
@@ -180,6 +181,15 @@ export class VimClient {
   /** Throws VimFault DuplicateName when the parent already holds an entity with this name. */
   async createFolder(parent: MoRef, name: string): Promise<MoRef> {
     return requireMoRef(await this.invoke("CreateFolder", parent, textTag("name", name)), "CreateFolder");
+  }
+
+  /**
+   * Rename_Task on any managed entity. `name` as vCenter stores it (escaped, see escapeEntityName: the API
+   * accepts escapes and vcsim stores the name as given). Fails (DuplicateName; vcsim: InvalidArgument name) when a
+   * sibling already has that name.
+   */
+  async rename(entity: MoRef, name: string): Promise<void> {
+    await this.runTask("Rename_Task", entity, methodXml("Rename_Task", entity, textTag("newName", name)));
   }
 
   /** Clones and waits for the task; returns the new VM. */

@@ -70,6 +70,8 @@ export const IDEMPOTENT_METHODS = new Set([
   "RetrieveServiceContent", "RetrievePropertiesEx", "RetrieveProperties", "FindByInventoryPath", "FindChild",
   "FindByUuid", "FindAllByUuid", "FindByIp", "FindByDnsName", "CurrentTime", "SessionIsActive", "Login",
   "CreateContainerView", "WaitForUpdatesEx",
+  // Sets a custom attribute to a given value: sent twice, the same value is set twice.
+  "SetField",
 ]);
 
 /**

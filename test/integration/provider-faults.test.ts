@@ -141,11 +141,23 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
       await sim?.stop();
     });
 
-    /** The next `up` after a failed create: finish the recorded group, or create it again. */
-    async function createConverged(url: string, folder: string, first: Outcome & { value?: { id: string } }): Promise<string> {
-      if (first.ok) return first.value!.id;
-      if (first.error instanceof PartialStateError) return (await vmgroup.update(first.error.id, props(url, folder, 2), props(url, folder, 2)), first.error.id);
-      return (await vmgroup.create(props(url, folder, 2))).id;
+    /**
+     * The stored state after a create or update: the engine passes it (not the inputs) to read, update and delete,
+     * and it is what records which VMs the group owns.
+     */
+    type Stored = { id: string; outs: Record<string, unknown> };
+    const stored = (id: string, outs: unknown): Stored => ({ id, outs: (outs ?? {}) as Record<string, unknown> });
+    const state = (s: Stored, url: string) => ({ ...s.outs, connection: { url, username: sim.username, password: sim.password, ca: sim.ca } }) as never;
+
+    /** The next `up` after a failed create: finish the recorded group (from the partial state), or create it again. */
+    async function createConverged(url: string, folder: string, first: Outcome & { value?: { id: string; outs?: unknown } }): Promise<Stored> {
+      if (first.ok) return stored(first.value!.id, first.value!.outs);
+      if (first.error instanceof PartialStateError) {
+        const partial = stored(first.error.id, first.error.properties);
+        return stored(partial.id, (await vmgroup.update(partial.id, state(partial, url), props(url, folder, 2))).outs);
+      }
+      const made = await vmgroup.create(props(url, folder, 2));
+      return stored(made.id, made.outs);
     }
 
     for (const f of faults(200)) {
@@ -154,11 +166,11 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
         const url = proxy.via(sim.url);
         const first = await underFault(proxy, f, () => vmgroup.create(props(url, folder, 2)));
         tally(f, first);
-        const id = await createConverged(url, folder, first);
-        const read = await vmgroup.read(id, props(url, folder, 2));
+        const made = await createConverged(url, folder, first);
+        const read = await vmgroup.read(made.id, state(made, url));
         assert.equal((read.props as { currentReplicas: number }).currentReplicas, 2);
         ledger.record("VmGroup create", f.name, outcome(first, true));
-        await vmgroup.remove(id, props(sim.url, folder, 2));
+        await vmgroup.remove(made.id, state(stored(made.id, read.props), sim.url));
       });
     }
 
@@ -166,14 +178,17 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
       it(`update (scale 1 -> 2) under ${f.name}`, async () => {
         const folder = `fm-u${n}`;
         const url = proxy.via(sim.url);
-        const { id } = await vmgroup.create(props(sim.url, folder, 1));
-        const first = await underFault(proxy, f, () => vmgroup.update(id, props(url, folder, 1), props(url, folder, 2)));
+        const made = await vmgroup.create(props(sim.url, folder, 1));
+        const id = made.id;
+        const first = await underFault(proxy, f, () => vmgroup.update(id, state(stored(id, made.outs), url), props(url, folder, 2)));
         tally(f, first);
-        if (!first.ok) await vmgroup.update(id, props(url, folder, 1), props(url, folder, 2));
-        const read = await vmgroup.read(id, props(sim.url, folder, 2));
+        // The next `up` starts from what the failed one recorded (a partial state), else from the old state.
+        let after = first.ok ? stored(id, first.value!.outs) : first.error instanceof PartialStateError ? stored(id, first.error.properties) : stored(id, made.outs);
+        if (!first.ok) after = stored(id, (await vmgroup.update(id, state(after, url), props(url, folder, 2))).outs);
+        const read = await vmgroup.read(id, state(after, sim.url));
         assert.equal((read.props as { currentReplicas: number }).currentReplicas, 2);
         ledger.record("VmGroup update", f.name, outcome(first, true));
-        await vmgroup.remove(id, props(sim.url, folder, 2));
+        await vmgroup.remove(id, state(stored(id, read.props), sim.url));
       });
     }
 
@@ -181,14 +196,15 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
       it(`read under ${f.name}`, async () => {
         const folder = `fm-r${n}`;
         const url = proxy.via(sim.url);
-        const { id } = await vmgroup.create(props(sim.url, folder, 1));
+        const made = await vmgroup.create(props(sim.url, folder, 1));
+        const id = made.id;
         await closeVimSessions();
-        const first = await underFault(proxy, f, () => vmgroup.read(id, props(url, folder, 1)));
+        const first = await underFault(proxy, f, () => vmgroup.read(id, state(stored(id, made.outs), url)));
         tally(f, first);
-        const read = first.ok ? first.value! : await vmgroup.read(id, props(url, folder, 1));
+        const read = first.ok ? first.value! : await vmgroup.read(id, state(stored(id, made.outs), url));
         assert.equal(read.id, id, "a fault never reads as 'the group is gone'");
         ledger.record("VmGroup read", f.name, outcome(first, true));
-        await vmgroup.remove(id, props(sim.url, folder, 1));
+        await vmgroup.remove(id, state(stored(id, made.outs), sim.url));
       });
     }
 
@@ -196,10 +212,11 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
       it(`delete under ${f.name}`, async () => {
         const folder = `fm-d${n}`;
         const url = proxy.via(sim.url);
-        const { id } = await vmgroup.create(props(sim.url, folder, 2));
-        const first = await underFault(proxy, f, () => vmgroup.remove(id, props(url, folder, 2)));
+        const made = await vmgroup.create(props(sim.url, folder, 2));
+        const id = made.id;
+        const first = await underFault(proxy, f, () => vmgroup.remove(id, state(stored(id, made.outs), url)));
         tally(f, first);
-        if (!first.ok) await vmgroup.remove(id, props(url, folder, 2));
+        if (!first.ok) await vmgroup.remove(id, state(stored(id, made.outs), url));
         ledger.record("VmGroup delete", f.name, outcome(first, true));
       });
     }

@@ -191,4 +191,10 @@ describe("VmGroup ownership", () => {
     assert.deepEqual(others.map((v) => v.instanceUuid), ["uuid-copy", "uuid-0"]);
     assert.deepEqual(claimRecorded({ ...record, unmarked: true }, [unmarked]).own.length, 1, "state from before markers");
   });
+
+  it("claims a recorded clone whose marking is pending while it is unmarked, never one another owner marked", () => {
+    const record = { owner, folderCreated: true, vms: [{ index: 0, instanceUuid: "uuid-0", markPending: true }] };
+    assert.deepEqual(claimRecorded(record, [vm(0, { owner: undefined })]).own.map((v) => v.index), [0], "the clone's UUID is in the state");
+    assert.deepEqual(claimRecorded(record, [vm(0, { owner: "urn:other" })]).own, [], "marked by someone else: not ours");
+  });
 });

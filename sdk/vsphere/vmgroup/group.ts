@@ -1,6 +1,7 @@
 // A VM group in vCenter: placement lookup, one-round-trip reads, reconcile (clone, reconfigure, power, scale
 // down) and teardown. Decisions come from planner.ts; this file only talks to vCenter.
-import { mapLimit, sleep } from "../../http";
+import { randomBytes } from "crypto";
+import { mapLimit, provesNotSent, sleep, TransportError } from "../../http";
 import type { VimClient } from "../client";
 import { isFault, VimFault } from "../errors";
 import type { MoRef } from "../types";
@@ -354,22 +355,50 @@ export class VmGroupManager {
     if (this.spec.adopt && opts.plannedLines && JSON.stringify(opts.plannedLines) !== JSON.stringify(plan.lines)) {
       this.fail(`what exists changed since the plan was made; run preview again. Now: ${plan.lines.join("; ")}`);
     }
-    let folder = existing;
-    if (!folder) {
-      try {
-        folder = await this.client.createFolder(placement.parentFolder, unescapeEntityName(this.prefix));
-      } catch (err) {
-        // Made by someone else between the survey and now: not ours.
-        if (isFault(err, "DuplicateName")) this.fail(`folder ${this.spec.datacenter}/vm/${this.spec.folder} was created by someone else just now; run preview again`);
-        throw err;
-      }
-    }
-    opts.onFolder?.(folder!, plan.folderCreated);
-    if (!existing) await this.client.setCustomField(folder!, (await this.folderOwnerKey(true))!, this.spec.owner);
+    const folder = existing ?? (await this.createOwnedFolder(placement.parentFolder));
+    opts.onFolder?.(folder, plan.folderCreated);
     for (const vm of plan.adopted) await this.mark(vmRef(vm.moref));
     this.adoptedRecord.push(...[...plan.members, ...plan.adopted].map((v) => ({ index: v.index, instanceUuid: v.instanceUuid })));
     const record: GroupRecord = { owner: this.spec.owner, folderCreated: plan.folderCreated, vms: [...this.adoptedRecord] };
-    return { folder: folder!, folderCreated: plan.folderCreated, vms: await this.reconcile(folder!, record, placement) };
+    return { folder, folderCreated: plan.folderCreated, vms: await this.reconcile(folder, record, placement) };
+  }
+
+  /**
+   * Creates the group folder, marked, so that an interruption leaves either no folder or one provably ours.
+   * CreateFolder is not a task: a lost answer leaves nothing to find it by, and a folder then found under the
+   * group's name could be anyone's (ownership is never inferred from a name). So the folder is made under a name
+   * only this call knows (the group's name and a random suffix), a lost answer is resolved by looking up that name,
+   * and the folder is marked and only then renamed to the group's name (Rename_Task: a lost answer is found among
+   * the folder's recent tasks). Should marking or renaming fail, the temporary folder (ours, empty) is removed.
+   */
+  private async createOwnedFolder(parent: MoRef): Promise<MoRef> {
+    const key = (await this.folderOwnerKey(true))!;
+    // vCenter names are at most 80 characters; the suffix is what makes the name ours.
+    const suffix = `.creating-${randomBytes(6).toString("hex")}`;
+    const temp = escapeEntityName(unescapeEntityName(this.prefix).slice(0, 80 - suffix.length) + suffix);
+    let folder: MoRef;
+    try {
+      folder = await this.client.createFolder(parent, unescapeEntityName(temp));
+    } catch (err) {
+      if (!(err instanceof TransportError) || provesNotSent(err)) throw err;
+      const found = await this.client.findChild(parent, temp);
+      if (found?.type !== "Folder") throw err;
+      folder = found;
+    }
+    let renaming = false;
+    try {
+      await this.client.setCustomField(folder, key, this.spec.owner);
+      renaming = true;
+      await this.client.rename(folder, this.prefix);
+    } catch (err) {
+      await this.client.destroy(folder).catch(() => undefined);
+      // Made by someone else between the survey and now (vcsim says InvalidArgument): not ours.
+      if (renaming && (isFault(err, "DuplicateName") || isFault(err, "InvalidArgument"))) {
+        this.fail(`folder ${this.spec.datacenter}/vm/${this.spec.folder} was created by someone else just now; run preview again`);
+      }
+      throw err;
+    }
+    return folder;
   }
 
   private mark(vm: MoRef): Promise<void> {
@@ -507,10 +536,11 @@ export class VmGroupManager {
       extraConfig: [{ key: OWNER_KEY, value: this.spec.owner }],
     });
     let observed = await this.readVm(vm);
-    this.created.push({ index, instanceUuid: observed.instanceUuid });
     // Clone-time config is not honoured everywhere (vcsim ignores it): check, then set the marker (with the
-    // hardware change when there is one: one task, not two) and converge.
+    // hardware change when there is one: one task, not two) and converge. Recorded at once, marked or not, so a
+    // failure from here on leaves a VM the state knows (and destroy removes).
     const unmarked = observed.owner !== this.spec.owner;
+    this.created.push({ index, instanceUuid: observed.instanceUuid, ...(unmarked ? { markPending: true } : {}) });
     observed = { ...observed, owner: this.spec.owner };
     const step = convergeStep({ ...observed, index }, { ...this.spec, powerState: this.spec.powerState ?? "on" });
     if (unmarked && !step?.reconfigure) await this.mark(vm);

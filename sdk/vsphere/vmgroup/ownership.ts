@@ -20,6 +20,11 @@ export const OWNER_KEY = "pulumi-vmware-kit.owner";
 export interface RecordedVm {
   index: number;
   instanceUuid: string;
+  /**
+   * Cloned by the group but not yet marked (vcsim drops clone-time config, and the marking reconfigure may fail):
+   * the recorded UUID, taken from the clone's result, proves it is the group's; the next update marks it.
+   */
+  markPending?: boolean;
 }
 
 /** What the Pulumi state says the group owns. */
@@ -58,7 +63,7 @@ export function claimRecorded(record: GroupRecord, vms: ObservedVm[]): { own: Ob
   const others: ObservedVm[] = [];
   for (const vm of vms) {
     const r = byUuid.get(vm.instanceUuid);
-    if (r && (vm.owner === record.owner || (record.unmarked && vm.owner === undefined))) own.push({ ...vm, index: r.index });
+    if (r && (vm.owner === record.owner || ((record.unmarked || r.markPending) && vm.owner === undefined))) own.push({ ...vm, index: r.index });
     else others.push(vm);
   }
   own.sort((a, b) => a.index - b.index);

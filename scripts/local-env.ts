@@ -7,7 +7,7 @@ import * as path from "path";
 import { defaultSeed, startVcdSimulator, VcdSimulator } from "../simulators/vcd";
 import { Kube, startKube } from "../simulators/kube";
 import { startVcsim, Vcsim } from "../simulators/vcsim";
-import { toolchainBinary, toolchainBinDir, toolchainPath } from "../simulators/toolchain";
+import { toolchainBinary, toolchainPath } from "../simulators/toolchain";
 
 export const REPO = path.resolve(__dirname, "..");
 export const LOCAL_DIR = path.join(REPO, ".cache", "local");

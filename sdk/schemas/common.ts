@@ -109,6 +109,7 @@ export const XS_INT_MAX = 2147483647;
  * Characters XML 1.0 allows in a document (the Char production, XML 1.0 5th ed. §2.2):
  * #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. Lone surrogates are not characters.
  */
+// eslint-disable-next-line no-control-regex -- the XML 1.0 Char production names these control characters
 const XML_ILLEGAL = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** The position (1-based) and code point of the first character XML 1.0 cannot carry, or undefined. */

@@ -14,19 +14,24 @@ const started = Date.now();
 const step = (s: string) => console.log(`\n=== ${s}`);
 
 async function main() {
-  step("toolchain (pulumi CLI, language host, vcsim, pulumi-resource-kubernetes, kube-apiserver; cached after the first run)");
+  step(
+    "toolchain (pulumi CLI, language host, vcsim, pulumi-resource-kubernetes, kube-apiserver; cached after the first run)",
+  );
   await sh("bash", ["scripts/toolchain.sh"]);
   await sh("npm", ["run", "--silent", "build"]);
 
   step("starting the simulators and a Kubernetes API server on 127.0.0.1");
   const sims = await startLocalSimulators();
-  console.log(`vcsim: ${sims.vcsim.url}\nvCD simulator: ${sims.vcd.url}\nkube-apiserver: ${sims.kube.server} (kubeconfig: ${LOCAL.kubeconfigFile})`);
+  console.log(
+    `vcsim: ${sims.vcsim.url}\nvCD simulator: ${sims.vcd.url}\nkube-apiserver: ${sims.kube.server} (kubeconfig: ${LOCAL.kubeconfigFile})`,
+  );
   let stopped = false;
   const stop = async () => {
     if (!stopped) await sims.stop();
     stopped = true;
   };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop().then(() => process.exit(130)));
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.on(signal, () => void stop().then(() => process.exit(130)));
 
   try {
     await selectLocalStack();
@@ -40,12 +45,15 @@ async function main() {
     const outputs = JSON.parse(await pulumiCapture(["stack", "output", "--json"]));
     for (const [name, value] of Object.entries(outputs)) {
       console.log(`${name}:`);
-      for (const line of Array.isArray(value) ? value : [value]) console.log(`  ${typeof line === "string" ? line : JSON.stringify(line)}`);
+      for (const line of Array.isArray(value) ? value : [value])
+        console.log(`  ${typeof line === "string" ? line : JSON.stringify(line)}`);
     }
     console.log(`\nin the Kubernetes API server (read directly), namespace ${outputs.kubernetesNamespace}:`);
     for (const line of await kubernetesObjects(sims.kube, outputs.kubernetesNamespace)) console.log(`  ${line}`);
 
-    step("pulumi preview --diff of a change (replicas 3 -> 5: the VM group, the vApp's metadata and the web-vms ConfigMap), from a scratch copy of the stack config");
+    step(
+      "pulumi preview --diff of a change (replicas 3 -> 5: the VM group, the vApp's metadata and the web-vms ConfigMap), from a scratch copy of the stack config",
+    );
     const changed = path.join(LOCAL_DIR, "Pulumi.local.changed.yaml");
     fs.copyFileSync(path.join(REPO, "Pulumi.local.yaml"), changed);
     await pulumi(["config", "set", "replicas", "5", "--config-file", changed]);
@@ -69,7 +77,9 @@ async function main() {
     step("pulumi destroy");
     await pulumi(["destroy", "--yes", "--skip-preview", "--non-interactive"]);
     const ns = await sims.kube.request("GET", `/api/v1/namespaces/${outputs.kubernetesNamespace}`);
-    console.log(`namespace ${outputs.kubernetesNamespace}: ${ns.status === 404 ? "gone" : `still there (${ns.status})`}`);
+    console.log(
+      `namespace ${outputs.kubernetesNamespace}: ${ns.status === 404 ? "gone" : `still there (${ns.status})`}`,
+    );
     console.log(
       [
         "",

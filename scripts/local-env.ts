@@ -60,7 +60,9 @@ export function pulumiCapture(args: string[]): Promise<string> {
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`pulumi ${args.join(" ")}: ${err || out}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`pulumi ${args.join(" ")}: ${err || out}`)),
+    );
   });
 }
 
@@ -79,10 +81,27 @@ export interface LocalSimulators {
 /** A self-signed certificate for 127.0.0.1, so the vCD simulator is reached over verified TLS like a real vCD. */
 function localCertificate(): { key: string; cert: string } {
   if (!fs.existsSync(LOCAL.vcdCaFile) || !fs.existsSync(LOCAL.vcdKeyFile)) {
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj", "/CN=127.0.0.1",
-      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", LOCAL.vcdKeyFile, "-out", LOCAL.vcdCaFile,
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "3650",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        LOCAL.vcdKeyFile,
+        "-out",
+        LOCAL.vcdCaFile,
+      ],
+      { stdio: "ignore" },
+    );
   }
   return { key: fs.readFileSync(LOCAL.vcdKeyFile, "utf8"), cert: fs.readFileSync(LOCAL.vcdCaFile, "utf8") };
 }
@@ -90,10 +109,15 @@ function localCertificate(): { key: string; cert: string } {
 function govc(vcsim: Vcsim, args: string[]): Promise<void> {
   const env = {
     ...process.env,
-    GOVC_URL: vcsim.url, GOVC_USERNAME: LOCAL.vcsimUser, GOVC_PASSWORD: LOCAL.vcsimPassword, GOVC_TLS_CA_CERTS: LOCAL.vcsimCaFile,
+    GOVC_URL: vcsim.url,
+    GOVC_USERNAME: LOCAL.vcsimUser,
+    GOVC_PASSWORD: LOCAL.vcsimPassword,
+    GOVC_TLS_CA_CERTS: LOCAL.vcsimCaFile,
   };
   return new Promise((resolve, reject) =>
-    execFile(toolchainBinary("govc"), args, { env }, (err, _out, stderr) => (err ? reject(new Error(`govc ${args.join(" ")}: ${stderr || err.message}`)) : resolve())),
+    execFile(toolchainBinary("govc"), args, { env }, (err, _out, stderr) =>
+      err ? reject(new Error(`govc ${args.join(" ")}: ${stderr || err.message}`)) : resolve(),
+    ),
   );
 }
 
@@ -104,7 +128,18 @@ function govc(vcsim: Vcsim, args: string[]): Promise<void> {
 async function addProductionCluster(vcsim: Vcsim): Promise<void> {
   const cluster = "/DC0/host/productionbb001";
   await govc(vcsim, ["cluster.create", "-folder", "/DC0/host", "productionbb001"]);
-  await govc(vcsim, ["cluster.add", "-cluster", cluster, "-hostname", "esx-bb001", "-username", "root", "-password", "esx", "-noverify"]);
+  await govc(vcsim, [
+    "cluster.add",
+    "-cluster",
+    cluster,
+    "-hostname",
+    "esx-bb001",
+    "-username",
+    "root",
+    "-password",
+    "esx",
+    "-noverify",
+  ]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vcsim-eph001-"));
   await govc(vcsim, ["datastore.create", "-type", "local", "-name", "eph001", "-path", dir, cluster]);
 }
@@ -120,7 +155,11 @@ export async function startLocalSimulators(): Promise<LocalSimulators> {
     started.push(vcsim);
     fs.writeFileSync(LOCAL.vcsimCaFile, vcsim.ca!);
     await addProductionCluster(vcsim);
-    const vcd = await startVcdSimulator(defaultSeed(), { port: LOCAL.vcdPort, host: "127.0.0.1", tls: localCertificate() });
+    const vcd = await startVcdSimulator(defaultSeed(), {
+      port: LOCAL.vcdPort,
+      host: "127.0.0.1",
+      tls: localCertificate(),
+    });
     started.push(vcd);
     const kube = await kubeStarting;
     fs.writeFileSync(LOCAL.kubeconfigFile, kube.kubeconfig, { mode: 0o600 });
@@ -134,7 +173,13 @@ export async function startLocalSimulators(): Promise<LocalSimulators> {
       },
     };
   } catch (err) {
-    await Promise.all([...started.map((s) => s.stop().catch(() => undefined)), kubeStarting.then((k) => k.stop(), () => undefined)]);
+    await Promise.all([
+      ...started.map((s) => s.stop().catch(() => undefined)),
+      kubeStarting.then(
+        (k) => k.stop(),
+        () => undefined,
+      ),
+    ]);
     throw err;
   }
 }

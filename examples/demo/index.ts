@@ -13,7 +13,14 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { kubeconfigFromConfig, VCenterManifests, VCenterTemplate, vcenterTemplatesFromYaml, VcdVapp, VmGroup } from "pulumi-vmware-kit";
+import {
+  kubeconfigFromConfig,
+  VCenterManifests,
+  VCenterTemplate,
+  vcenterTemplatesFromYaml,
+  VcdVapp,
+  VmGroup,
+} from "pulumi-vmware-kit";
 
 const cfg = new pulumi.Config();
 const vmware = new pulumi.Config("vmware");
@@ -94,7 +101,9 @@ const inventory = new k8s.core.v1.ConfigMap(
 const vct = new VCenterTemplate("vcenter-operator", {
   discovery: { static: [fqdn] },
   credentials: { perVCenter: { [fqdn]: { username: vcenter.username, password: vcenter.password } } },
-  templates: vcenterTemplatesFromYaml(fs.readFileSync(path.join(projectRoot, "examples", "vcenter", "vcenter-templates.yaml"), "utf8")),
+  templates: vcenterTemplatesFromYaml(
+    fs.readFileSync(path.join(projectRoot, "examples", "vcenter", "vcenter-templates.yaml"), "utf8"),
+  ),
   namespace: ns.metadata.name,
   endpoints: { [fqdn]: vcenter.url },
   ca: vcenter.ca,
@@ -107,7 +116,9 @@ const operatorObjects = new VCenterManifests(
 );
 
 export const webPhase = web.phase;
-export const webVms = web.vms.apply((vms) => vms.map((v) => `${v.name}: ${v.cpu} vCPU, ${v.memoryMB} MB, ${v.powerState} (${v.moref})`));
+export const webVms = web.vms.apply((vms) =>
+  vms.map((v) => `${v.name}: ${v.cpu} vCPU, ${v.memoryMB} MB, ${v.powerState} (${v.moref})`),
+);
 export const appHref = app.href;
 export const appStatus = app.status.apply((s) => `${s.code} ${s.text}`);
 export const appOwner = app.owner;

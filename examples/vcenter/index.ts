@@ -17,7 +17,13 @@
 import * as fs from "fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { kubeconfigFromConfig, VCenterManifests, VCenterTemplate, vcenterTemplatesFromYaml, VmGroup } from "pulumi-vmware-kit";
+import {
+  kubeconfigFromConfig,
+  VCenterManifests,
+  VCenterTemplate,
+  vcenterTemplatesFromYaml,
+  VmGroup,
+} from "pulumi-vmware-kit";
 
 const cfg = new pulumi.Config();
 const vmware = new pulumi.Config("vmware");
@@ -56,7 +62,9 @@ const vct = new VCenterTemplate("vcenter-operator", {
           tsigKey: cfg.requireSecret("tsigKey"),
         },
       },
-  credentials: { masterPassword: { username: cfg.require("vcenterUser"), password: cfg.requireSecret("masterPassword") } },
+  credentials: {
+    masterPassword: { username: cfg.require("vcenterUser"), password: cfg.requireSecret("masterPassword") },
+  },
   templates: vcenterTemplatesFromYaml(fs.readFileSync(cfg.get("templatesFile") ?? "vcenter-templates.yaml", "utf8")),
   namespace: cfg.get("namespace") ?? "monsoon3",
   // `endpoints` maps FQDNs to SDK URLs where the vCenter is not at https://<fqdn>/sdk (tunnels, labs, simulators).

@@ -6,15 +6,25 @@ import type { VCenterTemplateArgs, VCenterTemplateInputOutputs } from "./args";
 import { vcenterTemplateProvider } from "./provider";
 
 export type {
-  VCenterLogin, VCenterLoginArgs, VCenterTemplateArgs, VCenterTemplateCredentials, VCenterTemplateCredentialsArgs,
-  VCenterTemplateDiscovery, VCenterTemplateDiscoveryArgs, VCenterTemplateDiscoveryDns, VCenterTemplateDiscoveryDnsArgs,
-  VCenterTemplateInputOutputs, VCenterTemplateItem, VCenterTemplateItemArgs, VCenterTemplateOptions, VCenterTemplateOptionsArgs,
+  VCenterLogin,
+  VCenterLoginArgs,
+  VCenterTemplateArgs,
+  VCenterTemplateCredentials,
+  VCenterTemplateCredentialsArgs,
+  VCenterTemplateDiscovery,
+  VCenterTemplateDiscoveryArgs,
+  VCenterTemplateDiscoveryDns,
+  VCenterTemplateDiscoveryDnsArgs,
+  VCenterTemplateInputOutputs,
+  VCenterTemplateItem,
+  VCenterTemplateItemArgs,
+  VCenterTemplateOptions,
+  VCenterTemplateOptionsArgs,
 } from "./args";
 
 export { VCenterManifests, VCenterManifestsArgs, MANIFEST_GROUPS } from "./manifests";
 export { TEMPLATE_ANNOTATION } from "../../sdk/vcenter/annotation";
 export { vcenterTemplatesFromYaml } from "./yaml";
-
 
 const OUTPUTS = ["vcenters", "inventory", "manifests", "manifestIds", "warnings"] as const;
 
@@ -55,12 +65,24 @@ export class VCenterTemplate extends pulumi.dynamic.Resource {
         resourceName: name,
         ...outputSlots(OUTPUTS),
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials", "discovery", "endpoints", "variables", "manifests"] },
+      {
+        ...opts,
+        additionalSecretOutputs: [
+          ...(opts?.additionalSecretOutputs ?? []),
+          "credentials",
+          "discovery",
+          "endpoints",
+          "variables",
+          "manifests",
+        ],
+      },
       "vmware",
       "VCenterTemplate",
     );
     const templates = args.templates as unknown;
     this.templateNames =
-      Array.isArray(templates) && templates.every((t) => t && typeof t.name === "string") ? templates.map((t) => t.name as string) : undefined;
+      Array.isArray(templates) && templates.every((t) => t && typeof t.name === "string")
+        ? templates.map((t) => t.name as string)
+        : undefined;
   }
 }

@@ -53,7 +53,8 @@ export function groupOf(kind: unknown): string {
 
 /** The TEMPLATE_ANNOTATION of an object, if any. */
 export function templateOf(o: Record<string, unknown>): string | undefined {
-  const annotations = ((o.metadata ?? {}) as Record<string, unknown>).annotations as Record<string, unknown> | undefined;
+  const annotations = ((o.metadata ?? {}) as Record<string, unknown>).annotations as
+    Record<string, unknown> | undefined;
   const t = annotations?.[TEMPLATE_ANNOTATION];
   return typeof t === "string" ? t : undefined;
 }
@@ -72,7 +73,9 @@ export class VCenterManifests extends pulumi.ComponentResource {
   constructor(name: string, args: VCenterManifestsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vmware:index:VCenterManifests", name, {}, opts);
     const templates = args.templates;
-    const all = (pulumi.secret(pulumi.output(args.manifests)) as unknown as pulumi.Output<Record<string, unknown>[]>).apply((list) => {
+    const all = (
+      pulumi.secret(pulumi.output(args.manifests)) as unknown as pulumi.Output<Record<string, unknown>[]>
+    ).apply((list) => {
       if (templates) {
         for (const o of list) {
           const t = templateOf(o);
@@ -99,7 +102,11 @@ export class VCenterManifests extends pulumi.ComponentResource {
         for (const t of templates) {
           const mine = objs.apply((list) => list.filter((o) => templateOf(o) === t));
           phase.push(
-            new k8s.yaml.v2.ConfigGroup(`${name}-${g.name}/${t}`, { objs: mine, skipAwait: args.skipAwait, resourcePrefix: `${name}/${t}` }, groupOpts),
+            new k8s.yaml.v2.ConfigGroup(
+              `${name}-${g.name}/${t}`,
+              { objs: mine, skipAwait: args.skipAwait, resourcePrefix: `${name}/${t}` },
+              groupOpts,
+            ),
           );
         }
       }

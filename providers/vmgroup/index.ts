@@ -4,9 +4,26 @@ import { outputSlots } from "../common/inputs";
 import type { VmGroupArgs, VmGroupDrift, VmGroupInputOutputs, VmGroupVm } from "./args";
 import { vmGroupProvider } from "./provider";
 
-export type { VmGroupArgs, VmGroupDrift, VmGroupInputOutputs, VmGroupVm, VsphereConnection, VsphereConnectionArgs } from "./args";
+export type {
+  VmGroupArgs,
+  VmGroupDrift,
+  VmGroupInputOutputs,
+  VmGroupVm,
+  VsphereConnection,
+  VsphereConnectionArgs,
+} from "./args";
 
-const OUTPUTS = ["phase", "currentReplicas", "desiredReplicas", "lastMessage", "folderId", "folderCreated", "vms", "drift", "plannedAdoption"] as const;
+const OUTPUTS = [
+  "phase",
+  "currentReplicas",
+  "desiredReplicas",
+  "lastMessage",
+  "folderId",
+  "folderCreated",
+  "vms",
+  "drift",
+  "plannedAdoption",
+] as const;
 
 // Declaration merging: the class also carries every input as an output (generated in ./args.ts).
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging

@@ -35,26 +35,40 @@ describe("engine: VCenterManifests failures (real kube-apiserver)", function () 
   const ours = async () => {
     const names: string[] = [];
     for (const [collection, kind] of [
-      [`/api/v1/namespaces/${NS}/secrets`, "Secret"], [`/api/v1/namespaces/${NS}/configmaps`, "ConfigMap"],
-      [`/apis/apps/v1/namespaces/${NS}/deployments`, "Deployment"], [`/api/v1/namespaces/${NS}/services`, "Service"],
+      [`/api/v1/namespaces/${NS}/secrets`, "Secret"],
+      [`/api/v1/namespaces/${NS}/configmaps`, "ConfigMap"],
+      [`/apis/apps/v1/namespaces/${NS}/deployments`, "Deployment"],
+      [`/api/v1/namespaces/${NS}/services`, "Service"],
     ]) {
       const r = await kube().request("GET", collection);
       assert.equal(r.status, 200);
-      for (const o of r.body.items) if (o.metadata.name !== "kube-root-ca.crt") names.push(`${kind}/${o.metadata.name}`);
+      for (const o of r.body.items)
+        if (o.metadata.name !== "kube-root-ca.crt") names.push(`${kind}/${o.metadata.name}`);
     }
     return names.sort();
   };
 
   before(async () => {
     sim = await startVcsim({ username: USER, password: derivePassword(USER, MASTER, FQDN), args: EMPTY_VCSIM });
-    await buildInventory(sim, [{ datacenter: "qa-de-1a", name: "productionbb001", datastores: ["eph001_hga"], portgroups: [] }]);
-    const ns = await kube().request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: NS } });
+    await buildInventory(sim, [
+      { datacenter: "qa-de-1a", name: "productionbb001", datastores: ["eph001_hga"], portgroups: [] },
+    ]);
+    const ns = await kube().request("POST", "/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: NS },
+    });
     assert.equal(ns.status, 201);
     project = await PulumiProject.create("vcenter");
     const caFile = path.join(project.root, "vcsim-ca.pem");
     fs.writeFileSync(caFile, sim.ca!);
     await project.config({
-      vcenters: FQDN, vcenterUser: USER, namespace: NS, vcenterCaFile: caFile, endpoints: JSON.stringify({ [FQDN]: sim.url }), skipAwait: true,
+      vcenters: FQDN,
+      vcenterUser: USER,
+      namespace: NS,
+      vcenterCaFile: caFile,
+      endpoints: JSON.stringify({ [FQDN]: sim.url }),
+      skipAwait: true,
     });
     await project.config({ masterPassword: MASTER }, { secret: true });
   });
@@ -65,21 +79,36 @@ describe("engine: VCenterManifests failures (real kube-apiserver)", function () 
   });
 
   it("a kubeconfig that does not parse: preview fails naming the config key and the line, and nothing is recorded", async () => {
-    await project.config({ kubeconfig: "apiVersion: v1\nclusters: [{name: broken\nusers: [{name: admin, user: {token: SECRET-TOKEN}}]\n" }, { secret: true });
+    await project.config(
+      { kubeconfig: "apiVersion: v1\nclusters: [{name: broken\nusers: [{name: admin, user: {token: SECRET-TOKEN}}]\n" },
+      { secret: true },
+    );
     for (const cmd of [["preview"], ["up", "--yes", "--skip-preview"]]) {
       const { code, stdout, stderr } = await project.run(cmd, { allowFailure: true });
       assert.notEqual(code, 0);
-      assert.match(stdout + stderr, /config kubeconfig: the kubeconfig does not parse as YAML \(line \d\)/, stdout + stderr);
+      assert.match(
+        stdout + stderr,
+        /config kubeconfig: the kubeconfig does not parse as YAML \(line \d\)/,
+        stdout + stderr,
+      );
       assert.doesNotMatch(stdout + stderr, /SECRET-TOKEN/);
     }
     // Not even the provider: pulumi-kubernetes would keep the broken kubeconfig and fail every later diff on it.
     const state = JSON.parse(await project.stateText());
-    assert.deepEqual(project.resources(state).filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes"), []);
+    assert.deepEqual(
+      project
+        .resources(state)
+        .filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes"),
+      [],
+    );
     assert.deepEqual(await ours(), []);
   });
 
   it("an unreachable cluster: up fails naming each kind group and template, and applies nothing", async () => {
-    const unreachable = kube().kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${await closedPort()}`);
+    const unreachable = kube().kubeconfig.replace(
+      /server: https:\/\/127\.0\.0\.1:\d+/,
+      `server: https://127.0.0.1:${await closedPort()}`,
+    );
     assert.notEqual(unreachable, kube().kubeconfig);
     await project.config({ kubeconfig: unreachable }, { secret: true });
     const { code, stdout, stderr } = await project.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
@@ -123,11 +152,18 @@ describe("engine: VCenterManifests failures (real kube-apiserver)", function () 
     const { code, stdout, stderr } = await project.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
     assert.notEqual(code, 0);
     const out = stdout + stderr;
-    assert.match(out, /kubernetes:apps\/v1:Deployment \(vcenter-operator\/vcenter-cluster-broken-deployment:monsoon3\/broken-bb1\)/, out);
+    assert.match(
+      out,
+      /kubernetes:apps\/v1:Deployment \(vcenter-operator\/vcenter-cluster-broken-deployment:monsoon3\/broken-bb1\)/,
+      out,
+    );
     assert.match(out, /`selector` does not match template `labels`/);
     // Config went first (Secrets, ConfigMaps); the refused Deployment was not made.
     const applied = await ours();
-    assert.ok(applied.includes("Secret/nova-compute-vmware-bb1") && applied.includes("ConfigMap/nova-compute-vmware-bb1"), applied.join(", "));
+    assert.ok(
+      applied.includes("Secret/nova-compute-vmware-bb1") && applied.includes("ConfigMap/nova-compute-vmware-bb1"),
+      applied.join(", "),
+    );
     assert.ok(!applied.includes("Deployment/broken-bb1"));
 
     await project.destroy();

@@ -48,16 +48,37 @@ describe("engine: VCenterManifests into a real kube-apiserver (pulumi CLI + pulu
 
   before(async () => {
     sim = await startVcsim({ username: USER, password: derived, args: EMPTY_VCSIM });
-    await buildInventory(sim, [{ datacenter: "qa-de-1a", name: "productionbb001", datastores: ["eph001_hga", "eph001_hgb"], portgroups: ["br-physnet"] }]);
+    await buildInventory(sim, [
+      {
+        datacenter: "qa-de-1a",
+        name: "productionbb001",
+        datastores: ["eph001_hga", "eph001_hgb"],
+        portgroups: ["br-physnet"],
+      },
+    ]);
     // The namespace is someone else's, with objects of its own: the stack must leave both as they are.
     await create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: NS } });
-    await create(`/api/v1/namespaces/${NS}/configmaps`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "keep-me" }, data: { owner: "helm" } });
-    await create(`/api/v1/namespaces/${NS}/secrets`, { apiVersion: "v1", kind: "Secret", metadata: { name: "vcenter-operator" }, stringData: { password: "not ours" } });
+    await create(`/api/v1/namespaces/${NS}/configmaps`, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "keep-me" },
+      data: { owner: "helm" },
+    });
+    await create(`/api/v1/namespaces/${NS}/secrets`, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "vcenter-operator" },
+      stringData: { password: "not ours" },
+    });
     project = await PulumiProject.create("vcenter");
     const caFile = path.join(project.root, "vcsim-ca.pem");
     fs.writeFileSync(caFile, sim.ca!);
     await project.config({
-      vcenters: FQDN, vcenterUser: USER, namespace: NS, vcenterCaFile: caFile, endpoints: JSON.stringify({ [FQDN]: sim.url }),
+      vcenters: FQDN,
+      vcenterUser: USER,
+      namespace: NS,
+      vcenterCaFile: caFile,
+      endpoints: JSON.stringify({ [FQDN]: sim.url }),
       kubeconfig: kube().kubeconfigPath,
       // No kubelet here: Deployments never become available, so don't wait for their rollout.
       skipAwait: true,
@@ -72,8 +93,10 @@ describe("engine: VCenterManifests into a real kube-apiserver (pulumi CLI + pulu
 
   it("up applies Secrets, then ConfigMaps, then Deployments, then the rest, each marked with its template", async () => {
     const watch = await watchAdded(kube(), [
-      `/api/v1/namespaces/${NS}/secrets`, `/api/v1/namespaces/${NS}/configmaps`,
-      `/apis/apps/v1/namespaces/${NS}/deployments`, `/api/v1/namespaces/${NS}/services`,
+      `/api/v1/namespaces/${NS}/secrets`,
+      `/api/v1/namespaces/${NS}/configmaps`,
+      `/apis/apps/v1/namespaces/${NS}/deployments`,
+      `/api/v1/namespaces/${NS}/services`,
     ]);
     try {
       await project.up();
@@ -90,7 +113,11 @@ describe("engine: VCenterManifests into a real kube-apiserver (pulumi CLI + pulu
     assert.match(cm.data["nova-compute.conf"], /integration_bridge = br-physnet/);
     const secret = await get(core("secrets", "nova-compute-vmware-bb1"));
     // `{= password | quote =}` is a YAML scalar: the Secret holds the password itself.
-    assert.equal(Buffer.from(secret.data.host_password, "base64").toString(), derived, "the Secret holds the derived password");
+    assert.equal(
+      Buffer.from(secret.data.host_password, "base64").toString(),
+      derived,
+      "the Secret holds the derived password",
+    );
     assert.ok(await get(DATACENTER_SECRET), "the datacenter-scope Secret exists");
     // Readiness is skipped (no kubelet): the annotation is on the object and the Deployment never became available.
     const deployment = await get(apps("deployments", "nova-compute-bb1"));
@@ -102,7 +129,10 @@ describe("engine: VCenterManifests into a real kube-apiserver (pulumi CLI + pulu
     const revisions = order.map((k) => watch.added.filter((a) => a.kind === k).map((a) => a.revision));
     revisions.forEach((r, i) => assert.ok(r.length > 0, `saw ${order[i]}s created: ${JSON.stringify(watch.added)}`));
     for (let i = 1; i < order.length; i++) {
-      assert.ok(Math.max(...revisions[i - 1]) < Math.min(...revisions[i]), `every ${order[i - 1]} before any ${order[i]}: ${JSON.stringify(watch.added)}`);
+      assert.ok(
+        Math.max(...revisions[i - 1]) < Math.min(...revisions[i]),
+        `every ${order[i - 1]} before any ${order[i]}: ${JSON.stringify(watch.added)}`,
+      );
     }
   });
 
@@ -132,13 +162,16 @@ describe("engine: VCenterManifests into a real kube-apiserver (pulumi CLI + pulu
       ["kubernetes:apps/v1:Deployment", "vcenter-cluster-nova-compute-deployment", "nova-compute-bb91"],
       ["kubernetes:core/v1:Service", "vcenter-cluster-nova-compute-deployment", "nova-compute-bb91"],
     ]) {
-      const line = new RegExp(`\\+ ${type}: \\(create\\)\\s*\\n\\s*\\[urn=[^\\]]*::vcenter-operator/${template}:${NS}/${name}\\]`);
+      const line = new RegExp(
+        `\\+ ${type}: \\(create\\)\\s*\\n\\s*\\[urn=[^\\]]*::vcenter-operator/${template}:${NS}/${name}\\]`,
+      );
       assert.match(stdout, line, `preview shows ${type} ${name} from ${template}`);
     }
     assert.doesNotMatch(stdout, /\(delete\)|\(replace\)/);
     for (const o of clusterObjects("bb91")) assert.equal(await get(o.path), undefined, `${o.path} not made by preview`);
     await project.up();
-    for (const o of [...clusterObjects("bb1"), ...clusterObjects("bb91")]) assert.ok(await get(o.path), `${o.path} exists`);
+    for (const o of [...clusterObjects("bb1"), ...clusterObjects("bb91")])
+      assert.ok(await get(o.path), `${o.path} exists`);
   });
 
   it("a cluster taken out of production: refresh refuses (prune guard); allowed in the program, up prunes its objects and the others stay", async () => {
@@ -147,7 +180,10 @@ describe("engine: VCenterManifests into a real kube-apiserver (pulumi CLI + pulu
     // Half the production clusters gone at once: the prune guard refuses until the program allows it.
     const refused = await project.run(["refresh", "--yes", "--skip-preview"], { allowFailure: true });
     assert.notEqual(refused.code, 0);
-    assert.match(refused.stdout + refused.stderr, new RegExp(`production clusters gone: ${FQDN.replace(/\./g, "\\.")}/productionbb091`));
+    assert.match(
+      refused.stdout + refused.stderr,
+      new RegExp(`production clusters gone: ${FQDN.replace(/\./g, "\\.")}/productionbb091`),
+    );
     // Allowed in the program, the next up re-reads vCenter with the new inputs and prunes (refresh keeps using the
     // inputs in the state, so it goes on refusing until that up).
     await project.config({ pruneGuard: JSON.stringify({ allow: [`${FQDN}/productionbb091`] }) });
@@ -160,10 +196,15 @@ describe("engine: VCenterManifests into a real kube-apiserver (pulumi CLI + pulu
 
   it("destroy removes every object it made and leaves the namespace as it was", async () => {
     await project.destroy();
-    for (const o of [...clusterObjects("bb1"), { path: DATACENTER_SECRET }]) assert.equal(await get(o.path), undefined, `${o.path} removed`);
+    for (const o of [...clusterObjects("bb1"), { path: DATACENTER_SECRET }])
+      assert.equal(await get(o.path), undefined, `${o.path} removed`);
     const ns = await get(`/api/v1/namespaces/${NS}`);
     assert.equal(ns?.status?.phase, "Active", "the namespace stays");
-    assert.deepEqual((await get(core("configmaps", "keep-me")))?.data, { owner: "helm" }, "someone else's ConfigMap stays");
+    assert.deepEqual(
+      (await get(core("configmaps", "keep-me")))?.data,
+      { owner: "helm" },
+      "someone else's ConfigMap stays",
+    );
     assert.ok(await get(core("secrets", "vcenter-operator")), "someone else's Secret stays");
     assert.equal(project.resources(JSON.parse(await project.stateText())).length, 0);
   });

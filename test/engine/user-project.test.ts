@@ -49,7 +49,10 @@ describe("engine: the kit in a user's project (npm pack tarball, pulumi new type
     nodeModules = await installedNodeModules();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pvk-userproject-"));
     const { deps, devDeps } = projectDependencies();
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(TEMPLATE.packageJson("user", deps, devDeps), null, 2));
+    fs.writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify(TEMPLATE.packageJson("user", deps, devDeps), null, 2),
+    );
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TEMPLATE.tsconfig, null, 2));
     fs.symlinkSync(nodeModules, path.join(dir, "node_modules"), "dir");
   });

@@ -28,13 +28,26 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
     ensureNamed(this);
     dns = await startDnsServer({ zone: ZONE, records: [{ name: "vc-a-0", type: "A", value: "127.0.0.1" }] });
     sim = await startVcsim({ username: USER, password: derived, args: EMPTY_VCSIM });
-    await buildInventory(sim, [{ datacenter: "qa-de-1a", name: "productionbb001", datastores: ["eph001_hga", "eph001_hgb"], portgroups: ["br-physnet"] }]);
+    await buildInventory(sim, [
+      {
+        datacenter: "qa-de-1a",
+        name: "productionbb001",
+        datastores: ["eph001_hga", "eph001_hgb"],
+        portgroups: ["br-physnet"],
+      },
+    ]);
     project = await PulumiProject.create("vcenter");
     const caFile = path.join(project.root, "vcsim-ca.pem");
     fs.writeFileSync(caFile, sim.ca!);
     await project.config({
-      dnsServer: dns.host, dnsPort: dns.port, zone: ZONE, vcenterUser: USER, namespace: "monsoon3",
-      vcenterCaFile: caFile, deployManifests: false, endpoints: JSON.stringify({ [FQDN]: sim.url }),
+      dnsServer: dns.host,
+      dnsPort: dns.port,
+      zone: ZONE,
+      vcenterUser: USER,
+      namespace: "monsoon3",
+      vcenterCaFile: caFile,
+      deployManifests: false,
+      endpoints: JSON.stringify({ [FQDN]: sim.url }),
     });
     await project.config({ tsigKey: dns.tsigKeyBase64, masterPassword: MASTER }, { secret: true });
   });
@@ -63,7 +76,10 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
     const cm = JSON.parse(vct.manifests.plaintext).find((m: any) => m.kind === "ConfigMap");
     assert.match(cm.data["nova-compute.conf"], /integration_bridge = br-physnet/);
     // Each object names the template that rendered it (VCenterManifests groups by it; errors name it).
-    assert.equal(cm.metadata.annotations["vcenter-operator.stable.sap.cc/template"], "vcenter-cluster-nova-compute-configmap");
+    assert.equal(
+      cm.metadata.annotations["vcenter-operator.stable.sap.cc/template"],
+      "vcenter-cluster-nova-compute-configmap",
+    );
   });
 
   it("refresh sees a cluster added in vCenter, and the state then holds its manifests", async () => {
@@ -94,23 +110,35 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
 
   it("rejects a bad template at preview with the template and line named, before any network call", async () => {
     const file = path.join(project.root, "broken.yaml");
-    fs.writeFileSync(file, "metadata: {name: broken}\noptions: {scope: cluster}\ntemplate: |\n  kind: ConfigMap\n  name: {{ x | }}\n");
+    fs.writeFileSync(
+      file,
+      "metadata: {name: broken}\noptions: {scope: cluster}\ntemplate: |\n  kind: ConfigMap\n  name: {{ x | }}\n",
+    );
     await project.config({ templatesFile: file });
     const { code, stdout, stderr } = await project.run(["preview", "--diff"], { allowFailure: true });
     assert.notEqual(code, 0);
-    assert.match(stdout + stderr, /templates\[0\]\.template.*template vcenter_cluster\/monsoon3\/broken\.yaml\.j2 line 2/);
+    assert.match(
+      stdout + stderr,
+      /templates\[0\]\.template.*template vcenter_cluster\/monsoon3\/broken\.yaml\.j2 line 2/,
+    );
     await project.run(["config", "rm", "templatesFile"]);
   });
 
   it("keeps the master password, the derived password and the TSIG key out of the state; manifests are secret", async () => {
     const state = await project.stateText();
     const files = project.backendFilesText();
-    for (const [what, secret] of [["master password", MASTER], ["derived password", derived], ["quoted derived password", iniQuote(derived)], ["TSIG key", dns.tsigKeyBase64]] as const) {
+    for (const [what, secret] of [
+      ["master password", MASTER],
+      ["derived password", derived],
+      ["quoted derived password", iniQuote(derived)],
+      ["TSIG key", dns.tsigKeyBase64],
+    ] as const) {
       assert.ok(!state.includes(secret), `${what} in \`pulumi stack export\``);
       assert.ok(!files.includes(secret), `${what} in the backend files`);
     }
     const vct = project.resources(JSON.parse(state)).find((r) => r.type.endsWith("VCenterTemplate"));
-    for (const k of ["manifests", "credentials", "discovery"]) assert.ok(vct.outputs[k].ciphertext, `${k} is encrypted`);
+    for (const k of ["manifests", "credentials", "discovery"])
+      assert.ok(vct.outputs[k].ciphertext, `${k} is encrypted`);
     assert.ok(Array.isArray(vct.outputs.manifestIds), "manifestIds stay readable");
     const providerSize = vct.inputs.__provider.length;
     console.log(`      serialized __provider: ${providerSize} bytes`);
@@ -122,7 +150,10 @@ describe("engine: VCenterTemplate (pulumi CLI + BIND 9 + vcsim)", function () {
     await dns.setRecords([]);
     const { code, stdout, stderr } = await project.run(["refresh", "--yes", "--skip-preview"], { allowFailure: true });
     assert.notEqual(code, 0);
-    assert.match(stdout + stderr, /vCenters gone: vc-a-0\.cc\.qa-de-1\.cloud\.sap \(1 of 1, 100%\).*nothing is left of what was discovered before.*pruneGuard\.allow/s);
+    assert.match(
+      stdout + stderr,
+      /vCenters gone: vc-a-0\.cc\.qa-de-1\.cloud\.sap \(1 of 1, 100%\).*nothing is left of what was discovered before.*pruneGuard\.allow/s,
+    );
     const vct = await project.resourceOutputs("VCenterTemplate");
     assert.deepEqual(vct.manifestIds, before);
   });

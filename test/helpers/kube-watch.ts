@@ -33,23 +33,32 @@ export async function watchAdded(kube: Kube, collections: string[]): Promise<Wat
     const list = await kube.request("GET", collection);
     if (list.status !== 200) throw new Error(`GET ${collection}: ${list.status} ${JSON.stringify(list.body)}`);
     await new Promise<void>((resolve, reject) => {
-      const req = https.request(`${kube.server}${collection}?watch=1&resourceVersion=${list.body.metadata.resourceVersion}`, { ...tls, headers: { Accept: "application/json" } }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`watch ${collection}: ${res.statusCode}`));
-        resolve();
-        let buf = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => {
-          buf += d;
-          for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-            const line = buf.slice(0, i);
-            buf = buf.slice(i + 1);
-            if (!line.trim()) continue;
-            const ev = JSON.parse(line);
-            if (ev.type === "ADDED") added.push({ kind: ev.object.kind, name: ev.object.metadata.name, revision: Number(ev.object.metadata.resourceVersion) });
-          }
-        });
-        res.on("error", () => undefined);
-      });
+      const req = https.request(
+        `${kube.server}${collection}?watch=1&resourceVersion=${list.body.metadata.resourceVersion}`,
+        { ...tls, headers: { Accept: "application/json" } },
+        (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`watch ${collection}: ${res.statusCode}`));
+          resolve();
+          let buf = "";
+          res.setEncoding("utf8");
+          res.on("data", (d: string) => {
+            buf += d;
+            for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+              const line = buf.slice(0, i);
+              buf = buf.slice(i + 1);
+              if (!line.trim()) continue;
+              const ev = JSON.parse(line);
+              if (ev.type === "ADDED")
+                added.push({
+                  kind: ev.object.kind,
+                  name: ev.object.metadata.name,
+                  revision: Number(ev.object.metadata.resourceVersion),
+                });
+            }
+          });
+          res.on("error", () => undefined);
+        },
+      );
       req.on("error", reject);
       req.end();
       requests.push(req);

@@ -15,7 +15,10 @@ import { govc, inventory } from "../helpers/govc";
 type Proto = Record<string, (...args: any[]) => Promise<unknown>>;
 
 /** Replaces a VimClient method for every client until the returned function is called. */
-function intercept(method: string, replacement: (original: (...args: any[]) => Promise<unknown>, self: VimClient, ...args: any[]) => Promise<unknown>) {
+function intercept(
+  method: string,
+  replacement: (original: (...args: any[]) => Promise<unknown>, self: VimClient, ...args: any[]) => Promise<unknown>,
+) {
   const proto = VimClient.prototype as unknown as Proto;
   const original = proto[method];
   proto[method] = function (this: VimClient, ...args: any[]) {
@@ -33,10 +36,19 @@ describe("VmGroup create interrupted half way (vcsim)", function () {
   let initial: string[];
   const props = (folder: string, replicas = 2) => ({
     connection: { url: sim.url, username: sim.username, password: sim.password, ca: sim.ca },
-    datacenter: "DC0", template: "DC0_H0_VM0", folder, replicas, cpu: 1, memoryMB: 64, powerState: "on", maxConcurrency: 2, resourceName: folder,
+    datacenter: "DC0",
+    template: "DC0_H0_VM0",
+    folder,
+    replicas,
+    cpu: 1,
+    memoryMB: 64,
+    powerState: "on",
+    maxConcurrency: 2,
+    resourceName: folder,
   });
   /** What the engine passes to read, update and delete: the stored outputs. */
-  const state = (folder: string, outs: Record<string, unknown>) => ({ ...props(folder), ...outs, connection: props(folder).connection }) as never;
+  const state = (folder: string, outs: Record<string, unknown>) =>
+    ({ ...props(folder), ...outs, connection: props(folder).connection }) as never;
 
   before(async () => {
     sim = await startVcsim();
@@ -63,7 +75,11 @@ describe("VmGroup create interrupted half way (vcsim)", function () {
     }
     assert.equal(calls, 1, "CreateFolder is never sent twice");
     assert.equal((made.outs as { currentReplicas: number }).currentReplicas, 2);
-    assert.equal((await govc(sim, ["find", "/DC0/vm", "-type", "f", "-name", "lost-folder*"])).trim(), "/DC0/vm/lost-folder", "one folder, under the group's name");
+    assert.equal(
+      (await govc(sim, ["find", "/DC0/vm", "-type", "f", "-name", "lost-folder*"])).trim(),
+      "/DC0/vm/lost-folder",
+      "one folder, under the group's name",
+    );
     await vmgroup.remove(made.id, state("lost-folder", made.outs as Record<string, unknown>));
   });
 
@@ -73,11 +89,18 @@ describe("VmGroup create interrupted half way (vcsim)", function () {
       return original(entity, name);
     });
     try {
-      await assert.rejects(vmgroup.create(props("taken") as never), /folder DC0\/vm\/taken was created by someone else just now; run preview again/);
+      await assert.rejects(
+        vmgroup.create(props("taken") as never),
+        /folder DC0\/vm\/taken was created by someone else just now; run preview again/,
+      );
     } finally {
       restore();
     }
-    assert.equal((await govc(sim, ["find", "/DC0/vm", "-name", "taken*"])).trim(), "/DC0/vm/taken", "the other folder stays, ours is gone");
+    assert.equal(
+      (await govc(sim, ["find", "/DC0/vm", "-name", "taken*"])).trim(),
+      "/DC0/vm/taken",
+      "the other folder stays, ours is gone",
+    );
     await govc(sim, ["object.destroy", "/DC0/vm/taken"]);
   });
 
@@ -98,13 +121,21 @@ describe("VmGroup create interrupted half way (vcsim)", function () {
       }
       assert.ok(err instanceof PartialStateError, String(err));
       const recorded = err.properties.vms as Array<{ name: string; markPending?: boolean }>;
-      assert.deepEqual(recorded.map((v) => v.name).sort(), [`${folder}-0`, `${folder}-1`], "both clones recorded, the unmarked one too");
+      assert.deepEqual(
+        recorded.map((v) => v.name).sort(),
+        [`${folder}-0`, `${folder}-1`],
+        "both clones recorded, the unmarked one too",
+      );
       assert.equal(recorded.filter((v) => v.markPending).length, 1);
       if (next === "update") {
         const { outs } = await vmgroup.update(err.id, state(folder, err.properties), props(folder) as never);
         const read = await vmgroup.read(err.id, state(folder, outs as Record<string, unknown>));
         assert.equal((read.props as { currentReplicas: number }).currentReplicas, 2);
-        assert.deepEqual((read.props as { vms: Array<{ markPending?: boolean }> }).vms.filter((v) => v.markPending), [], "both marked now");
+        assert.deepEqual(
+          (read.props as { vms: Array<{ markPending?: boolean }> }).vms.filter((v) => v.markPending),
+          [],
+          "both marked now",
+        );
         await vmgroup.remove(err.id, state(folder, read.props as Record<string, unknown>));
       } else {
         await vmgroup.remove(err.id, state(folder, err.properties));

@@ -25,11 +25,22 @@ describe("kubeconfigProblems", () => {
   });
 
   it("names what is missing or does not match", () => {
-    assert.deepEqual(kubeconfigProblems("just text"), ["is not a kubeconfig (a YAML mapping with clusters, contexts and users)"]);
-    assert.deepEqual(kubeconfigProblems("apiVersion: v1\nclusters: []"), ["has no `contexts` list", "has no `users` list"]);
+    assert.deepEqual(kubeconfigProblems("just text"), [
+      "is not a kubeconfig (a YAML mapping with clusters, contexts and users)",
+    ]);
+    assert.deepEqual(kubeconfigProblems("apiVersion: v1\nclusters: []"), [
+      "has no `contexts` list",
+      "has no `users` list",
+    ]);
     assert.deepEqual(kubeconfigProblems(good.replace("current-context: lab", "")), ["has no `current-context`"]);
-    assert.deepEqual(kubeconfigProblems(good.replace("current-context: lab", "current-context: prod")), ['current-context "prod" is not in `contexts`']);
-    assert.deepEqual(kubeconfigProblems(good.replace("{cluster: lab, user", "{cluster: gone, user")), ['context "lab" names cluster "gone", which is not in `clusters`']);
-    assert.deepEqual(kubeconfigProblems(good.replace("server: 'https://127.0.0.1:6443', ", "")), ['cluster "lab" has no `server`']);
+    assert.deepEqual(kubeconfigProblems(good.replace("current-context: lab", "current-context: prod")), [
+      'current-context "prod" is not in `contexts`',
+    ]);
+    assert.deepEqual(kubeconfigProblems(good.replace("{cluster: lab, user", "{cluster: gone, user")), [
+      'context "lab" names cluster "gone", which is not in `clusters`',
+    ]);
+    assert.deepEqual(kubeconfigProblems(good.replace("server: 'https://127.0.0.1:6443', ", "")), [
+      'cluster "lab" has no `server`',
+    ]);
   });
 });

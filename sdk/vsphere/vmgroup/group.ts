@@ -566,13 +566,12 @@ export class VmGroupManager {
    * missing ones and converges every VM's hardware and power state, at most `maxConcurrency` operations at a time
    * and at most `maxUnavailable` VMs down for a power cycle at once. Steps that fail do not stop the others; the
    * error then carries the group as it stands so the caller can record it. Notes (e.g. a forced power-off) go
-   * to `notes`.
+   * to `this.notes`.
    */
   async reconcile(
     folder: MoRef,
     record: GroupRecord,
     placement: Placement | (() => Promise<Placement>),
-    notes: string[] = this.notes,
   ): Promise<ObservedVm[]> {
     const desired = desiredOf(this.spec);
     const current = await this.read(folder, record);

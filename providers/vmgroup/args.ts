@@ -167,22 +167,30 @@ export interface VmGroupVm {
 }
 
 export interface VmGroupDrift {
+  /** The group's folder, when renamed outside Pulumi. */
   folder?: VmGroupFolderDrift;
+  /** By VM name: what was found to differ from the spec. */
   vms?: { [key: string]: VmGroupVmDrift };
 }
 
 export interface VmGroupFolderDrift {
+  /** The folder's name now (it was renamed outside Pulumi). */
   renamedTo: string;
 }
 
 export interface VmGroupVmDrift {
-  /** A whole number. */
+  /** vCPUs found, when not as declared. A whole number. */
   cpu?: number;
-  /** A whole number. */
+  /** Memory found in MB, when not as declared. A whole number. */
   memoryMB?: number;
+  /** Power state found, when not as declared. */
   powerState?: "poweredOn" | "poweredOff" | "suspended";
+  /** The VM's name now: renamed outside Pulumi (still the group's, by UUID). */
   renamedTo?: string;
+  /** The folder the VM was moved to outside Pulumi. */
   movedTo?: string;
+  /** The VM is gone (deleted outside Pulumi). */
   deleted?: boolean;
+  /** Its ownership marker was removed: the group let it go and leaves it as is. */
   released?: boolean;
 }

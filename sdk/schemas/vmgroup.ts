@@ -199,21 +199,34 @@ export const vmGroupStatusSchema = z.object({
   vms: z.array(vmGroupVmSchema),
   drift: z
     .object({
-      folder: z.object({ renamedTo: z.string() }).optional(),
+      folder: z
+        .object({ renamedTo: z.string().describe("The folder's name now (it was renamed outside Pulumi).") })
+        .optional()
+        .describe("The group's folder, when renamed outside Pulumi."),
       vms: z
         .record(
           z.string(),
           z.object({
-            cpu: z.number().int().optional(),
-            memoryMB: z.number().int().optional(),
-            powerState: z.enum(["poweredOn", "poweredOff", "suspended"]).optional(),
-            renamedTo: z.string().optional(),
-            movedTo: z.string().optional(),
-            deleted: z.boolean().optional(),
-            released: z.boolean().optional(),
+            cpu: z.number().int().optional().describe("vCPUs found, when not as declared."),
+            memoryMB: z.number().int().optional().describe("Memory found in MB, when not as declared."),
+            powerState: z
+              .enum(["poweredOn", "poweredOff", "suspended"])
+              .optional()
+              .describe("Power state found, when not as declared."),
+            renamedTo: z
+              .string()
+              .optional()
+              .describe("The VM's name now: renamed outside Pulumi (still the group's, by UUID)."),
+            movedTo: z.string().optional().describe("The folder the VM was moved to outside Pulumi."),
+            deleted: z.boolean().optional().describe("The VM is gone (deleted outside Pulumi)."),
+            released: z
+              .boolean()
+              .optional()
+              .describe("Its ownership marker was removed: the group let it go and leaves it as is."),
           }),
         )
-        .optional(),
+        .optional()
+        .describe("By VM name: what was found to differ from the spec."),
     })
     .optional()
     .describe(

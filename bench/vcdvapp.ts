@@ -17,7 +17,7 @@ const kindOf = (method: string, path: string): Kind =>
 
 /** One provider create(), as the engine would call it (check() first), counted by kind of request. */
 async function countCreate(sim: VcdSimulator, name: string, extra: Record<string, unknown>): Promise<Record<Kind, number>> {
-  const props = { connection: { url: sim.url, ...USER }, org: "acme", vdc: "acme-vdc", resourceName: name, source: { catalog: "base", template: "photon-5" }, ...extra };
+  const props = { connection: { url: sim.url, ...USER, allowHttp: true }, org: "acme", vdc: "acme-vdc", resourceName: name, source: { catalog: "base", template: "photon-5" }, ...extra };
   const { inputs, failures } = await handlers.check({} as any, props as any);
   if (failures?.length) throw new Error(JSON.stringify(failures));
   sim.faults.requestLog.length = 0;

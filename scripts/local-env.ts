@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { defaultSeed, startVcdSimulator, VcdSimulator } from "../simulators/vcd";
 import { startVcsim, Vcsim } from "../simulators/vcsim";
-import { toolchainBinDir } from "../simulators/toolchain";
+import { toolchainPath } from "../simulators/toolchain";
 
 export const REPO = path.resolve(__dirname, "..");
 export const LOCAL_DIR = path.join(REPO, ".cache", "local");
@@ -25,7 +25,7 @@ export function pulumiEnv(): NodeJS.ProcessEnv {
   fs.mkdirSync(path.join(LOCAL_DIR, "state"), { recursive: true });
   return {
     ...process.env,
-    PATH: `${toolchainBinDir()}${path.delimiter}${process.env.PATH}`,
+    PATH: toolchainPath(), // the combination scripts/toolchain-env.sh chose (Node.js 24 + newest pulumi by default)
     PULUMI_BACKEND_URL: `file://${path.join(LOCAL_DIR, "state")}`,
     PULUMI_HOME: path.join(LOCAL_DIR, "pulumi-home"),
     PULUMI_CONFIG_PASSPHRASE: LOCAL.passphrase,

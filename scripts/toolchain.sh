@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and caches the real components the tests and the demo run against:
-#   pulumi                  the Pulumi CLI, built from the Go module proxy
+#   node                    Node.js of each claimed combination (versions.json), from the npm registry
+#   pulumi                  the Pulumi CLI of each claimed combination, built from the Go module proxy
 #   pulumi-language-nodejs  the Node.js language host, built from the Go module proxy
 #   vcsim, govc             govmomi's vCenter simulator, and its CLI (tests check vcsim's inventory with it)
 #   pulumi-resource-kubernetes, kube-apiserver, kube-controller-manager, etcd  the Kubernetes half
@@ -13,8 +14,10 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=toolchain/lib.sh
 source "$HERE/toolchain/lib.sh"
+# shellcheck source=toolchain/versions.sh
+source "$HERE/toolchain/versions.sh"
 # One file per component; each builds only what its version stamp says is missing.
-for component in govmomi pulumi kubernetes toxiproxy; do
+for component in node govmomi pulumi kubernetes toxiproxy; do
   ( source "$HERE/toolchain/$component.sh" )
 done
 

@@ -24,3 +24,47 @@ export function toolchainBinary(name: string): string {
   }
   throw new Error(`${name} is not installed: run \`npm run toolchain\` (it builds and caches it in ${toolchainBinDir()})`);
 }
+
+/** A Node.js + pulumi CLI + @pulumi/pulumi combination the kit claims (scripts/toolchain/versions.json). */
+export interface Combination {
+  name: "current" | "oldest";
+  node: string;
+  pulumi: string;
+  sdk: string;
+}
+
+function versionsFile(): string {
+  // simulators/ under ts-node, dist/simulators/ when built: walk up to the checkout.
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const f = path.join(dir, "scripts", "toolchain", "versions.json");
+    if (fs.existsSync(f)) return f;
+  }
+  throw new Error("scripts/toolchain/versions.json not found above " + __dirname);
+}
+
+/** The combination named by PVK_COMBINATION (set by scripts/toolchain-env.sh), else `current`. */
+export function combination(name = process.env.PVK_COMBINATION || "current"): Combination {
+  if (name !== "current" && name !== "oldest") throw new Error(`PVK_COMBINATION must be current or oldest, not ${name}`);
+  const v = JSON.parse(fs.readFileSync(versionsFile(), "utf8"));
+  return { name, ...v[name] };
+}
+
+function installed(dir: string, exe: string): string {
+  if (!fs.existsSync(path.join(dir, exe))) throw new Error(`${path.join(dir, exe)} is missing: run \`npm run toolchain\``);
+  return dir;
+}
+
+/** PATH with the Node.js of `c` first (for npm and node, without the pulumi CLI). */
+export function nodePath(c: Combination = combination()): string {
+  return [installed(path.join(toolchainBinDir(), `node-${c.node}`), "node"), process.env.PATH ?? ""].join(path.delimiter);
+}
+
+/**
+ * PATH for a pulumi CLI run on `c`: its Node.js and pulumi first, then the rest of the toolchain. Throws when the
+ * combination is not installed rather than silently running another one.
+ */
+export function toolchainPath(c: Combination = combination()): string {
+  const bin = toolchainBinDir();
+  const pulumiDir = installed(path.join(bin, `pulumi-${c.pulumi}`), "pulumi");
+  return [installed(path.join(bin, `node-${c.node}`), "node"), pulumiDir, bin, process.env.PATH ?? ""].join(path.delimiter);
+}

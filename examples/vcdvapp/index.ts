@@ -32,6 +32,7 @@ const app = new VcdVapp(
       username: vcd.require("user"),
       password: vcd.requireSecret("password"),
       insecure: vcd.getBoolean("insecure"),
+      allowHttp: vcd.getBoolean("allowHttp"),   // plain http:// only by explicit opt-in (labs, the simulator)
       ca: caFile ? fs.readFileSync(caFile, "utf8") : undefined,
     },
     org: cfg.get("org") ?? vcd.require("org"),
@@ -46,6 +47,7 @@ const app = new VcdVapp(
     source: template ? { catalog: cfg.get("catalog") ?? "base", template } : undefined,
     network: cfg.get("network"),
     metadata: cfg.getObject<Record<string, string | number | boolean>>("metadata"),
+    undeployPowerAction: cfg.get("undeployPowerAction") as "shutdown" | "powerOff" | "default" | undefined,
     adopt: importHref,
   },
 );

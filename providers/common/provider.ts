@@ -13,11 +13,18 @@ export interface Handlers {
   remove(id: string, props: any): Promise<void>;
 }
 
-/** A dynamic provider that delegates to `pulumi-vmware-kit/dist/providers/<kind>/handlers`. */
+/**
+ * A dynamic provider that delegates to `pulumi-vmware-kit/dist/providers/<kind>/handlers` through
+ * providers/common/runtime (stack configuration from configure(), current credentials for read and delete).
+ */
 export function handlersProvider(kind: string): pulumi.dynamic.ResourceProvider {
-  const handlers = (): Handlers => require(`pulumi-vmware-kit/dist/providers/${kind}/handlers`);
+  const runtime = () => require("pulumi-vmware-kit/dist/providers/common/runtime");
+  const handlers = (): Handlers => runtime().handlersFor(kind);
   return {
-    check: (olds, news) => handlers().check(olds, news),
+    configure: (req) => runtime().configure(req),
+    // Failures reach the engine as sentences that show the rejected value (providers/common/check.ts).
+    check: async (olds, news) =>
+      require("pulumi-vmware-kit/dist/providers/common/check").forEngine(await handlers().check(olds, news), news),
     diff: (id, olds, news) => handlers().diff(id, olds, news),
     create: (inputs) => handlers().create(inputs),
     read: (id, props) => handlers().read(id, props),

@@ -2,22 +2,27 @@
 // Loaded by package name from the serialized provider (see provider.ts), so it runs from dist/ in the
 // provider process.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, VcdVappInputs, vcdVappInputsSchema } from "../../sdk/schemas";
+import { CheckFailure, checkInputs, containsUnknown, transportWarnings, VcdVappInputs, vcdVappInputsSchema } from "../../sdk/schemas";
 import type { VcdClient } from "../../sdk/vcd/client";
 import { isForbidden } from "../../sdk/vcd/errors";
 import {
-  RecordedLeases, DesiredVApp, diffVApp, LeaseSeconds, managedMetadata, MetadataRecord, observedInputs,
+  RecordedLeases, DesiredVApp, describePlan, diffVApp, LeaseSeconds, managedMetadata, MetadataRecord, observedInputs, planUpdate, withoutKeys,
 } from "../../sdk/vcd/vapp-planner";
 import type { MetadataEntry, VApp } from "../../sdk/vcd/xml";
+import { endpointLabel, movedConnectionFields } from "../common/connection";
 import { PartialStateError } from "../common/inputs";
-import { converge, createVApp, CreationFailedError, observe, observedOf, vdcName, withClient } from "./vapp";
+import { warn } from "../common/log";
+import { converge, createVApp, CreationFailedError, findAdoptable, observe, observedOf, vdcName, withClient } from "./vapp";
 
 type Props = VcdVappInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 
 const INPUT_KEYS = [
   "connection", "org", "vdc", "name", "description", "fenceMode", "acceptAllEulas", "owner", "powerOn", "leases",
-  "source", "network", "metadata", "adopt", "resourceName",
+  "source", "network", "metadata", "adopt", "resourceName", "undeployPowerAction", "keptMetadataKeys", "adoptionPlan", "endpoint",
 ] as const;
+
+/** Properties that `adopt` leaves as found when the program does not declare them. */
+const ADOPT_KEPT = ["name", "description", "powerOn"] as const;
 
 const label = (p: Props) => `VcdVapp "${p.resourceName ?? p.name ?? "?"}"`;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -40,6 +45,8 @@ function desiredOf(p: Props): DesiredVApp {
     powerOn: !!p.powerOn,
     leases: declaredLeases(p.leases),
     metadata: p.metadata as MetadataRecord | undefined,
+    keptMetadataKeys: p.keptMetadataKeys as string[] | undefined,
+    undeployPowerAction: p.undeployPowerAction,
   };
 }
 
@@ -101,22 +108,77 @@ async function partial(c: VcdClient, p: Props, href: string, err: unknown): Prom
   return new PartialStateError(message, href, { ...outs, __provider: p.__provider });
 }
 
-/** The vApp to take over, if it is where the program says: a placement mismatch changes nothing. */
-async function adopt(c: VcdClient, p: Props, ref: string): Promise<VApp> {
-  const href = c.vapps.href(ref);
-  const seen = await observe(c, href);
-  if (!seen) throw new Error(`adopt: no vApp at ${href} (deleted, or not visible to user "${p.connection.username}")`);
-  const vdc = seen.vapp.vdcHref ? await vdcName(c, seen.vapp.vdcHref) : undefined;
-  if (vdc !== undefined && vdc !== p.vdc) throw new Error(`adopt: vApp "${seen.vapp.name}" is in VDC "${vdc}", not "${p.vdc}"; declare vdc: "${vdc}" to adopt it`);
-  return seen.vapp;
+/**
+ * `adopt` in check(): undeclared name, description and powerOn take the adopted vApp's values, undeclared metadata
+ * keys are kept (`keptMetadataKeys`), and `adoptionPlan` lists every change the adoption will make, so `preview
+ * --diff` shows it before anything happens. The first time (nothing in the state yet) this reads the vApp, even
+ * during preview; afterwards the values recorded in the state (`olds`) are carried forward, so a later `up` keeps
+ * them too. Returns the inputs to validate and the failures found.
+ */
+async function adoption(olds: Props, news: Props): Promise<{ news: Props; failures: CheckFailure[]; plan?: { vapp: string; changes: string[] } }> {
+  const recorded = olds?.adopt;
+  if (!news.adopt && !recorded) return { news, failures: [] };
+  if (recorded && news.adopt && recorded !== news.adopt) {
+    return { news, failures: [{ property: "adopt", reason: `cannot change once the vApp is adopted (this resource is that vApp); declare another resource to adopt another vApp` }] };
+  }
+  const out: Props = { ...news, adopt: news.adopt ?? recorded };
+  const declared = (k: string) => news[k] !== undefined;
+  const declaredMetadata = news.metadata && typeof news.metadata === "object" ? Object.keys(news.metadata) : undefined;
+  if (recorded) {
+    for (const k of ADOPT_KEPT) if (!declared(k) && olds[k] !== undefined) (out as Record<string, unknown>)[k] = olds[k];
+    if (declaredMetadata) out.keptMetadataKeys = ((olds.keptMetadataKeys as string[] | undefined) ?? []).filter((k) => !declaredMetadata.includes(k));
+    if (olds.adoptionPlan !== undefined) out.adoptionPlan = olds.adoptionPlan;
+    return { news: out, failures: [] };
+  }
+  // First adoption: read the vApp. Not possible while the connection or the target is unknown (preview).
+  if (containsUnknown(news.connection) || containsUnknown(news.adopt) || containsUnknown(news.vdc) || !news.connection) return { news: out, failures: [] };
+  try {
+    return await withClient(news.connection, async (c) => {
+      const seen = await findAdoptable(c, news.adopt!, news.vdc, news.connection.username);
+      const v = seen.vapp;
+      const found: Record<string, unknown> = { name: v.name, description: v.description, powerOn: v.status === 4 };
+      for (const k of ADOPT_KEPT) if (!declared(k)) (out as Record<string, unknown>)[k] = found[k];
+      if (declaredMetadata && !containsUnknown(news.metadata)) {
+        out.keptMetadataKeys = Object.keys(managedMetadata(seen.metadata)).filter((k) => !declaredMetadata.includes(k)).sort();
+      }
+      const parsed = checkInputs(vcdVappInputsSchema, out);
+      if (parsed.failures.length) return { news: out, failures: [] }; // reported by the caller
+      const desired = desiredOf(parsed.inputs as Props);
+      const plan = planUpdate(desired, observedOf(v, seen.metadata));
+      out.adoptionPlan = describePlan(plan.steps, observedOf(v, seen.metadata));
+      const failures = plan.problems.map((reason) => ({ property: "adopt", reason }));
+      return { news: out, failures, plan: { vapp: v.name, changes: out.adoptionPlan as string[] } };
+    });
+  } catch (e) {
+    return { news: out, failures: [{ property: "adopt", reason: messageOf(e) }] };
+  }
 }
 
-export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  return checkInputs(vcdVappInputsSchema, news);
+export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  // Validate as given first: a bad input fails without any request.
+  const first = checkInputs(vcdVappInputsSchema, news);
+  if (first.failures.length) return first;
+  const adopted = await adoption(olds ?? ({} as Props), news);
+  const result = checkInputs(vcdVappInputsSchema, adopted.news);
+  const failures = [...result.failures, ...adopted.failures];
+  if (!failures.length) {
+    const p = result.inputs as Props;
+    const c = p.connection as Record<string, unknown> | undefined;
+    if (c && !containsUnknown(c)) p.endpoint = endpointLabel(c.url, c.org);
+    for (const w of transportWarnings(c ?? {}, [{ path: "connection.url", url: c?.url }])) await warn(`${label(p)}: ${w}`);
+    if (adopted.plan?.changes.length) await warn(`${label(p)}: adopting vApp "${adopted.plan.vapp}" will: ${adopted.plan.changes.join("; ")}`);
+  }
+  return { inputs: result.inputs, failures };
 }
 
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
   const d = diffVApp(olds, news);
+  // Another endpoint or org is another vCD (or tenant): the vApp cannot follow in place (see common/connection.ts).
+  const moved = containsUnknown(news.connection) ? [] : movedConnectionFields(olds.connection as never, news.connection as never, { fields: ["org"], stripSuffix: /\/api$/ });
+  if (moved.length) {
+    // Named by the non-secret `endpoint` input, so the plan says where the vApp moves ([diff: ~endpoint]).
+    return { changes: true, replaces: [...d.replaces, "endpoint"], deleteBeforeReplace: false };
+  }
   return { changes: d.replaces.length + d.updates.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
 }
 
@@ -125,11 +187,11 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
   return withClient(inputs.connection, async (c) => {
     let v: VApp;
     try {
-      v = inputs.adopt ? await adopt(c, inputs, inputs.adopt) : await createVApp(c, { ...desired, org: inputs.org, vdc: inputs.vdc, fenceMode: inputs.fenceMode ?? "bridged",
+      v = inputs.adopt ? (await findAdoptable(c, inputs.adopt, inputs.vdc, inputs.connection.username)).vapp : await createVApp(c, { ...desired, org: inputs.org, vdc: inputs.vdc, fenceMode: inputs.fenceMode ?? "bridged",
         acceptAllEulas: inputs.acceptAllEulas ?? true, source: inputs.source, network: inputs.network });
     } catch (e) {
       if (e instanceof CreationFailedError) throw await partial(c, inputs, e.href, e);
-      throw new Error(`${label(inputs)}: ${messageOf(e)}`);
+      throw new Error(`${label(inputs)}: ${inputs.adopt ? "adopt: " : ""}${messageOf(e)}`);
     }
     try {
       // A fresh vApp carries no metadata of ours: nothing to read before adding the declared entries.
@@ -157,7 +219,9 @@ export async function read(id: string, props: Props): Promise<pulumi.dynamic.Rea
       const net = v.networks.find((n) => n.parentNetworkName) ?? v.networks[0];
       if (net) Object.assign(creation, { network: net.parentNetworkName ?? net.name, fenceMode: net.fenceMode ?? props.fenceMode });
     }
-    const inputs = compact({ ...inputsOf(props), ...compact({ ...view }), name, ...creation });
+    // Kept keys of an adopted vApp are not inputs: they were never declared.
+    if (view.metadata) view.metadata = withoutKeys(view.metadata, props.keptMetadataKeys);
+    const inputs = compact({ ...inputsOf(props), ...compact({ ...view, keptMetadataKeys: undefined, undeployPowerAction: undefined }), name, ...creation });
     return { id: v.href, props: { ...outputsOf({ ...props, ...creation } as Props, v, metadata, view), ...compact({ name }) }, inputs };
   });
 }
@@ -180,8 +244,8 @@ export async function remove(id: string, props: Props): Promise<void> {
   await withClient(props.connection, async (c) => {
     const href = c.vapps.href(id);
     try {
-      // Undeploys first: vCD refuses to delete a running vApp.
-      await c.vapps.delete(href);
+      // Undeploys first (guest shutdown by default): vCD refuses to delete a running vApp.
+      await c.vapps.delete(href, { undeployPowerAction: props.undeployPowerAction ?? "shutdown" });
     } catch (e) {
       if (!isForbidden(e)) throw new Error(`${label(props)}: ${messageOf(e)}`);
       const seen = await observe(c, href);

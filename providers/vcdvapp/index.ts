@@ -1,18 +1,13 @@
 // VcdVapp: one VMware Cloud Director vApp, empty or from a catalog template (kvcd's VcdVapp as a Pulumi resource).
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { VcdVappLeases, vcdVappInputsSchema } from "../../sdk/schemas/vcdvapp";
-import { DeepInput, outputSlots } from "../common/inputs";
+import { outputSlots } from "../common/inputs";
+import type { VcdVappArgs, VcdVappInputOutputs, VcdVappLeases } from "./args";
 import { vcdVappProvider } from "./provider";
 
-type SchemaArgs = Omit<z.input<typeof vcdVappInputsSchema>, "metadata">;
-type MetadataArg = string | number | boolean | Date | { dateTime: string };
-
-/** Arguments, derived from the zod schema that check() enforces; metadata values may also be Dates. */
-export type VcdVappArgs = { [K in keyof SchemaArgs]: DeepInput<SchemaArgs[K]> } & {
-  /** GENERAL metadata kept exactly as declared: strings, whole numbers, booleans and Dates (MetadataDateTimeValue). */
-  metadata?: pulumi.Input<Record<string, pulumi.Input<MetadataArg>>>;
-};
+export type {
+  VcdConnection, VcdConnectionArgs, VcdVappArgs, VcdVappInputOutputs, VcdVappLeases, VcdVappLeasesArgs, VcdVappSource,
+  VcdVappSourceArgs,
+} from "./args";
 
 const OUTPUTS = ["uuid", "status", "href", "vdcHref", "expired"] as const;
 
@@ -24,6 +19,10 @@ function metadataInput(m: VcdVappArgs["metadata"]) {
   );
 }
 
+// Declaration merging: the class also carries every input as an output (generated in ./args.ts).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface VcdVapp extends VcdVappInputOutputs {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class VcdVapp extends pulumi.dynamic.Resource {
   /** URN of the vApp (urn:vcloud:vapp:<uuid>). The resource id is its href. */
   declare readonly uuid: pulumi.Output<string>;
@@ -33,10 +32,10 @@ export class VcdVapp extends pulumi.dynamic.Resource {
   declare readonly vdcHref: pulumi.Output<string | undefined>;
   /** The storage lease ran out: vCD refuses to start the vApp until the lease is renewed. */
   declare readonly expired: pulumi.Output<boolean>;
+  /** The vApp's name (the resource name unless `name` is declared). */
   declare readonly name: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string>;
+  /** The vApp's owner as vCD reports it (also when `owner` is not declared). */
   declare readonly owner: pulumi.Output<string>;
-  declare readonly powerOn: pulumi.Output<boolean>;
   /** Declared leases plus what vCD applied and when they expire. */
   declare readonly leases: pulumi.Output<VcdVappLeases | undefined>;
   /** The GENERAL read-write metadata (DateTime values as { dateTime }). */

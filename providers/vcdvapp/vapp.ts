@@ -92,8 +92,8 @@ async function applyStep(c: VcdClient, href: string, step: UpdateStep): Promise<
       for (const key of step.plan.remove) await c.vapps.deleteMetadata(href, key);
       return;
     case "power":
-      // Off = undeploy(powerOff), as the vCD portal does: the vApp ends undeployed and can be deleted.
-      await c.vapps.setPower(href, step.on);
+      // Off = undeploy (shutdown by default), as the vCD portal does: the vApp ends undeployed and can be deleted.
+      await c.vapps.setPower(href, step.on, step.undeployPowerAction);
       return;
   }
 }
@@ -117,6 +117,16 @@ export async function converge(c: VcdClient, v: VApp, desired: DesiredVApp, opts
   const vapp = await c.vapps.get(v.href);
   if (desired.metadata || opts.metadata) metadata = await c.vapps.getMetadata(v.href);
   return { vapp, metadata, steps: plan.steps };
+}
+
+/** The vApp an `adopt` names, checked against the declared placement; throws a message for check() otherwise. */
+export async function findAdoptable(c: VcdClient, ref: string, vdc: string, username: string): Promise<{ vapp: VApp; metadata: MetadataEntry[] }> {
+  const href = c.vapps.href(ref);
+  const seen = await observe(c, href);
+  if (!seen) throw new Error(`no vApp at ${href} (deleted, or not visible to user "${username}")`);
+  const where = seen.vapp.vdcHref ? await vdcName(c, seen.vapp.vdcHref) : undefined;
+  if (where !== undefined && where !== vdc) throw new Error(`vApp "${seen.vapp.name}" is in VDC "${where}", not "${vdc}"; declare vdc: "${where}" to adopt it`);
+  return seen;
 }
 
 /** Reads the vApp with its metadata; undefined when vCD says 403 and its query confirms the vApp is gone. */

@@ -2,8 +2,9 @@
 // observe() (discover → log on → inventory → render). Loaded by package name from the serialized provider
 // (provider.ts), so it runs from dist/ in the provider process. Nothing here logs: contexts hold passwords.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, vcenterTemplateInputsSchema } from "../../sdk/schemas";
+import { checkInputs, transportWarnings, vcenterTemplateInputsSchema } from "../../sdk/schemas";
 import type { VCenterInventory } from "../../sdk/schemas/vcentertemplate";
+import { warn } from "../common/log";
 import { observe } from "./observe";
 import { syntaxErrorsIsolated } from "../../sdk/vcenter/isolate";
 import { changedInputs, inputsOf, outputsOf, Props, reusableDiscovery, templateFailures, templateSources } from "./plan";
@@ -15,6 +16,8 @@ export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.C
   if (result.failures.length) return result;
   // Template syntax (with template and line) is judged here too, before any DNS or vCenter call.
   const p = result.inputs as Props;
+  const urls = Object.entries(p.endpoints ?? {}).map(([h, url]) => ({ path: `endpoints.${h}`, url }));
+  for (const w of transportWarnings(p, urls)) await warn(`VCenterTemplate "${p.resourceName ?? p.namespace}": ${w}`);
   const known = Array.isArray(p.templates) && p.templates.every((t) => t && t.options && typeof t.name === "string");
   // Compiled in the isolated render process: nunjucks generates and evaluates JavaScript from the template text.
   return { inputs: result.inputs, failures: known ? templateFailures(p, await syntaxErrorsIsolated(templateSources(p))) : [] };

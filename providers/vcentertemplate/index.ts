@@ -1,17 +1,26 @@
 // VCenterTemplate: sapcc vcenter-operator's templates rendered over the inventory of every discovered vCenter.
 import * as pulumi from "@pulumi/pulumi";
-import type { DiscoveredVCenters, VCenterInventory, VCenterTemplateInputsArgs } from "../../sdk/schemas/vcentertemplate";
-import { DeepInput, outputSlots } from "../common/inputs";
+import type { DiscoveredVCenters, VCenterInventory } from "../../sdk/schemas/vcentertemplate-outputs";
+import { outputSlots } from "../common/inputs";
+import type { VCenterTemplateArgs, VCenterTemplateInputOutputs } from "./args";
 import { vcenterTemplateProvider } from "./provider";
+
+export type {
+  VCenterLogin, VCenterLoginArgs, VCenterTemplateArgs, VCenterTemplateCredentials, VCenterTemplateCredentialsArgs,
+  VCenterTemplateDiscovery, VCenterTemplateDiscoveryArgs, VCenterTemplateDiscoveryDns, VCenterTemplateDiscoveryDnsArgs,
+  VCenterTemplateInputOutputs, VCenterTemplateItem, VCenterTemplateItemArgs, VCenterTemplateOptions, VCenterTemplateOptionsArgs,
+} from "./args";
 
 export { VCenterManifests, VCenterManifestsArgs, MANIFEST_GROUPS } from "./manifests";
 export { vcenterTemplatesFromYaml } from "./yaml";
 
-/** Arguments, derived from the zod schema that check() enforces. */
-export type VCenterTemplateArgs = { [K in keyof VCenterTemplateInputsArgs]: DeepInput<VCenterTemplateInputsArgs[K]> };
 
 const OUTPUTS = ["vcenters", "inventory", "manifests", "manifestIds", "warnings"] as const;
 
+// Declaration merging: the class also carries every input as an output (generated in ./args.ts).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface VCenterTemplate extends VCenterTemplateInputOutputs {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class VCenterTemplate extends pulumi.dynamic.Resource {
   /** The vCenter FQDNs found (and the zone's SOA serial with DNS discovery). */
   declare readonly vcenters: pulumi.Output<DiscoveredVCenters>;
@@ -28,15 +37,18 @@ export class VCenterTemplate extends pulumi.dynamic.Resource {
     super(
       vcenterTemplateProvider,
       name,
-      // credentials hold the master password, discovery the TSIG key: both encrypted in state, even if given plain.
+      // credentials hold the master password, discovery the TSIG key, endpoints and variables may hold tokens or
+      // passwords: all encrypted in state, even if given plain.
       {
         ...args,
         credentials: pulumi.secret(args.credentials),
         discovery: pulumi.secret(args.discovery),
+        ...(args.endpoints !== undefined ? { endpoints: pulumi.secret(args.endpoints) } : {}),
+        ...(args.variables !== undefined ? { variables: pulumi.secret(args.variables) } : {}),
         resourceName: name,
         ...outputSlots(OUTPUTS),
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials", "discovery", "manifests"] },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials", "discovery", "endpoints", "variables", "manifests"] },
       "vmware",
       "VCenterTemplate",
     );

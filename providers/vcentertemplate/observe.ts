@@ -6,6 +6,7 @@ import { collectInventory } from "../../sdk/vcenter/inventory";
 import { renderAllIsolated } from "../../sdk/vcenter/isolate";
 import type { RenderedVCenter } from "../../sdk/vcenter/render";
 import { withVimSession } from "../../sdk/vsphere/pool";
+import { hostsOnly } from "../../sdk/http";
 import {
   duplicateWarnings, endpointFor, globalsOf, inventorySummary, loginFor, Observation, Props, pruneRefusal, templateSources,
 } from "./plan";
@@ -40,7 +41,8 @@ async function readVCenter(p: Props, host: string): Promise<RenderedVCenter & { 
       collectInventory(client, host));
     return { url, inventory, options: { username: login.username, password: login.password, host, name: inventory.vcenter.name } };
   } catch (err) {
-    throw new Error(`${label(p)}: vCenter ${host} (${url}): ${(err as Error).message}`);
+    // The endpoint URL is a secret input: the message names the vCenter only.
+    throw new Error(`${label(p)}: vCenter ${host}: ${hostsOnly((err as Error).message)}`);
   }
 }
 

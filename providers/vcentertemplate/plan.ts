@@ -13,7 +13,7 @@ export type Props = VCenterTemplateInputs & { resourceName?: string; __provider?
 
 /** The inputs, in the order they are recorded; everything else in the state is observed. */
 export const INPUT_KEYS = [
-  "discovery", "credentials", "templates", "namespace", "variables", "domain", "cells", "endpoints", "insecure", "ca", "pruneGuard", "resourceName",
+  "discovery", "credentials", "templates", "namespace", "variables", "domain", "cells", "endpoints", "insecure", "ca", "pruneGuard", "allowHttp", "resourceName",
 ] as const;
 
 export const OUTPUT_KEYS = ["vcenters", "inventory", "manifests", "manifestIds", "warnings"] as const;

@@ -1,6 +1,6 @@
 // Reads VCenterTemplate custom resources (as in sapcc/helm-charts) into the `templates` input.
 import { parseAllDocuments } from "yaml";
-import type { VCenterTemplateItem } from "../../sdk/schemas/vcentertemplate";
+import type { VCenterTemplateItem } from "./args";
 import { templateFromResource } from "../../sdk/vcenter/templates";
 
 /**

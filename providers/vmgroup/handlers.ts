@@ -2,14 +2,16 @@
 // Loaded by package name from the serialized provider (see provider.ts), so it runs from dist/ in the
 // provider process.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, containsUnknown, VmGroupInputs, vmGroupInputsSchema } from "../../sdk/schemas";
+import { checkInputs, containsUnknown, transportWarnings, VmGroupInputs, vmGroupInputsSchema } from "../../sdk/schemas";
 import type { VimClientOptions } from "../../sdk/vsphere/client";
 import { withVimSession } from "../../sdk/vsphere/pool";
 import { GroupSpec, GroupView, PartialGroupError, VmGroupManager, desiredOf, folderName, unescapeEntityName } from "../../sdk/vsphere/vmgroup/group";
 import type { GroupRecord } from "../../sdk/vsphere/vmgroup/ownership";
 import { describeDrift, diffGroup, GroupDrift, ObservedVm, summarize, vmDrift, vmIndex, vmName } from "../../sdk/vsphere/vmgroup/planner";
 import type { MoRef } from "../../sdk/vsphere/types";
+import { endpointLabel, movedConnectionFields } from "../common/connection";
 import { PartialStateError } from "../common/inputs";
+import { warn } from "../common/log";
 
 type Props = VmGroupInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 type StateVm = { name: string; index?: number; instanceUuid: string };
@@ -142,6 +144,11 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
   const result = checkInputs(vmGroupInputsSchema, news);
   if (result.failures.length) return result;
   const inputs = result.inputs as Props;
+  const c = (inputs.connection ?? {}) as Record<string, unknown>;
+  for (const w of transportWarnings(c, [{ path: "connection.url", url: c.url }])) await warn(`VmGroup "${news.resourceName ?? news.folder}": ${w}`);
+  // Where the group lives, not secret (the connection is): a move shows as `[diff: ~endpoint]`.
+  const endpoint = endpointLabel(c.url);
+  if (endpoint) inputs.endpoint = endpoint;
   if (inputs.adopt !== true && inputs.powerState === undefined) inputs.powerState = "on";
   const creating = olds?.datacenter === undefined;
   if (!creating && inputs.adopt === true && diffGroup(olds, inputs).replaces.length) {
@@ -175,6 +182,10 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
 
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
   const d = diffGroup(olds, news);
+  // Another vCenter: the group's folder and VMs (morefs) cannot follow in place, so it is replaced (common/connection.ts).
+  if (movedConnectionFields(olds.connection as never, news.connection as never).length) {
+    return { changes: true, replaces: [...d.replaces, "endpoint"], deleteBeforeReplace: false };
+  }
   return { changes: d.replaces.length + d.updates.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
 }
 

@@ -1,16 +1,18 @@
 // VmGroup: N VMs cloned from a template into one folder, scaled like a ReplicaSet.
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { VmGroupStatus, VmGroupVm, vmGroupInputsSchema } from "../../sdk/schemas/vmgroup";
-import { DeepInput, outputSlots } from "../common/inputs";
+import type { VmGroupStatus } from "../../sdk/schemas/vmgroup";
+import { outputSlots } from "../common/inputs";
+import type { VmGroupArgs, VmGroupInputOutputs, VmGroupVm } from "./args";
 import { vmGroupProvider } from "./provider";
 
-/** Arguments, derived from the zod schema that check() enforces. */
-type SchemaArgs = Omit<z.input<typeof vmGroupInputsSchema>, "owner" | "plannedAdoption">;
-export type VmGroupArgs = { [K in keyof SchemaArgs]: DeepInput<SchemaArgs[K]> };
+export type { VmGroupArgs, VmGroupInputOutputs, VmGroupVm, VsphereConnection, VsphereConnectionArgs } from "./args";
 
 const OUTPUTS = ["phase", "currentReplicas", "desiredReplicas", "lastMessage", "folderId", "folderCreated", "vms", "drift", "plannedAdoption"] as const;
 
+// Declaration merging: the class also carries every input as an output (generated in ./args.ts).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface VmGroup extends VmGroupInputOutputs {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class VmGroup extends pulumi.dynamic.Resource {
   /** READY when every VM matches the spec; PENDING while some do not; ERROR after a failed operation. */
   declare readonly phase: pulumi.Output<"READY" | "PENDING" | "ERROR">;
@@ -28,9 +30,6 @@ export class VmGroup extends pulumi.dynamic.Resource {
   declare readonly plannedAdoption: pulumi.Output<string[] | undefined>;
   /** Owner id in the markers on the group's VMs and folder: this resource's URN. */
   declare readonly owner: pulumi.Output<string>;
-  declare readonly replicas: pulumi.Output<number>;
-  declare readonly cpu: pulumi.Output<number>;
-  declare readonly memoryMB: pulumi.Output<number>;
 
   constructor(name: string, args: VmGroupArgs, opts?: pulumi.CustomResourceOptions) {
     super(

@@ -55,8 +55,12 @@ GO
     -o "$BIN/pulumi-resource-kubernetes" .
 }
 
-build_kube() {
-  local dir="$BUILD/kubernetes"
+# One throwaway main module for kube-apiserver, kube-controller-manager and etcd (they share most of the graph).
+KUBE_DIR="$BUILD/kubernetes"
+KUBE_STAMP="$KUBERNETES_VERSION-etcd$ETCD_VERSION"
+
+prepare_kube_module() {
+  local dir="$KUBE_DIR"
   rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
   printf 'module local/kubernetes\n\ngo 1.26\n' >go.mod
   go mod edit -require "k8s.io/kubernetes@v$KUBERNETES_VERSION"
@@ -82,18 +86,34 @@ GO
   go mod edit -require "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
   go mod edit -tool k8s.io/kubernetes/cmd/kube-apiserver -tool k8s.io/kubernetes/cmd/kube-controller-manager
   go mod tidy
+}
+
+# $1: binary name, $2: package in the module above.
+build_kube_binary() {
+  cd "$KUBE_DIR"
   local v="k8s.io/component-base/version" minor="${KUBERNETES_VERSION#1.}"; minor="${minor%%.*}"
-  local ldflags="-s -w -X $v.gitVersion=v$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
-  go build -v -ldflags "$ldflags" -o "$BIN/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
-  go build -v -ldflags "$ldflags" -o "$BIN/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager
-  go build -v -ldflags "-s -w" -o "$BIN/etcd" ./etcd
+  local ldflags="-s -w"
+  if [[ "$1" == kube-* ]]; then
+    # Without these the version reads v0.0.0-master+$Format:%h$ (kubernetes#73916).
+    ldflags+=" -X $v.gitVersion=v$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
+  fi
+  go build -v -ldflags "$ldflags" -o "$BIN/$1" "$2"
 }
 
 if ! stamp_ok pulumi-resource-kubernetes "$K8S_PROVIDER_VERSION-$K8S_PROVIDER_PSEUDO"; then
   with_progress "pulumi-resource-kubernetes v$K8S_PROVIDER_VERSION" build_k8s_provider
   write_stamp pulumi-resource-kubernetes "$K8S_PROVIDER_VERSION-$K8S_PROVIDER_PSEUDO"
 fi
-if ! stamp_ok kube-apiserver "$KUBERNETES_VERSION-etcd$ETCD_VERSION"; then
-  with_progress "kube-apiserver, kube-controller-manager v$KUBERNETES_VERSION, etcd v$ETCD_VERSION" build_kube
-  for t in kube-apiserver kube-controller-manager etcd; do write_stamp "$t" "$KUBERNETES_VERSION-etcd$ETCD_VERSION"; done
+kube_missing=()
+for t in kube-apiserver kube-controller-manager etcd; do stamp_ok "$t" "$KUBE_STAMP" || kube_missing+=("$t"); done
+if (( ${#kube_missing[@]} )); then
+  with_progress "k8s.io/kubernetes v$KUBERNETES_VERSION + etcd v$ETCD_VERSION module" prepare_kube_module
+  for t in "${kube_missing[@]}"; do
+    case "$t" in
+      etcd) pkg=./etcd ver=$ETCD_VERSION ;;
+      *) pkg="k8s.io/kubernetes/cmd/$t" ver=$KUBERNETES_VERSION ;;
+    esac
+    with_progress "$t v$ver" build_kube_binary "$t" "$pkg"
+    write_stamp "$t" "$KUBE_STAMP"
+  done
 fi

@@ -114,8 +114,24 @@ export function provesNotSent(err: unknown): boolean {
   return err.code !== undefined && NOT_SENT_CODES.has(err.code);
 }
 
+/**
+ * `text` with every URL reduced to its host[:port]: messages name the server, never a full URL (a URL may carry
+ * credentials or a token in its userinfo, path or query).
+ */
+export function hostsOnly(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi, (m) => {
+    const tail = /[.,;:]+$/.exec(m)?.[0] ?? "";
+    try {
+      return (new URL(m.slice(0, m.length - tail.length)).host || "(url)") + tail;
+    } catch {
+      return "(url)" + tail;
+    }
+  });
+}
+
 export function describeTransportError(err: unknown, target: string): TransportError {
   if (err instanceof TransportError) return err;
+  target = hostsOnly(target);
   if (err instanceof AxiosError || (err && typeof err === "object" && "isAxiosError" in err)) {
     const e = err as AxiosError;
     let code = (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.code;

@@ -1,6 +1,6 @@
 // The CRDs this kit publishes, rendered to YAML: file name → content.
-import { stringify } from "yaml";
 import { renderCrd, CrdDefinition } from "./crd";
+import { stringifyKubernetesYaml } from "./crd-yaml";
 import { vmGroupCrd } from "./vmgroup";
 import { vcenterTemplateCrd } from "./vcentertemplate";
 import { vcdVappCrd } from "./vcdvapp";
@@ -14,6 +14,6 @@ const DEFINITIONS: Record<string, CrdDefinition> = {
 export function allCrds(): Record<string, string> {
   const header = "# Generated from sdk/schemas by `npm run crds`; do not edit.\n";
   return Object.fromEntries(
-    Object.entries(DEFINITIONS).map(([file, def]) => [file, header + stringify(renderCrd(def), { lineWidth: 0 })]),
+    Object.entries(DEFINITIONS).map(([file, def]) => [file, header + stringifyKubernetesYaml(renderCrd(def))]),
   );
 }

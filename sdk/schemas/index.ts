@@ -3,3 +3,4 @@ export * from "./crd";
 export * from "./vmgroup";
 export * from "./vcentertemplate";
 export * from "./vcdvapp";
+export * from "./crd-seeds";

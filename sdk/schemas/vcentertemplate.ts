@@ -3,7 +3,7 @@
 // template, top level like sapcc's: `options` and `template`, no `spec`).
 import * as net from "net";
 import { z } from "zod";
-import { httpUrl, tlsFields } from "./common";
+import { endpointUrl, tlsFields, transportRules } from "./common";
 import type { CrdDefinition } from "./crd";
 import { jinja2OptionErrors } from "../vcenter/jinja2-options";
 
@@ -37,7 +37,7 @@ export const vcenterTemplateCrSchema = z.object({
       })
       .optional()
       .describe("Jinja Environment attributes for this template, e.g. variable_start_string: '{='. A key ending in _string must be one of the six delimiter attributes."),
-  }),
+  }).describe("How the template is rendered: its scope and Jinja options."),
   template: z
     .string({ error: "must be the template text" })
     .min(1, { error: "must not be empty" })
@@ -89,16 +89,17 @@ export const discoverySchema = z
       .object({
         server: dnsServer.describe("Primary (e.g. Designate mDNS) that allows TSIG-signed zone transfers."),
         port: z.number({ error: "must be a port number" }).int({ error: "must be a whole number" })
-          .min(1, { error: "must be 1..65535" }).max(65535, { error: "must be 1..65535" }).default(53),
+          .min(1, { error: "must be 1..65535" }).max(65535, { error: "must be 1..65535" }).default(53).describe("DNS port of the server."),
         zone: fqdn("zone").describe("The region's zone; vCenters are vc-<letters>-<digits>.<zone>."),
-        tsigKeyName: nonEmpty("TSIG key name").default("tsig-key"),
+        tsigKeyName: nonEmpty("TSIG key name").default("tsig-key").describe("Name of the TSIG key (RFC 8945) the server knows."),
         tsigKey: tsigSecret.describe("base64 hmac-sha256 secret, at least 32 bytes decoded (RFC 2104 §3)."),
       })
-      .optional(),
+      .optional()
+      .describe("DNS discovery: a TSIG-signed SOA query and zone transfer (AXFR) of the zone."),
   })
   .refine((d) => (d.static === undefined) !== (d.dns === undefined), { error: "give exactly one of `static` or `dns`" });
 
-const login = z.object({ username: nonEmpty("user name"), password: nonEmpty("password") });
+const login = z.object({ username: nonEmpty("user name").describe("vCenter user."), password: nonEmpty("password").describe("Password (or Master Password) of the user.") });
 
 export const credentialsSchema = z
   .object({
@@ -137,12 +138,13 @@ export const vcenterTemplateInputsSchema = z
         "Refuses (at refresh/update) a shrink of the discovered vCenters or production clusters beyond maxRemovedFraction, and always an empty result, unless what disappeared is listed in `allow`: their Kubernetes objects would be deleted by the next `pulumi up`.",
       ),
     endpoints: z
-      .record(fqdn("vCenter FQDN"), httpUrl("vCenter SDK endpoint"))
+      .record(fqdn("vCenter FQDN"), endpointUrl("vCenter SDK endpoint"))
       .optional()
       .describe("SDK URL per vCenter FQDN where it is not https://<fqdn>/sdk (tunnels, labs, simulators)."),
     ...tlsFields,
   })
   .superRefine((v, ctx) => {
+    transportRules(v, Object.entries(v.endpoints ?? {}).map(([h, url]) => ({ path: ["endpoints", h], url })), ctx);
     const seen = new Map<string, number>();
     if (!Array.isArray(v.templates)) return;
     v.templates.forEach((t, i) => {
@@ -165,29 +167,8 @@ export type VCenterTemplateInputs = z.output<typeof vcenterTemplateInputsSchema>
 
 // ---- outputs (plain shapes, documented here next to the inputs) ----
 
-export interface VCenterInventoryCluster {
-  name: string;
-  datastores: string[];
-  networks: string[];
-  /** What the conventions derive for a production cluster (bbN, datastore_regex, bridge...); absent otherwise. */
-  conventions?: Record<string, unknown>;
-}
-export interface VCenterInventoryDatacenter {
-  name: string;
-  availabilityZone: string;
-  clusters: VCenterInventoryCluster[];
-}
-export interface VCenterInventory {
-  host: string;
-  name: string;
-  url: string;
-  datacenters: VCenterInventoryDatacenter[];
-}
-export interface DiscoveredVCenters {
-  /** SOA serial of the zone content the hosts came from (DNS discovery only). */
-  serial?: number;
-  hosts: string[];
-}
+// Plain shapes, in a module without zod so that the resource's public types never load zod's declarations.
+export type { DiscoveredVCenters, VCenterInventory, VCenterInventoryCluster, VCenterInventoryDatacenter } from "./vcentertemplate-outputs";
 
 export const vcenterTemplateCrd: CrdDefinition = {
   group: "vcenter-operator.stable.sap.cc",

@@ -1,15 +1,15 @@
 // VmGroup: N identical VMs cloned from one template into one folder, scaled like a ReplicaSet.
 // This schema is the single source for check(), the TypeScript argument types and crds/vmgroup.yaml.
 import { z } from "zod";
-import { httpUrl, tlsFields } from "./common";
+import { endpointUrl, tlsFields, transportRules } from "./common";
 import type { CrdDefinition } from "./crd";
 
 export const vsphereConnectionSchema = z.object({
-  url: httpUrl("vCenter SDK endpoint").describe("vCenter SDK endpoint, e.g. https://vcenter.example.com/sdk"),
-  username: z.string({ error: "must be the vCenter user name" }).min(1, { error: "must not be empty" }),
-  password: z.string({ error: "must be the vCenter password" }).min(1, { error: "must not be empty" }),
+  url: endpointUrl("vCenter SDK endpoint").describe("vCenter SDK endpoint, e.g. https://vcenter.example.com/sdk; changing it replaces the group."),
+  username: z.string({ error: "must be the vCenter user name" }).min(1, { error: "must not be empty" }).describe("vCenter user, e.g. administrator@vsphere.local."),
+  password: z.string({ error: "must be the vCenter password" }).min(1, { error: "must not be empty" }).describe("Password of the vCenter user."),
   ...tlsFields,
-});
+}).superRefine((v, ctx) => transportRules(v, [{ path: ["url"], url: v.url }], ctx));
 
 /**
  * vCenter's entity name rule (vSphere API, Folder.CreateFolder): "An entity name must be a non-empty string of less
@@ -144,13 +144,13 @@ export type VmGroupSpec = z.output<typeof vmGroupSpecSchema>;
 export type VmGroupInputs = z.output<typeof vmGroupInputsSchema>;
 
 export const vmGroupVmSchema = z.object({
-  name: z.string(),
+  name: z.string().describe("VM name, <folder name>-<index>."),
   index: z.number().int().describe("The VM's index in the group (its name was <folder>-<index> when created)."),
-  moref: z.string(),
-  instanceUuid: z.string(),
-  powerState: z.enum(["poweredOn", "poweredOff", "suspended"]),
-  cpu: z.number().int(),
-  memoryMB: z.number().int(),
+  moref: z.string().describe("Managed object id, e.g. vm-42."),
+  instanceUuid: z.string().describe("vCenter instance UUID."),
+  powerState: z.enum(["poweredOn", "poweredOff", "suspended"]).describe("Power state as vCenter reports it."),
+  cpu: z.number().int().describe("vCPUs."),
+  memoryMB: z.number().int().describe("Memory in MB."),
 });
 export type VmGroupVm = z.infer<typeof vmGroupVmSchema>;
 

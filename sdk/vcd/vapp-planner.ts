@@ -1,6 +1,6 @@
 // Pure planning for one vApp: which declared changes replace it, which are applied in place and in what order,
 // and how the vApp as vCD shows it reads in terms of its own inputs (for refresh and import). No I/O here.
-import type { MetadataInput } from "./bodies";
+import type { MetadataInput, UndeployPowerAction } from "./bodies";
 import type { Leases, MetadataEntry } from "./xml";
 import { containsUnknown } from "../schemas/common";
 
@@ -17,6 +17,13 @@ export interface DesiredVApp {
   powerOn: boolean;
   leases?: LeaseSeconds;
   metadata?: MetadataRecord;
+  /**
+   * Managed-looking keys that are not ours: found on an adopted vApp and never declared. Never changed nor removed
+   * while undeclared (adopting keeps what the program does not declare).
+   */
+  keptMetadataKeys?: string[];
+  /** How the VMs stop when the vApp is powered off (vCD UndeployPowerAction); default shutdown. */
+  undeployPowerAction?: UndeployPowerAction;
 }
 
 /** What vCD reports, reduced to what the plan needs. */
@@ -81,7 +88,8 @@ export interface MetadataPlan {
   remove: string[];
 }
 
-export function planMetadata(desired: MetadataRecord, observed: MetadataEntry[]): MetadataPlan {
+/** `keep`: keys to leave alone even though they are not declared (see DesiredVApp.keptMetadataKeys). */
+export function planMetadata(desired: MetadataRecord, observed: MetadataEntry[], keep: string[] = []): MetadataPlan {
   const current = managedMetadata(observed);
   // A read-only or SYSTEM entry with a declared key would make the merge fail; it is not ours, so leave it.
   const foreign = new Set(observed.filter((e) => !isManagedEntry(e) && e.domain === "GENERAL").map((e) => e.key));
@@ -89,7 +97,7 @@ export function planMetadata(desired: MetadataRecord, observed: MetadataEntry[])
     set: Object.entries(desired)
       .filter(([k, v]) => !foreign.has(k) && !(k in current && sameMetadataValue(current[k], v)))
       .map(([k, v]) => toMetadataInput(k, v)),
-    remove: Object.keys(current).filter((k) => !(k in desired)).sort(),
+    remove: Object.keys(current).filter((k) => !(k in desired) && !keep.includes(k)).sort(),
   };
 }
 
@@ -140,7 +148,7 @@ export type UpdateStep =
   | { kind: "owner"; user: string }
   | { kind: "leases"; leases: LeaseSeconds }
   | { kind: "metadata"; plan: MetadataPlan }
-  | { kind: "power"; on: boolean };
+  | { kind: "power"; on: boolean; undeployPowerAction?: UndeployPowerAction };
 
 export interface UpdatePlan {
   /** In the order to apply them: leases before power (a renewed lease lets an expired vApp start again). */
@@ -169,7 +177,7 @@ export function planUpdate(desired: DesiredVApp, observed: ObservedVApp, recorde
     steps.push({ kind: "leases", leases });
   }
   if (desired.metadata) {
-    const plan = planMetadata(desired.metadata, observed.metadata);
+    const plan = planMetadata(desired.metadata, observed.metadata, desired.keptMetadataKeys);
     if (plan.set.length || plan.remove.length) steps.push({ kind: "metadata", plan });
   }
   if (desired.powerOn ? wantsStart : observed.deployed) {
@@ -178,9 +186,47 @@ export function planUpdate(desired: DesiredVApp, observed: ObservedVApp, recorde
       const when = observed.leases?.storageExpiration ? ` at ${observed.leases.storageExpiration}` : "";
       problems.push(`powerOn: the vApp's storage lease expired${when} and vCD refuses to start expired vApps; renew it by declaring leases (e.g. { deploymentSeconds: 0, storageSeconds: 0 }) or in the vCD portal`);
     }
-    steps.push({ kind: "power", on: desired.powerOn });
+    steps.push(desired.powerOn ? { kind: "power", on: true } : { kind: "power", on: false, undeployPowerAction: desired.undeployPowerAction ?? "shutdown" });
   }
   return { steps, problems };
+}
+
+const shown = (v: unknown, max = 60) => {
+  const t = typeof v === "object" && v !== null ? JSON.stringify(v) : JSON.stringify(String(v));
+  return t.length > max ? `${t.slice(0, max - 2)}…"` : t;
+};
+
+/**
+ * One line per change a plan makes, in the user's terms: what `preview` shows before an adoption touches anything
+ * (e.g. `rename "prod-db" to "db"`, `power off (undeploy, shutdown)`, `metadata "tier": "silver" → "gold"`).
+ */
+export function describePlan(steps: UpdateStep[], observed: ObservedVApp): string[] {
+  const current = managedMetadata(observed.metadata);
+  const out: string[] = [];
+  for (const step of steps) {
+    switch (step.kind) {
+      case "edit":
+        if (step.name !== observed.name) out.push(`rename ${shown(observed.name)} to ${shown(step.name)}`);
+        if (step.description !== observed.description) out.push(`description ${shown(observed.description)} → ${shown(step.description)}`);
+        break;
+      case "owner":
+        out.push(`owner ${shown(observed.owner ?? "")} → ${shown(step.user)}`);
+        break;
+      case "leases": {
+        const l = observed.leases;
+        out.push(`leases: deployment ${l?.deploymentSeconds ?? "?"} s → ${step.leases.deploymentSeconds} s, storage ${l?.storageSeconds ?? "?"} s → ${step.leases.storageSeconds} s`);
+        break;
+      }
+      case "metadata":
+        for (const e of step.plan.set) out.push(e.key in current ? `metadata ${shown(e.key)}: ${shown(current[e.key])} → ${shown(e.value)}` : `metadata ${shown(e.key)}: add ${shown(e.value)}`);
+        for (const k of step.plan.remove) out.push(`metadata ${shown(k)}: remove (was ${shown(current[k])})`);
+        break;
+      case "power":
+        out.push(step.on ? "power on (deploy)" : `power off (undeploy, ${step.undeployPowerAction ?? "shutdown"})`);
+        break;
+    }
+  }
+  return out;
 }
 
 // --- diff ---
@@ -209,6 +255,13 @@ const declaredLeases = (v: unknown): LeaseSeconds | undefined => {
     : undefined;
 };
 
+/** The record without `keys` (kept keys of an adopted vApp are not ours to compare). */
+export function withoutKeys(rec: unknown, keys: unknown): MetadataRecord | undefined {
+  if (!rec || typeof rec !== "object") return rec as undefined;
+  const drop = Array.isArray(keys) ? (keys as string[]) : [];
+  return Object.fromEntries(Object.entries(rec as MetadataRecord).filter(([k]) => !drop.includes(k)));
+}
+
 /** olds are the recorded outputs (declared values plus what vCD showed); news the checked inputs. */
 export function diffVApp(olds: Props, news: Props): VAppDiff {
   // A value not known until another resource is updated (preview) may change anything: report it as changed.
@@ -225,10 +278,11 @@ export function diffVApp(olds: Props, news: Props): VAppDiff {
   if ((olds.description ?? "") !== (news.description ?? "")) updates.push("description");
   if (news.owner !== undefined && olds.owner !== news.owner) updates.push("owner");
   if (Boolean(olds.powerOn) !== Boolean(news.powerOn)) updates.push("powerOn");
+  if ((olds.undeployPowerAction ?? "shutdown") !== (news.undeployPowerAction ?? "shutdown")) updates.push("undeployPowerAction");
   const nl = declaredLeases(news.leases);
   const ol = declaredLeases(olds.leases);
   if (nl && (!ol || !sameLeases(nl, ol))) updates.push("leases");
-  if (news.metadata !== undefined && !sameMetadata(olds.metadata as MetadataRecord | undefined, news.metadata as MetadataRecord)) updates.push("metadata");
+  if (news.metadata !== undefined && !sameMetadata(withoutKeys(olds.metadata, news.keptMetadataKeys), news.metadata as MetadataRecord)) updates.push("metadata");
   if (json(olds.connection) !== json(news.connection)) updates.push("connection");
   return {
     replaces,

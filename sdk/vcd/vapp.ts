@@ -3,7 +3,7 @@
 import * as bodies from "./bodies";
 import { FenceMode, MetadataInput, UndeployPowerAction } from "./bodies";
 import type { VcdClient } from "./client";
-import { ForbiddenError } from "./errors";
+import { ForbiddenError, TaskError, VcdError } from "./errors";
 import { findLink, Leases, MetadataDomain, MetadataEntry, OwnerRef, parseLease, parseLinks, parseMetadata, parseOwner, parseVApp, rootElement, Task, VApp } from "./xml";
 import { attr, child, children } from "../xml";
 import { MEDIA, VAppStatus } from "./wire";
@@ -226,11 +226,12 @@ export class VAppApi {
   }
 
   /**
-   * Converges the power state. On: deploy with powerOn (or power on a deployed, stopped vApp). Off: undeploy with
-   * powerOff, as the vCD UI does, so the vApp ends undeployed and can be deleted. An empty vApp has nothing to
-   * power; asking to power it on is an error.
+   * Converges the power state. On: deploy with powerOn (or power on a deployed, stopped vApp). Off: undeploy, as the
+   * vCD UI does, so the vApp ends undeployed and can be deleted, with `offAction` (default powerOff here; the
+   * provider passes the user's choice, shutdown by default). An empty vApp has nothing to power; asking to power it
+   * on is an error.
    */
-  async setPower(ref: VAppRef, on: boolean): Promise<VApp> {
+  async setPower(ref: VAppRef, on: boolean, offAction: UndeployPowerAction = "powerOff"): Promise<VApp> {
     const v = await this.get(ref);
     if (on) {
       if (v.status === VAppStatus.POWERED_ON) return v;
@@ -241,9 +242,25 @@ export class VAppApi {
       else await this.deploy(v.href, { powerOn: true });
     } else {
       if (!v.deployed) return v;
-      await this.undeploy(v.href, "powerOff");
+      await this.stop(v.href, offAction);
     }
     return this.get(v.href);
+  }
+
+  /**
+   * Undeploys with `action`. A guest shutdown that vCD reports as failed (no VMware Tools, a guest that refuses) falls
+   * back to powerOff, as terraform-provider-vsphere's force_power_off does after shutdown_wait_timeout; vCD's task
+   * timeout bounds the wait.
+   */
+  async stop(ref: VAppRef, action: UndeployPowerAction): Promise<void> {
+    try {
+      await this.undeploy(ref, action);
+    } catch (e) {
+      const refused = e instanceof TaskError || (e instanceof VcdError && e.status === 400 && e.minorErrorCode !== "BUSY_ENTITY");
+      if (action !== "shutdown" || !refused) throw e;
+      const v = await this.get(ref);
+      if (v.deployed) await this.undeploy(ref, "powerOff");
+    }
   }
 
   // --- metadata ---
@@ -275,13 +292,14 @@ export class VAppApi {
 
   /**
    * Deletes the vApp. vCD refuses to delete a deployed vApp ("Stop the vApp and try again"), so by default it is
-   * undeployed (powerOff) first; pass undeploy:false to see the refusal, or force:true to let vCD do both.
+   * undeployed first (`undeployPowerAction`, default powerOff; shutdown falls back to powerOff, see stop()); pass
+   * undeploy:false to see the refusal, or force:true to let vCD do both.
    */
-  async delete(ref: VAppRef, opts: { undeploy?: boolean; force?: boolean } = {}): Promise<void> {
+  async delete(ref: VAppRef, opts: { undeploy?: boolean; force?: boolean; undeployPowerAction?: UndeployPowerAction } = {}): Promise<void> {
     const href = this.href(ref);
     if (opts.undeploy !== false && !opts.force) {
       const v = await this.get(href);
-      if (v.deployed) await this.undeploy(href, "powerOff");
+      if (v.deployed) await this.stop(href, opts.undeployPowerAction ?? "powerOff");
     }
     await this.run("DELETE", opts.force ? `${href}?force=true&recursive=true` : href, undefined);
   }

@@ -1,15 +1,21 @@
-// sapcc vcenter-operator's core as a library: discovery, conventions, master password, template rendering.
-export * from "./masterpassword";
-export * from "./filters";
-export * from "./templates";
-export * from "./pyformat";
-export { MAX_RANGE, RenderLimitError, TemplateSecurityError, unsafeMember } from "./nunjucks-compat";
-export * from "./manifests";
-export * from "./conventions";
-export * from "./discovery";
-export * from "./inventory";
-export * from "./render";
-export * from "./prune-guard";
-export { renderAllIsolated, stopRenderWorker, IsolateLimits, DEFAULT_ISOLATE_LIMITS } from "./isolate";
-export * from "./dns/tsig";
-export * from "./dns/axfr";
+// sapcc vcenter-operator's core as a library (`pulumi-vmware-kit/vcenter`): discover vCenters, derive their
+// Master Password credentials, collect their inventory and render templates over it. Only what a script needs;
+// the steps in between (conventions, TSIG wire format, manifest ordering) stay inside their modules.
+export { discoverFromDns, discoverStatic, diffVCenters, VCENTER_LABEL } from "./discovery";
+export type { DiscoveryResult, DiscoveryState, DnsDiscoveryOptions } from "./discovery";
+export { derivePassword, MasterPassword } from "./masterpassword";
+export type { TemplateName } from "./masterpassword";
+export { collectInventory } from "./inventory";
+export type { Inventory, InventoryCluster, InventoryDatacenter, VCenterOptions, GlobalOptions } from "./conventions";
+export { TemplateSet, TemplateRenderError, templateFromResource } from "./templates";
+export type { RenderContext, Scope, VCenterTemplateSource } from "./templates";
+export { renderAll } from "./render";
+export type { RenderAllResult, RenderedVCenter } from "./render";
+export type { DuplicateManifest, Manifest, ManifestId } from "./manifests";
+export { DnsTransferError, querySoaSerial, transferZone } from "./dns/axfr";
+export type { DnsEndpoint, DnsRecord, TransferOptions } from "./dns/axfr";
+export { TsigError } from "./dns/tsig";
+export type { TsigKey } from "./dns/tsig";
+export { renderAllIsolated, stopRenderWorker, DEFAULT_ISOLATE_LIMITS } from "./isolate";
+export type { IsolateLimits } from "./isolate";
+export { RenderLimitError, TemplateSecurityError } from "./nunjucks-compat";

@@ -3,7 +3,7 @@
 // transient failures are retried by the transport (soap.ts), and a task submission whose answer was lost is found
 // again instead of being sent twice. Tasks in flight are bounded per endpoint across all clients of the process.
 import { AxiosInstance } from "axios";
-import { RetryOptions, TransportError, closeHttpClient, createHttpClient, provesNotSent, sleep } from "../http";
+import { RetryOptions, TransportError, closeHttpClient, createHttpClient, hostsOnly, provesNotSent, sleep } from "../http";
 import { Semaphore } from "../http/pool";
 import { children, tag, text, textTag } from "../xml";
 import { TaskTimeoutError, VimFault, isFault, isMoRef, taskError } from "./errors";
@@ -104,7 +104,8 @@ export class VimClient {
   /** RetrieveServiceContent (which also fixes the API version for SOAPAction), then Login. */
   static async connect(conn: VsphereConnection, opts: VimClientOptions = {}): Promise<VimClient> {
     const url = sdkUrl(conn.url);
-    const where = `vCenter ${url}`;
+    // Messages name the host, never the URL (part of a secret connection).
+    const where = `vCenter ${hostsOnly(url)}`;
     const http = createHttpClient({
       baseURL: url, insecure: conn.insecure, ca: conn.ca, maxSockets: opts.maxSockets,
       timeoutMs: opts.requestTimeoutMs, deadlineMs: opts.requestDeadlineMs, maxResponseBytes: opts.maxResponseBytes,

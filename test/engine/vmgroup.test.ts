@@ -107,8 +107,8 @@ describe("engine: VmGroup (pulumi CLI + vcsim)", function () {
     const { code, stdout, stderr } = await project.run(["preview", "--diff"], { allowFailure: true });
     assert.notEqual(code, 0);
     const text = stdout + stderr;
-    assert.match(text, /resource 'web': property replicas value \{-1\} has a problem: must be 0 or more/);
-    assert.match(text, /resource 'web': property memoryMB value \{1022\} has a problem: must be a multiple of 4 MB/);
+    assert.match(text, /resource 'web' has a problem: replicas: must be 0 or more \(got -1\)/);
+    assert.match(text, /resource 'web' has a problem: memoryMB: must be a multiple of 4 MB.* \(got 1022\)/);
     assert.deepEqual(await inventory(sim), snapshot);
     await project.config({ replicas: 2, memoryMB: 256 });
   });

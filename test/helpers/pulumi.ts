@@ -1,12 +1,14 @@
-// Runs a program from examples/ with the real pulumi CLI: a throwaway copy of the project (so the repo stays
-// clean and the kit is consumed from node_modules, as users consume it), a file:// backend and a passphrase.
+// Runs a program from examples/ with the real pulumi CLI, the way a user's project runs it: a fresh project
+// directory laid out as `pulumi new typescript` does (package.json, tsconfig.json, Pulumi.yaml), the kit installed
+// from an `npm pack` tarball (packed and installed once per test run, see userproject.ts), a file:// backend and a
+// passphrase, on the Node.js and pulumi CLI of the combination under test (scripts/toolchain-env.sh).
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { toolchainBinDir } from "../../simulators/toolchain";
+import { toolchainPath } from "../../simulators/toolchain";
+import { installedNodeModules, kitTarball, projectDependencies, REPO, TEMPLATE } from "./userproject";
 
-const REPO = path.resolve(__dirname, "..", "..");
 export const PASSPHRASE = "engine-test-passphrase";
 
 export interface RunResult {
@@ -23,19 +25,24 @@ export class PulumiProject {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  /** Copies examples/<example> into a temp dir and initialises a stack on a file backend there. */
+  /** A user project running examples/<example>, with a stack initialised on a file backend. */
   static async create(example: string, stack = "test"): Promise<PulumiProject> {
+    const [tarball, nodeModules] = [await kitTarball(), await installedNodeModules()];
     const root = fs.mkdtempSync(path.join(os.tmpdir(), `pvk-${example}-`));
     const dir = path.join(root, "project");
     fs.mkdirSync(dir);
     const src = path.join(REPO, "examples", example);
     for (const f of fs.readdirSync(src)) if (/\.(ts|yaml)$/.test(f) && !/^Pulumi\..+\.yaml$/.test(f)) fs.copyFileSync(path.join(src, f), path.join(dir, f));
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `${example}-test`, main: "index.ts" }));
-    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const { deps, devDeps } = projectDependencies();
+    const pkg = TEMPLATE.packageJson(`${example}-test`, { ...deps, "pulumi-vmware-kit": `file:${tarball}` }, devDeps);
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TEMPLATE.tsconfig, null, 2));
+    // What `npm install` made for this package.json, once per run (see userproject.ts).
+    fs.symlinkSync(nodeModules, path.join(dir, "node_modules"), "dir");
     fs.mkdirSync(path.join(root, "state"));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PATH: `${toolchainBinDir()}${path.delimiter}${process.env.PATH}`,
+      PATH: toolchainPath(),
       PULUMI_HOME: path.join(root, "home"),
       PULUMI_BACKEND_URL: `file://${path.join(root, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,

@@ -13,7 +13,7 @@ describe("VcdVapp provider (handlers against the vCD simulator)", function () {
   let c: VcdClient;
 
   const props = (over: Record<string, unknown> = {}): any => ({
-    connection: { url: sim.url, ...ALICE }, org: "acme", vdc: "acme-vdc", description: "", fenceMode: "bridged",
+    connection: { url: sim.url, ...ALICE, allowHttp: true }, org: "acme", vdc: "acme-vdc", description: "", fenceMode: "bridged",
     acceptAllEulas: true, powerOn: false, resourceName: "app", __provider: "serialized", ...over,
   });
   const inSim = (name: string) => sim.state.inventory().find((v) => v.name === name);
@@ -136,7 +136,10 @@ describe("VcdVapp provider (handlers against the vCD simulator)", function () {
 
   it("adopts an existing vApp at create, applying the declared properties; refuses one in another VDC", async () => {
     const v = await c.vapps.compose({ vdc: "acme-vdc", name: "legacy", description: "old" });
-    const elsewhere = await h.create(await checked(props({ resourceName: "legacy", vdc: "acme-vdc2", adopt: v.id }))).catch((e) => e as Error);
+    // At preview already (check reads the vApp), and again at create.
+    const refused = await h.check({} as any, props({ resourceName: "legacy", vdc: "acme-vdc2", adopt: v.id }));
+    assert.deepEqual(refused.failures, [{ property: "adopt", reason: 'vApp "legacy" is in VDC "acme-vdc", not "acme-vdc2"; declare vdc: "acme-vdc" to adopt it' }]);
+    const elsewhere = await h.create({ ...props({ resourceName: "legacy", vdc: "acme-vdc2", adopt: v.id }) }).catch((e) => e as Error);
     assert.match(String(elsewhere), /VcdVapp "legacy": adopt: vApp "legacy" is in VDC "acme-vdc", not "acme-vdc2"/);
     const { id, outs } = await h.create(await checked(props({ resourceName: "legacy", description: "adopted", adopt: v.id })));
     assert.equal(id, v.href);

@@ -171,7 +171,8 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
   it("a wrong master password fails naming the vCenter and the user, never the password", async () => {
     const wrong = { ...props, credentials: { masterPassword: { username: USER, password: "not the master password" } } };
     await assert.rejects(handlers.create(wrong as Props), (e: Error) => {
-      assert.match(e.message, new RegExp(`vCenter ${A.replace(/\./g, "\\.")} .*login failed for user "${USER}"`));
+      assert.match(e.message, new RegExp(`vCenter ${A.replace(/\./g, "\\.")}: .*login failed for user "${USER}"`));
+      assert.ok(!/https?:\/\//.test(e.message), "names hosts, never the endpoint URL (a secret input)");
       assert.ok(!e.message.includes("not the master password"));
       assert.ok(!e.message.includes(derivePassword(USER, "not the master password", A)));
       return true;

@@ -43,14 +43,15 @@ describe("VcdVapp check()", () => {
     assert.deepEqual(await failures({ leases: { deploymentSeconds: 3600.5, storageSeconds: 3600 } }), ["leases.deploymentSeconds: must be a whole number of seconds"]);
     assert.deepEqual(await failures({ source: { catalog: "base" } }), ["source.template: must be the template name"]);
     assert.deepEqual(await failures({ connection: { ...good.connection, url: "vcd.example.com" } }), [
-      'connection.url: must be an http(s) URL of the vCD endpoint, got "vcd.example.com"',
+      "connection.url: must be an https:// URL of the vCD endpoint",
     ]);
     assert.deepEqual(await failures({ connection: { ...good.connection, apiVersion: "37" } }), ['connection.apiVersion: must be an API version such as "37.0"']);
   });
 
   it("takes an href or a URN to adopt, nothing else", async () => {
-    assert.deepEqual(await failures({ adopt: "urn:vcloud:vapp:2f9b6b8e-8c1b-4c5e-9a51-6e0f8c1d2a3b" }), []);
-    assert.deepEqual(await failures({ adopt: "https://vcd.example.com/api/vApp/vapp-2f9b6b8e-8c1b-4c5e-9a51-6e0f8c1d2a3b" }), []);
+    // The connection is unknown here (as in a preview before it is known), so check() does not read the vApp yet.
+    assert.deepEqual(await failures({ connection: UNKNOWN, adopt: "urn:vcloud:vapp:2f9b6b8e-8c1b-4c5e-9a51-6e0f8c1d2a3b" }), []);
+    assert.deepEqual(await failures({ connection: UNKNOWN, adopt: "https://vcd.example.com/api/vApp/vapp-2f9b6b8e-8c1b-4c5e-9a51-6e0f8c1d2a3b" }), []);
     assert.deepEqual(await failures({ adopt: "web" }), ["adopt: must be a vApp href (https://…/api/vApp/vapp-<uuid>) or URN (urn:vcloud:vapp:<uuid>)"]);
   });
 
@@ -61,7 +62,8 @@ describe("VcdVapp check()", () => {
   it("checks metadata keys and values", async () => {
     assert.deepEqual(await failures({ metadata: { " team": "x" } }), ['metadata: key " team" must not start or end with a space']);
     assert.deepEqual(await failures({ metadata: { "": "x" } }), ["metadata: keys must not be empty"]);
-    assert.deepEqual(await failures({ metadata: { ["k".repeat(256)]: "x" } }), [`metadata: key "${"k".repeat(20)}…" is longer than 255 characters`]);
+    assert.deepEqual(await failures({ metadata: { ["k".repeat(256)]: "x" } }), []);
+    assert.deepEqual(await failures({ metadata: { ["k".repeat(257)]: "x" } }), [`metadata: key "${"k".repeat(40)}…" is longer than 256 characters (vCD's limit)`]);
     assert.deepEqual(await failures({ metadata: { "vapp.origin.name": "x" } }), ['metadata: key "vapp.origin.name" is reserved: vCD writes vapp.origin.* itself']);
     assert.deepEqual(await failures({ metadata: { ratio: 1.5 } }), ["metadata.ratio: must be a string, a whole number, a boolean or { dateTime: <ISO 8601> }"]);
     assert.deepEqual(await failures({ metadata: { when: { dateTime: "yesterday" } } }), [

@@ -73,8 +73,11 @@ describe("vApp planner: update plan", () => {
     assert.deepEqual(kinds(d, observed()), ["edit", "owner", "leases", "metadata", "power"]);
   });
 
-  it("powers off by undeploying only what is deployed", () => {
-    assert.deepEqual(planUpdate(desired(), observed({ status: 4, deployed: true })).steps, [{ kind: "power", on: false }]);
+  it("powers off by undeploying only what is deployed, with a guest shutdown unless told otherwise", () => {
+    assert.deepEqual(planUpdate(desired(), observed({ status: 4, deployed: true })).steps, [{ kind: "power", on: false, undeployPowerAction: "shutdown" }]);
+    assert.deepEqual(planUpdate(desired({ undeployPowerAction: "powerOff" }), observed({ status: 4, deployed: true })).steps, [
+      { kind: "power", on: false, undeployPowerAction: "powerOff" },
+    ]);
     assert.deepEqual(kinds(desired(), observed({ status: 8, deployed: true })), ["power"], "deployed but stopped: undeploy so it can be deleted");
     assert.deepEqual(kinds(desired(), observed({ status: 1, hasVms: false })), []);
   });

@@ -38,7 +38,7 @@ describe("vcenter master password", function () {
   it("counts code points, not UTF-16 units (an astral character is one)", () => {
     // "𝒜" is 1 code point, 2 UTF-16 units, 4 UTF-8 bytes; the code-point count must match a BMP name of length 1.
     const astral = derivePassword(NAME, PASSWORD, "𝒜");
-    assert.match(astral, /^[A-Za-z0-9@&%?,=\[\]_:\-+*$#!'^~;()/.]{14}$/);
+    assert.match(astral, /^[A-Za-z0-9@&%?,=[\]_:\-+*$#!'^~;()/.]{14}$/);
     assert.notEqual(astral, derivePassword(NAME, PASSWORD, "𝒜x"));
   });
 

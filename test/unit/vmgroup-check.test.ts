@@ -103,7 +103,7 @@ describe("VmGroup check()", () => {
       'folder: must be a folder name, optionally below a parent path ("apps/web"), without leading or trailing /',
     ]);
     assert.deepEqual(await failures({ connection: { ...good.connection, url: "vc.example.com" } }), [
-      'connection.url: must be an http(s) URL of the vCenter SDK endpoint, got "vc.example.com"',
+      "connection.url: must be an https:// URL of the vCenter SDK endpoint",
     ]);
     assert.deepEqual(await failures({ datacenter: undefined }), ["datacenter: must be the datacenter name"]);
   });

@@ -1,5 +1,6 @@
 // VimClient: a session against one vCenter (or vcsim) and the handful of vim25 methods the providers need.
-// Every method is one SOAP call (plus task polling for *_Task methods); a dropped session is renewed once per call,
+// Every method is one SOAP call (plus the task wait for *_Task methods: one read, then the session's shared
+// WaitForUpdatesEx long-poll, see tasks.ts, or polls without it); a dropped session is renewed once per call,
 // transient failures are retried by the transport (soap.ts), and a task submission whose answer was lost is found
 // again instead of being sent twice. Tasks in flight are bounded per endpoint across all clients of the process.
 import { AxiosInstance } from "axios";
@@ -109,7 +110,8 @@ export class VimClient {
       this.taskWaiter = new TaskWaiter({
         propertyCollector: serviceContent.propertyCollector,
         viewManager: serviceContent.viewManager,
-        // Each of these only makes or changes objects of this session, so a resend after a lost answer is harmless.
+        // The waiter's calls only make or change objects of this session, so a resend after a lost answer is harmless;
+        // the waiter asks for none on WaitForUpdatesEx (see WaiterHost.call).
         call: (method, body, retry) => transport.call(method, body, { idempotent: retry }),
         generation: () => this.sessionGeneration,
         renew: async (seen) => {
@@ -361,7 +363,7 @@ export class VimClient {
   }
 
   /**
-   * Polls info.state until success (returns info.result) or error (throws TaskError). After `timeoutMs` (default
+   * Waits until info.state is success (returns info.result) or error (throws TaskError). After `timeoutMs` (default
    * the client's taskTimeoutMs, 30 min) the task is cancelled (CancelTask, best effort) and TaskTimeoutError thrown.
    */
   waitForTask(task: MoRef, opts: { timeoutMs?: number } = {}): Promise<unknown> {

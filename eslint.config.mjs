@@ -9,13 +9,25 @@ export default tseslint.config(
   eslint.configs.recommended,
   tseslint.configs.recommended,
   {
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        __dirname: "readonly",
+        process: "readonly",
+        console: "readonly",
+      },
+    },
     rules: {
       // Modules are loaded lazily by package name on purpose: Pulumi serializes provider closures, and a module
       // required inside a method is captured by reference (providers/common/provider.ts).
       "@typescript-eslint/no-require-imports": "off",
       // `_name` marks a parameter an interface requires but this implementation does not use.
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
       // The engine, zod and XML hand over untyped values at the edges; shown, but not an error.
       "@typescript-eslint/no-explicit-any": "warn",
       // Wrapping errors with { cause } is wanted; existing messages already carry the cause's text.

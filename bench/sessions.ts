@@ -15,8 +15,17 @@ const UP_VMS = 5;
 export async function benchSessions(): Promise<Record<string, number>> {
   const sim = await startVcsim({ methodDelay: { CloneVM_Task: CLONE_DELAY_MS } });
   const conn = { url: sim.url, username: sim.username, password: sim.password, ca: sim.ca };
-  const spec = (folder: string, replicas: number): GroupSpec =>
-    ({ label: folder, datacenter: "DC0", template: "DC0_H0_VM0", folder, replicas, cpu: 1, memoryMB: 64, powerState: "off", maxConcurrency: 4 });
+  const spec = (folder: string, replicas: number): GroupSpec => ({
+    label: folder,
+    datacenter: "DC0",
+    template: "DC0_H0_VM0",
+    folder,
+    replicas,
+    cpu: 1,
+    memoryMB: 64,
+    powerState: "off",
+    maxConcurrency: 4,
+  });
   const props = (folder: string, replicas: number) => ({ connection: conn, ...spec(folder, replicas) }) as never;
   const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
   try {
@@ -26,15 +35,17 @@ export async function benchSessions(): Promise<Record<string, number>> {
 
     let t = process.hrtime.bigint();
     let beforeLogins = 0;
-    await Promise.all(ids.map(async (id, i) => {
-      const c = await VimClient.connect(conn);
-      try {
-        await new VmGroupManager(c, spec(`r-${i}`, 1)).read({ type: "Folder", value: id });
-        beforeLogins += c.logins;
-      } finally {
-        await c.logout();
-      }
-    }));
+    await Promise.all(
+      ids.map(async (id, i) => {
+        const c = await VimClient.connect(conn);
+        try {
+          await new VmGroupManager(c, spec(`r-${i}`, 1)).read({ type: "Folder", value: id });
+          beforeLogins += c.logins;
+        } finally {
+          await c.logout();
+        }
+      }),
+    );
     const beforeRefreshMs = ms(t);
 
     await closeVimSessions();
@@ -48,12 +59,16 @@ export async function benchSessions(): Promise<Record<string, number>> {
     // `up` of 20 groups x 5 VMs at maxConcurrency 4: before, one session per group and nothing bounding the endpoint
     // (80 clones at once); after, the shared session and the endpoint's task bound (16).
     t = process.hrtime.bigint();
-    const clients = await Promise.all(Array.from({ length: UP_GROUPS }, () => VimClient.connect(conn, { maxTasksInFlight: 1000 })));
-    await Promise.all(clients.map(async (c, i) => {
-      const g = new VmGroupManager(c, spec(`u-before-${i}`, UP_VMS));
-      const placement = await g.resolvePlacement();
-      await g.reconcile(await g.ensureFolder(placement.parentFolder), placement);
-    }));
+    const clients = await Promise.all(
+      Array.from({ length: UP_GROUPS }, () => VimClient.connect(conn, { maxTasksInFlight: 1000 })),
+    );
+    await Promise.all(
+      clients.map(async (c, i) => {
+        const g = new VmGroupManager(c, spec(`u-before-${i}`, UP_VMS));
+        const placement = await g.resolvePlacement();
+        await g.reconcile(await g.ensureFolder(placement.parentFolder), placement);
+      }),
+    );
     const beforeUpMs = ms(t);
     const beforePeak = VimClient.taskGate(sim.url)!.peak;
     for (const c of clients) await c.close();

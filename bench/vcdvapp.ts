@@ -12,12 +12,26 @@ const USER = { org: "acme", username: "alice", password: "alice-Passw0rd!" };
 
 type Kind = "session" | "poll" | "api";
 const kindOf = (method: string, path: string): Kind =>
-  path === "/api/versions" || path.startsWith("/cloudapi/") || path.startsWith("/api/session") ? "session"
-    : method === "GET" && path.startsWith("/api/task/") ? "poll" : "api";
+  path === "/api/versions" || path.startsWith("/cloudapi/") || path.startsWith("/api/session")
+    ? "session"
+    : method === "GET" && path.startsWith("/api/task/")
+      ? "poll"
+      : "api";
 
 /** One provider create(), as the engine would call it (check() first), counted by kind of request. */
-async function countCreate(sim: VcdSimulator, name: string, extra: Record<string, unknown>): Promise<Record<Kind, number>> {
-  const props = { connection: { url: sim.url, ...USER, allowHttp: true }, org: "acme", vdc: "acme-vdc", resourceName: name, source: { catalog: "base", template: "photon-5" }, ...extra };
+async function countCreate(
+  sim: VcdSimulator,
+  name: string,
+  extra: Record<string, unknown>,
+): Promise<Record<Kind, number>> {
+  const props = {
+    connection: { url: sim.url, ...USER, allowHttp: true },
+    org: "acme",
+    vdc: "acme-vdc",
+    resourceName: name,
+    source: { catalog: "base", template: "photon-5" },
+    ...extra,
+  };
   const { inputs, failures } = await handlers.check({} as any, props as any);
   if (failures?.length) throw new Error(JSON.stringify(failures));
   sim.faults.requestLog.length = 0;
@@ -28,7 +42,13 @@ async function countCreate(sim: VcdSimulator, name: string, extra: Record<string
 }
 
 /** Time from the simulator finishing a task to the client's waitForTask returning, as % of the task's duration. */
-async function overshoot(sim: VcdSimulator, c: VcdClient, href: string, taskMs: number, runs: number): Promise<{ mean: number; worst: number }> {
+async function overshoot(
+  sim: VcdSimulator,
+  c: VcdClient,
+  href: string,
+  taskMs: number,
+  runs: number,
+): Promise<{ mean: number; worst: number }> {
   const pct: number[] = [];
   sim.faults.slowTasks({ queuedMs: 0, runningMs: taskMs }, runs);
   for (let i = 0; i < runs; i++) {
@@ -48,7 +68,10 @@ export async function benchVcdVapp(): Promise<Record<string, number>> {
   try {
     const bare = await countCreate(sim, "bare", {});
     const full = await countCreate(sim, "full", {
-      network: "acme-net", owner: "bob", leases: { deploymentSeconds: 0, storageSeconds: 7200 }, metadata: { team: "web" },
+      network: "acme-net",
+      owner: "bob",
+      leases: { deploymentSeconds: 0, storageSeconds: 7200 },
+      metadata: { team: "web" },
     });
     const href = (await c.vapps.compose({ vdc: "acme-vdc", name: "bench-edit" })).href;
     const figures: Record<string, number> = {
@@ -63,7 +86,8 @@ export async function benchVcdVapp(): Promise<Record<string, number>> {
       sim.faults.requestLog.length = 0;
       const o = await overshoot(sim, c, href, ms, 5);
       figures[`task polls per task @${ms} ms`] = sim.faults.count({ method: "GET", path: /^\/api\/task\// }) / 5;
-      figures[`task-poll overshoot @${ms} ms, mean % of task time${ms === TASK_MS ? " (target <= 20)" : ""}`] = +o.mean.toFixed(1);
+      figures[`task-poll overshoot @${ms} ms, mean % of task time${ms === TASK_MS ? " (target <= 20)" : ""}`] =
+        +o.mean.toFixed(1);
       figures[`task-poll overshoot @${ms} ms, worst %`] = +o.worst.toFixed(1);
     }
     return figures;

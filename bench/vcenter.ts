@@ -22,9 +22,16 @@ const FIXTURES = path.join(__dirname, "..", "test", "fixtures", "vcenter");
 const HOST = "vc-a-0.cc.qa-de-1.cloud.sap";
 
 async function inventoryRoundTrips(): Promise<Record<string, number>> {
-  const sim = await startVcsim({ args: ["-cluster", String(CLUSTERS), "-host", "1", "-vm", "0", "-standalone-host", "0", "-ds", "3", "-pg", "3"] });
+  const sim = await startVcsim({
+    args: ["-cluster", String(CLUSTERS), "-host", "1", "-vm", "0", "-standalone-host", "0", "-ds", "3", "-pg", "3"],
+  });
   try {
-    const client = await VimClient.connect({ url: sim.url, username: sim.username, password: sim.password, ca: sim.ca });
+    const client = await VimClient.connect({
+      url: sim.url,
+      username: sim.username,
+      password: sim.password,
+      ca: sim.ca,
+    });
     const login = client.roundTrips;
     const start = process.hrtime.bigint();
     const inv = await collectInventory(client, HOST);
@@ -46,16 +53,27 @@ async function inventoryRoundTrips(): Promise<Record<string, number>> {
 
 function templates(): VCenterTemplateSource[] {
   const fromYaml = (file: string) => vcenterTemplatesFromYaml(fs.readFileSync(file, "utf8"));
-  const fixtures = ["nova-compute-configmap-vct.yaml", "nova-compute-deployment-vct.yaml", "cinder-volume-secret-vct.yaml", "neutron-nsxv3-secret-vct.yaml"]
-    .flatMap((f) => fromYaml(path.join(FIXTURES, f)));
-  const example = fromYaml(path.join(__dirname, "..", "examples", "vcenter", "vcenter-templates.yaml")).filter((t) => t.name === "vcenter-cluster-nova-compute-secret");
+  const fixtures = [
+    "nova-compute-configmap-vct.yaml",
+    "nova-compute-deployment-vct.yaml",
+    "cinder-volume-secret-vct.yaml",
+    "neutron-nsxv3-secret-vct.yaml",
+  ].flatMap((f) => fromYaml(path.join(FIXTURES, f)));
+  const example = fromYaml(path.join(__dirname, "..", "examples", "vcenter", "vcenter-templates.yaml")).filter(
+    (t) => t.name === "vcenter-cluster-nova-compute-secret",
+  );
   const service = {
     name: "vcenter-cluster-nova-compute-service",
     options: { scope: "cluster" as const },
-    template: "apiVersion: v1\nkind: Service\nmetadata:\n  name: nova-compute-{{ name }}\n  labels: {az: {{ availability_zone }}}\nspec:\n  selector: {name: nova-compute-{{ name }}}\n  ports:\n{%- for p in [8774, 8775] %}\n  - {port: {{ p }}, name: p{{ loop.index }}}\n{%- endfor %}\n",
+    template:
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: nova-compute-{{ name }}\n  labels: {az: {{ availability_zone }}}\nspec:\n  selector: {name: nova-compute-{{ name }}}\n  ports:\n{%- for p in [8774, 8775] %}\n  - {port: {{ p }}, name: p{{ loop.index }}}\n{%- endfor %}\n",
   };
   return [...fixtures, ...example, service].map((t) => ({
-    name: t.name, namespace: "monsoon3", scope: t.options.scope, template: t.template, jinja2Options: t.options.jinja2_options,
+    name: t.name,
+    namespace: "monsoon3",
+    scope: t.options.scope,
+    template: t.template,
+    jinja2Options: t.options.jinja2_options,
   }));
 }
 
@@ -66,7 +84,13 @@ function syntheticInventory(): Inventory {
     datastores: [`eph${pad(i + 1)}_hga`, `eph${pad(i + 1)}_hgb`, "nfs-shared"],
     networks: ["VM Network", `br-physnet-${i % 4}`],
   }));
-  return { vcenter: { name: "vc-a-0", host: HOST }, datacenters: [{ name: "qa-de-1a", clusters: clusters.slice(0, 100) }, { name: "qa-de-1b", clusters: clusters.slice(100) }] };
+  return {
+    vcenter: { name: "vc-a-0", host: HOST },
+    datacenters: [
+      { name: "qa-de-1a", clusters: clusters.slice(0, 100) },
+      { name: "qa-de-1b", clusters: clusters.slice(100) },
+    ],
+  };
 }
 
 function python(): string {
@@ -75,14 +99,26 @@ function python(): string {
   const venv = path.join(toolchainCacheDir(), "py");
   const bin = path.join(venv, "bin", "python");
   if (!fs.existsSync(bin)) execFileSync("python3", ["-m", "venv", venv], { stdio: "inherit" });
-  if (spawnSync(bin, ["-c", "import jinja2"]).status !== 0) execFileSync(bin, ["-m", "pip", "install", "-q", "jinja2"], { stdio: "inherit" });
+  if (spawnSync(bin, ["-c", "import jinja2"]).status !== 0)
+    execFileSync(bin, ["-m", "pip", "install", "-q", "jinja2"], { stdio: "inherit" });
   return bin;
 }
 
 function renderComparison(): Record<string, number> {
   const sources = templates();
-  const globals = { domain: "cc.qa-de-1.cloud.sap", region: "qa-de-1", cells: ["cell-qa-de-1b"], username: "vcenter-operator", master_password: "bench master password" };
-  const contexts = clusterContexts(syntheticInventory(), globals, { username: "vcenter-operator", password: "Vc-Pa$$w0rd", host: HOST, name: "vc-a-0" });
+  const globals = {
+    domain: "cc.qa-de-1.cloud.sap",
+    region: "qa-de-1",
+    cells: ["cell-qa-de-1b"],
+    username: "vcenter-operator",
+    master_password: "bench master password",
+  };
+  const contexts = clusterContexts(syntheticInventory(), globals, {
+    username: "vcenter-operator",
+    password: "Vc-Pa$$w0rd",
+    host: HOST,
+    name: "vc-a-0",
+  });
   const set = new TemplateSet(sources);
   const keys = set.keys();
   // Compile, and warm the master key cache, outside the timed rounds (Python does the same).
@@ -104,12 +140,16 @@ function renderComparison(): Record<string, number> {
       return { key: k, text: s.template.replace(/\n$/, ""), options: s.jinja2Options ?? {} };
     }),
   };
-  const res = spawnSync(python(), [path.join(FIXTURES, "render_jinja2.py")], { input: JSON.stringify(request), maxBuffer: 64 * 1024 * 1024 });
+  const res = spawnSync(python(), [path.join(FIXTURES, "render_jinja2.py")], {
+    input: JSON.stringify(request),
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (res.status !== 0) throw new Error(`jinja2 render failed: ${res.stderr}`);
   const py = JSON.parse(String(res.stdout)) as { ms: number; bytes: number };
   return {
     [`render: ${contexts.length} clusters x ${keys.length} templates, nunjucks (ms)`]: +tsBest.toFixed(1),
-    [`render: same, python3 jinja2 ${String(spawnSync(python(), ["-c", "import jinja2;print(jinja2.__version__)"]).stdout).trim()} (ms)`]: +py.ms.toFixed(1),
+    [`render: same, python3 jinja2 ${String(spawnSync(python(), ["-c", "import jinja2;print(jinja2.__version__)"]).stdout).trim()} (ms)`]:
+      +py.ms.toFixed(1),
     "render: nunjucks / jinja2 time ratio (target <= 1)": +(tsBest / py.ms).toFixed(2),
     "render: output bytes nunjucks / jinja2": +(tsBytes / py.bytes).toFixed(3),
   };
@@ -118,10 +158,22 @@ function renderComparison(): Record<string, number> {
 async function isolation(): Promise<Record<string, number>> {
   // From dist/ (`npm run bench` builds first), as the provider runs it: the worker then loads plain JS, not ts-node.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { renderAllIsolated, stopRenderWorker } = require("../dist/sdk/vcenter/isolate") as typeof import("../sdk/vcenter/isolate");
+  const { renderAllIsolated, stopRenderWorker } =
+    require("../dist/sdk/vcenter/isolate") as typeof import("../sdk/vcenter/isolate");
   const sources = templates();
-  const globals = { domain: "cc.qa-de-1.cloud.sap", region: "qa-de-1", cells: ["cell-qa-de-1b"], username: "vcenter-operator", master_password: "bench master password" };
-  const vcenters = [{ inventory: syntheticInventory(), options: { username: "vcenter-operator", password: "Vc-Pa$$w0rd", host: HOST, name: "vc-a-0" } }];
+  const globals = {
+    domain: "cc.qa-de-1.cloud.sap",
+    region: "qa-de-1",
+    cells: ["cell-qa-de-1b"],
+    username: "vcenter-operator",
+    master_password: "bench master password",
+  };
+  const vcenters = [
+    {
+      inventory: syntheticInventory(),
+      options: { username: "vcenter-operator", password: "Vc-Pa$$w0rd", host: HOST, name: "vc-a-0" },
+    },
+  ];
   const time = async (fn: () => unknown): Promise<number> => {
     const start = process.hrtime.bigint();
     await fn();

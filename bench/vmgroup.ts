@@ -9,7 +9,18 @@ import type { GroupRecord } from "../sdk/vsphere/vmgroup/ownership";
 const CLONE_DELAY_MS = 300;
 
 function spec(folder: string, replicas: number, maxConcurrency: number): GroupSpec {
-  return { label: folder, datacenter: "DC0", template: "DC0_H0_VM0", folder, replicas, cpu: 1, memoryMB: 256, powerState: "on", maxConcurrency, owner: `bench:${folder}` };
+  return {
+    label: folder,
+    datacenter: "DC0",
+    template: "DC0_H0_VM0",
+    folder,
+    replicas,
+    cpu: 1,
+    memoryMB: 256,
+    powerState: "on",
+    maxConcurrency,
+    owner: `bench:${folder}`,
+  };
 }
 
 async function timedCreate(client: VimClient, folder: string, replicas: number, concurrency: number) {
@@ -24,7 +35,11 @@ async function timedCreate(client: VimClient, folder: string, replicas: number, 
   const roundTrips = client.roundTrips - trips;
   const longPolls = (client.taskWaiter?.stats.longPolls ?? 0) - polls;
   if (created.vms.length !== replicas) throw new Error(`expected ${replicas} VMs, got ${created.vms.length}`);
-  const record: GroupRecord = { owner: `bench:${folder}`, folderCreated: true, vms: created.vms.map((v) => ({ index: v.index, instanceUuid: v.instanceUuid })) };
+  const record: GroupRecord = {
+    owner: `bench:${folder}`,
+    folderCreated: true,
+    vms: created.vms.map((v) => ({ index: v.index, instanceUuid: v.instanceUuid })),
+  };
   return { ms, group, ref: created.folder, record, roundTrips, longPolls };
 }
 
@@ -32,7 +47,10 @@ export async function benchVmGroup(): Promise<Record<string, number>> {
   const load = os.loadavg()[0];
   const sim = await startVcsim({ methodDelay: { CloneVM_Task: CLONE_DELAY_MS } });
   try {
-    const client = await VimClient.connect({ url: sim.url, username: sim.username, password: sim.password, ca: sim.ca }, { maxSockets: 40 });
+    const client = await VimClient.connect(
+      { url: sim.url, username: sim.username, password: sim.password, ca: sim.ca },
+      { maxSockets: 40 },
+    );
     const N = 20;
     const C = 8;
     const one = await timedCreate(client, "unit", 1, 1);

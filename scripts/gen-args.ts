@@ -5,7 +5,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { vcdVappInputsSchema, vcdVappLeasesSchema, vcenterTemplateInputsSchema, vmGroupInputsSchema, vmGroupVmSchema } from "../sdk/schemas";
+import {
+  vcdVappInputsSchema,
+  vcdVappLeasesSchema,
+  vcenterTemplateInputsSchema,
+  vmGroupInputsSchema,
+  vmGroupStatusSchema,
+  vmGroupVmSchema,
+} from "../sdk/schemas";
 import { REPLACE_KEYS as VAPP_REPLACES } from "../sdk/vcd/vapp-planner";
 import { REPLACE_KEYS as VMGROUP_REPLACES } from "../sdk/vsphere/vmgroup/planner";
 
@@ -45,8 +52,12 @@ export const RESOURCES: ResourceArgs[] = [
     secrets: ["connection"],
     ownOutputs: [],
     internal: ["owner", "plannedAdoption"],
-    names: { connection: "VsphereConnection" },
-    outputTypes: { VmGroupVm: vmGroupVmSchema },
+    names: {
+      connection: "VsphereConnection",
+      "#VmGroupDrift.folder": "VmGroupFolderDrift",
+      "#VmGroupDrift.vms{}": "VmGroupVmDrift",
+    },
+    outputTypes: { VmGroupVm: vmGroupVmSchema, VmGroupDrift: vmGroupStatusSchema.shape.drift.unwrap() },
   },
   {
     kind: "VcdVapp",
@@ -84,11 +95,17 @@ export const RESOURCES: ResourceArgs[] = [
   },
 ];
 
-const pascal = (s: string) => s.replace(/(^|[.[\]{}]+)([a-z])/g, (_m, _p, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
+const pascal = (s: string) =>
+  s.replace(/(^|[.[\]{}]+)([a-z])/g, (_m, _p, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
 
 function docLines(node: Json, extra: string[]): string[] {
   const facts: string[] = [];
-  if (node.description) facts.push(String(node.description).replace(/\s*$/, "").replace(/([^.])$/, "$1."));
+  if (node.description)
+    facts.push(
+      String(node.description)
+        .replace(/\s*$/, "")
+        .replace(/([^.])$/, "$1."),
+    );
   const t = node.type;
   if (t === "integer" || t === "number") {
     const min = node.minimum !== undefined && node.minimum > Number.MIN_SAFE_INTEGER ? node.minimum : undefined;
@@ -145,7 +162,8 @@ class Renderer {
     if (override) return override[io];
     const wrap = (t: string) => (io === "input" ? `pulumi.Input<${t}>` : t);
     if (node.enum) return wrap(node.enum.map((v: unknown) => JSON.stringify(v)).join(" | "));
-    if (node.anyOf) return wrap(node.anyOf.map((n: Json, i: number) => this.type(n, `${p}|${i}`, "output")).join(" | "));
+    if (node.anyOf)
+      return wrap(node.anyOf.map((n: Json, i: number) => this.type(n, `${p}|${i}`, "output")).join(" | "));
     switch (node.type) {
       case "string":
         return wrap("string");
@@ -179,7 +197,9 @@ class Renderer {
       const extra: string[] = [];
       if (this.res.notes?.[childPath]) extra.push(this.res.notes[childPath]);
       if (/password|tsigKey$/i.test(key)) extra.push("Secret: encrypted in the state and never shown.");
-      return comment(docLines(child, extra), "  ") + `  ${key}${optional ? "?" : ""}: ${this.type(child, childPath, io)};`;
+      return (
+        comment(docLines(child, extra), "  ") + `  ${key}${optional ? "?" : ""}: ${this.type(child, childPath, io)};`
+      );
     });
     this.interfaces.set(name, `export interface ${name} {\n${fields.join("\n")}\n}`);
     return name;
@@ -235,9 +255,12 @@ function shortType(node: Json): string {
   if (node.type === "integer") return "number";
   if (node.type === "object" && node.properties) {
     const req = new Set<string>(node.required ?? []);
-    return `{ ${Object.keys(node.properties).map((k) => (req.has(k) ? k : `${k}?`)).join(", ")} }`;
+    return `{ ${Object.keys(node.properties)
+      .map((k) => (req.has(k) ? k : `${k}?`))
+      .join(", ")} }`;
   }
-  if (node.type === "object") return `{ [key]: ${node.additionalProperties && Object.keys(node.additionalProperties).length ? shortType(node.additionalProperties) : "any"} }`;
+  if (node.type === "object")
+    return `{ [key]: ${node.additionalProperties && Object.keys(node.additionalProperties).length ? shortType(node.additionalProperties) : "any"} }`;
   return node.type ?? "any";
 }
 
@@ -247,7 +270,9 @@ export function inputTable(res: ResourceArgs): string {
   const rows: string[] = ["| input | type | meaning |", "| --- | --- | --- |"];
   const row = (name: string, node: Json, required: boolean, extra: string[]) => {
     const facts = docLines(node, extra).join(" ");
-    rows.push(`| \`${name}\`${required ? "" : " (optional)"} | \`${cell(res.overrides?.[name]?.output ?? shortType(node))}\` | ${cell(facts)} |`);
+    rows.push(
+      `| \`${name}\`${required ? "" : " (optional)"} | \`${cell(res.overrides?.[name]?.output ?? shortType(node))}\` | ${cell(facts)} |`,
+    );
   };
   const required = new Set<string>(root.required ?? []);
   for (const [key, node] of Object.entries(root.properties as Record<string, Json>)) {

@@ -3,5 +3,9 @@
 import { spawnSync } from "child_process";
 import { pulumiEnv, REPO } from "./local-env";
 
-const r = spawnSync("pulumi", [...process.argv.slice(2), "--stack", "local"], { cwd: REPO, env: pulumiEnv(), stdio: "inherit" });
+const r = spawnSync("pulumi", [...process.argv.slice(2), "--stack", "local"], {
+  cwd: REPO,
+  env: pulumiEnv(),
+  stdio: "inherit",
+});
 process.exit(r.status ?? 1);

@@ -22,7 +22,9 @@ export function toolchainBinary(name: string): string {
     const p = path.join(dir, name);
     if (dir && fs.existsSync(p)) return p;
   }
-  throw new Error(`${name} is not installed: run \`npm run toolchain\` (it builds and caches it in ${toolchainBinDir()})`);
+  throw new Error(
+    `${name} is not installed: run \`npm run toolchain\` (it builds and caches it in ${toolchainBinDir()})`,
+  );
 }
 
 /** A Node.js + pulumi CLI + @pulumi/pulumi combination the kit claims (scripts/toolchain/versions.json). */
@@ -44,19 +46,23 @@ function versionsFile(): string {
 
 /** The combination named by PVK_COMBINATION (set by scripts/toolchain-env.sh), else `current`. */
 export function combination(name = process.env.PVK_COMBINATION || "current"): Combination {
-  if (name !== "current" && name !== "oldest") throw new Error(`PVK_COMBINATION must be current or oldest, not ${name}`);
+  if (name !== "current" && name !== "oldest")
+    throw new Error(`PVK_COMBINATION must be current or oldest, not ${name}`);
   const v = JSON.parse(fs.readFileSync(versionsFile(), "utf8"));
   return { name, ...v[name] };
 }
 
 function installed(dir: string, exe: string): string {
-  if (!fs.existsSync(path.join(dir, exe))) throw new Error(`${path.join(dir, exe)} is missing: run \`npm run toolchain\``);
+  if (!fs.existsSync(path.join(dir, exe)))
+    throw new Error(`${path.join(dir, exe)} is missing: run \`npm run toolchain\``);
   return dir;
 }
 
 /** PATH with the Node.js of `c` first (for npm and node, without the pulumi CLI). */
 export function nodePath(c: Combination = combination()): string {
-  return [installed(path.join(toolchainBinDir(), `node-${c.node}`), "node"), process.env.PATH ?? ""].join(path.delimiter);
+  return [installed(path.join(toolchainBinDir(), `node-${c.node}`), "node"), process.env.PATH ?? ""].join(
+    path.delimiter,
+  );
 }
 
 /**
@@ -66,5 +72,7 @@ export function nodePath(c: Combination = combination()): string {
 export function toolchainPath(c: Combination = combination()): string {
   const bin = toolchainBinDir();
   const pulumiDir = installed(path.join(bin, `pulumi-${c.pulumi}`), "pulumi");
-  return [installed(path.join(bin, `node-${c.node}`), "node"), pulumiDir, bin, process.env.PATH ?? ""].join(path.delimiter);
+  return [installed(path.join(bin, `node-${c.node}`), "node"), pulumiDir, bin, process.env.PATH ?? ""].join(
+    path.delimiter,
+  );
 }

@@ -23,34 +23,32 @@ const deploymentLease = cfg.getNumber("deploymentLease");
 const storageLease = cfg.getNumber("storageLease");
 const importHref = cfg.get("importHref");
 
-const app = new VcdVapp(
-  cfg.get("resourceName") ?? "app",
-  {
-    connection: {
-      url: vcd.require("url"),
-      org: vcd.require("org"),
-      username: vcd.require("user"),
-      password: vcd.requireSecret("password"),
-      insecure: vcd.getBoolean("insecure"),
-      allowHttp: vcd.getBoolean("allowHttp"),   // plain http:// only by explicit opt-in (labs, the simulator)
-      ca: caFile ? fs.readFileSync(caFile, "utf8") : undefined,
-    },
-    org: cfg.get("org") ?? vcd.require("org"),
-    vdc: cfg.require("vdc"),
-    name: cfg.get("name"),
-    description: cfg.get("description"),
-    owner: cfg.get("owner"),
-    powerOn: cfg.getBoolean("powerOn"),
-    leases: deploymentLease !== undefined || storageLease !== undefined
+const app = new VcdVapp(cfg.get("resourceName") ?? "app", {
+  connection: {
+    url: vcd.require("url"),
+    org: vcd.require("org"),
+    username: vcd.require("user"),
+    password: vcd.requireSecret("password"),
+    insecure: vcd.getBoolean("insecure"),
+    allowHttp: vcd.getBoolean("allowHttp"), // plain http:// only by explicit opt-in (labs, the simulator)
+    ca: caFile ? fs.readFileSync(caFile, "utf8") : undefined,
+  },
+  org: cfg.get("org") ?? vcd.require("org"),
+  vdc: cfg.require("vdc"),
+  name: cfg.get("name"),
+  description: cfg.get("description"),
+  owner: cfg.get("owner"),
+  powerOn: cfg.getBoolean("powerOn"),
+  leases:
+    deploymentLease !== undefined || storageLease !== undefined
       ? { deploymentSeconds: deploymentLease ?? 0, storageSeconds: storageLease ?? 0 }
       : undefined,
-    source: template ? { catalog: cfg.get("catalog") ?? "base", template } : undefined,
-    network: cfg.get("network"),
-    metadata: cfg.getObject<Record<string, string | number | boolean>>("metadata"),
-    undeployPowerAction: cfg.get("undeployPowerAction") as "shutdown" | "powerOff" | "default" | undefined,
-    adopt: importHref,
-  },
-);
+  source: template ? { catalog: cfg.get("catalog") ?? "base", template } : undefined,
+  network: cfg.get("network"),
+  metadata: cfg.getObject<Record<string, string | number | boolean>>("metadata"),
+  undeployPowerAction: cfg.get("undeployPowerAction") as "shutdown" | "powerOff" | "default" | undefined,
+  adopt: importHref,
+});
 
 export const href = app.href;
 export const uuid = app.uuid;

@@ -7,6 +7,9 @@
 //   pulumi config set vcenterUser vcenter-operator
 //   pulumi config set --secret masterPassword '...'
 //   pulumi config set namespace monsoon3
+//   pulumi config set kubeconfig /etc/lab/kubeconfig     # optional: a kubeconfig file, or its text (--secret);
+//                                                        # default: $KUBECONFIG or ~/.kube/config, as kubectl
+//   pulumi config set skipAwait true                     # optional: don't wait for Deployments to roll out
 //   pulumi config set renderYamlToDirectory ./rendered   # optional: write YAML instead of applying to a cluster
 //   pulumi config set deployManifests false              # optional: render only (no Kubernetes provider needed)
 // Optionally a VmGroup (vmware:vcenterUrl etc., as in examples/vmgroup) whose VM names reach the templates as
@@ -14,7 +17,13 @@
 import * as fs from "fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VCenterManifests, VCenterTemplate, vcenterTemplatesFromYaml, VmGroup } from "pulumi-vmware-kit";
+import {
+  kubeconfigFromConfig,
+  VCenterManifests,
+  VCenterTemplate,
+  vcenterTemplatesFromYaml,
+  VmGroup,
+} from "pulumi-vmware-kit";
 
 const cfg = new pulumi.Config();
 const vmware = new pulumi.Config("vmware");
@@ -53,7 +62,9 @@ const vct = new VCenterTemplate("vcenter-operator", {
           tsigKey: cfg.requireSecret("tsigKey"),
         },
       },
-  credentials: { masterPassword: { username: cfg.require("vcenterUser"), password: cfg.requireSecret("masterPassword") } },
+  credentials: {
+    masterPassword: { username: cfg.require("vcenterUser"), password: cfg.requireSecret("masterPassword") },
+  },
   templates: vcenterTemplatesFromYaml(fs.readFileSync(cfg.get("templatesFile") ?? "vcenter-templates.yaml", "utf8")),
   namespace: cfg.get("namespace") ?? "monsoon3",
   // `endpoints` maps FQDNs to SDK URLs where the vCenter is not at https://<fqdn>/sdk (tunnels, labs, simulators).
@@ -61,13 +72,25 @@ const vct = new VCenterTemplate("vcenter-operator", {
   ca: readFile(cfg.get("vcenterCaFile")),
   insecure: cfg.getBoolean("insecure"),
   cells: cfg.getObject<string[]>("cells"),
+  // How many discovered vCenters/clusters may disappear at once before read/update refuse (README: prune guard).
+  pruneGuard: cfg.getObject("pruneGuard"),
   variables: proxies ? { proxy_vms: proxies.vms.apply((vms) => vms.map((v) => v.name)) } : undefined,
 });
 
 if (cfg.getBoolean("deployManifests") ?? true) {
   const dir = cfg.get("renderYamlToDirectory");
-  const provider = new k8s.Provider("k8s", dir ? { renderYamlToDirectory: dir } : { kubeconfig: cfg.get("kubeconfig") });
-  new VCenterManifests("vcenter-operator", { manifests: vct.manifests, provider, skipAwait: cfg.getBoolean("skipAwait") });
+  // ConfigMaps and Secrets are updated in place, as sapcc's operator does (kubectl apply), not replaced.
+  const provider = new k8s.Provider("k8s", {
+    ...(dir ? { renderYamlToDirectory: dir } : { kubeconfig: kubeconfigFromConfig() }),
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
+  });
+  new VCenterManifests("vcenter-operator", {
+    manifests: vct.manifests,
+    templates: vct.templateNames,
+    provider,
+    skipAwait: cfg.getBoolean("skipAwait"),
+  });
 }
 
 export const vcenters = vct.vcenters;

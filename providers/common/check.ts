@@ -6,6 +6,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 const SECRET_KEY = /password|secret|token|tsigkey/i;
+/** Values never shown either: endpoint URLs may carry credentials or tokens (userinfo, query), PEM is noise. */
+const UNSHOWN_KEY = /^(url|endpoints|variables|ca)$/i;
 const MAX_VALUE_CHARS = 80;
 
 /** Looks a failure's property path (`connection.url`, `templates[1].name`, `endpoints.vc-a-0.example.com`) up. */
@@ -26,7 +28,7 @@ export function valueAt(inputs: unknown, property: string): { found: boolean; va
       .filter((k) => rest === k || rest.startsWith(`${k}.`) || rest.startsWith(`${k}[`))
       .sort((a, b) => b.length - a.length)[0];
     if (key === undefined) return { found: false, secret };
-    secret ||= SECRET_KEY.test(key);
+    secret ||= SECRET_KEY.test(key) || UNSHOWN_KEY.test(key);
     node = (node as Record<string, unknown>)[key];
     rest = rest.slice(key.length).replace(/^\./, "");
   }
@@ -53,6 +55,7 @@ export function failureSentence(failure: pulumi.dynamic.CheckFailure, inputs: un
   const { found, value, secret } = valueAt(inputs, property);
   if (!found || value === undefined) return `${property}: ${reason} (not set)`;
   if (secret) return `${property}: ${reason} (value not shown: secret)`;
+  if (typeof value === "string" && value.includes("://")) return `${property}: ${reason} (value not shown: a URL)`;
   // Reasons that already quote the value ("..., got \"ftp://x\"") need no repeat.
   if (reason.includes(JSON.stringify(value) ?? "\u0000")) return `${property}: ${reason}`;
   return `${property}: ${reason} (got ${showValue(value)})`;

@@ -21,7 +21,11 @@ type Conn = Record<string, unknown> | undefined;
  * The connection fields that moved (e.g. ["url", "org"]), comparing the endpoint URL by what it points at and the
  * other fields case-insensitively (vCD org names are). Credentials and TLS settings never count: they change in place.
  */
-export function movedConnectionFields(olds: Conn, news: Conn, opts: { fields?: string[]; stripSuffix?: RegExp } = {}): string[] {
+export function movedConnectionFields(
+  olds: Conn,
+  news: Conn,
+  opts: { fields?: string[]; stripSuffix?: RegExp } = {},
+): string[] {
   if (!olds || !news || typeof olds !== "object" || typeof news !== "object") return [];
   const moved: string[] = [];
   const a = endpointOf(olds.url, opts.stripSuffix);

@@ -61,7 +61,9 @@ function setPath(obj: Record<string, unknown>, path: string[], value: string): R
  * `props` with each recorded credential replaced by its configuration key's current value. `changed` names the
  * credentials that differ from the recorded ones (for messages; never the values).
  */
-export function withCurrentCredentials<P extends Record<string, unknown>>(props: P): { props: P; changed: string[]; sources: Record<string, string> } {
+export function withCurrentCredentials<P extends Record<string, unknown>>(
+  props: P,
+): { props: P; changed: string[]; sources: Record<string, string> } {
   const sources = (props[SOURCES_KEY] as Record<string, string> | undefined) ?? {};
   let out: Record<string, unknown> = props;
   const changed: string[] = [];
@@ -70,7 +72,10 @@ export function withCurrentCredentials<P extends Record<string, unknown>>(props:
       const current = stackConfig[key];
       if (typeof current !== "string" || current === "") continue;
       const segs = path.split(".");
-      const recorded = segs.reduce<unknown>((o, s) => (o && typeof o === "object" ? (o as Record<string, unknown>)[s] : undefined), props);
+      const recorded = segs.reduce<unknown>(
+        (o, s) => (o && typeof o === "object" ? (o as Record<string, unknown>)[s] : undefined),
+        props,
+      );
       if (recorded !== current) {
         out = setPath(out, segs, current);
         changed.push(path);

@@ -10,12 +10,19 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
   setStackConfig(req.config);
 }
 
-const withSources = (outs: Record<string, unknown> | undefined, inputs: Record<string, unknown>) => ({ ...outs, [SOURCES_KEY]: credentialSources(inputs) });
+const withSources = (outs: Record<string, unknown> | undefined, inputs: Record<string, unknown>) => ({
+  ...outs,
+  [SOURCES_KEY]: credentialSources(inputs),
+});
 
 /** A refused login (401 from vCD, InvalidLogin from vCenter), judged by the error's name or text. */
 function isLoginRefused(e: unknown): boolean {
   const err = e as { name?: string; status?: number; message?: string };
-  return err?.name === "NotAuthenticatedError" || err?.status === 401 || /InvalidLogin|incorrect user name or password|NOT_AUTHENTICATED/i.test(err?.message ?? "");
+  return (
+    err?.name === "NotAuthenticatedError" ||
+    err?.status === 401 ||
+    /InvalidLogin|incorrect user name or password|NOT_AUTHENTICATED/i.test(err?.message ?? "")
+  );
 }
 
 function explainLogin(e: unknown, sources: Record<string, string>): unknown {
@@ -26,12 +33,16 @@ function explainLogin(e: unknown, sources: Record<string, string>): unknown {
 
 export function handlersFor(kind: string): Handlers {
   const h: Handlers = require(`../${kind}/handlers`);
-  const record = async <T extends { outs?: Record<string, unknown> }>(inputs: Record<string, unknown>, run: () => Promise<T>): Promise<T> => {
+  const record = async <T extends { outs?: Record<string, unknown> }>(
+    inputs: Record<string, unknown>,
+    run: () => Promise<T>,
+  ): Promise<T> => {
     try {
       const r = await run();
       return { ...r, outs: withSources(r.outs, inputs) };
     } catch (e) {
-      if (e instanceof PartialStateError) throw new PartialStateError(e.message, e.id, withSources(e.properties, inputs), e.reasons);
+      if (e instanceof PartialStateError)
+        throw new PartialStateError(e.message, e.id, withSources(e.properties, inputs), e.reasons);
       throw e;
     }
   };

@@ -2,23 +2,65 @@
 // Loaded by package name from the serialized provider (see provider.ts), so it runs from dist/ in the
 // provider process.
 import type * as pulumi from "@pulumi/pulumi";
-import { CheckFailure, checkInputs, containsUnknown, transportWarnings, VcdVappInputs, vcdVappInputsSchema } from "../../sdk/schemas";
+import {
+  CheckFailure,
+  checkInputs,
+  containsUnknown,
+  transportWarnings,
+  VcdVappInputs,
+  vcdVappInputsSchema,
+} from "../../sdk/schemas";
 import type { VcdClient } from "../../sdk/vcd/client";
 import { isForbidden } from "../../sdk/vcd/errors";
 import {
-  RecordedLeases, DesiredVApp, describePlan, diffVApp, LeaseSeconds, managedMetadata, MetadataRecord, observedInputs, planUpdate, withoutKeys,
+  RecordedLeases,
+  DesiredVApp,
+  describePlan,
+  diffVApp,
+  LeaseSeconds,
+  managedMetadata,
+  MetadataRecord,
+  observedInputs,
+  planUpdate,
+  withoutKeys,
 } from "../../sdk/vcd/vapp-planner";
 import type { MetadataEntry, VApp } from "../../sdk/vcd/xml";
 import { endpointLabel, movedConnectionFields } from "../common/connection";
 import { PartialStateError } from "../common/inputs";
 import { warn } from "../common/log";
-import { converge, createVApp, CreationFailedError, findAdoptable, observe, observedOf, vdcName, withClient } from "./vapp";
+import {
+  converge,
+  createVApp,
+  CreationFailedError,
+  findAdoptable,
+  observe,
+  observedOf,
+  vdcName,
+  withClient,
+} from "./vapp";
 
 type Props = VcdVappInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 
 const INPUT_KEYS = [
-  "connection", "org", "vdc", "name", "description", "fenceMode", "acceptAllEulas", "owner", "powerOn", "leases",
-  "source", "network", "metadata", "adopt", "resourceName", "undeployPowerAction", "keptMetadataKeys", "adoptionPlan", "endpoint",
+  "connection",
+  "org",
+  "vdc",
+  "name",
+  "description",
+  "fenceMode",
+  "acceptAllEulas",
+  "owner",
+  "powerOn",
+  "leases",
+  "source",
+  "network",
+  "metadata",
+  "adopt",
+  "resourceName",
+  "undeployPowerAction",
+  "keptMetadataKeys",
+  "adoptionPlan",
+  "endpoint",
 ] as const;
 
 /** Properties that `adopt` leaves as found when the program does not declare them. */
@@ -27,7 +69,8 @@ const ADOPT_KEPT = ["name", "description", "powerOn"] as const;
 const label = (p: Props) => `VcdVapp "${p.resourceName ?? p.name ?? "?"}"`;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** Struct values cannot be undefined: drop such keys. */
-const compact = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const compact = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 function inputsOf(p: Props): Record<string, unknown> {
   return compact(Object.fromEntries(INPUT_KEYS.map((k) => [k, p[k]])));
@@ -35,7 +78,9 @@ function inputsOf(p: Props): Record<string, unknown> {
 
 /** Outputs of unmanaged leases carry only vCD's values, not declared ones. */
 const declaredLeases = (l: Partial<LeaseSeconds> | undefined): LeaseSeconds | undefined =>
-  l?.deploymentSeconds !== undefined && l.storageSeconds !== undefined ? { deploymentSeconds: l.deploymentSeconds, storageSeconds: l.storageSeconds } : undefined;
+  l?.deploymentSeconds !== undefined && l.storageSeconds !== undefined
+    ? { deploymentSeconds: l.deploymentSeconds, storageSeconds: l.storageSeconds }
+    : undefined;
 
 function desiredOf(p: Props): DesiredVApp {
   return {
@@ -59,8 +104,10 @@ function recordedOf(p: Props, foundAsDeclared = false): RecordedLeases | undefin
   if (l?.effectiveDeploymentSeconds === undefined || l.effectiveStorageSeconds === undefined) return undefined;
   if ((l.deploymentSeconds === undefined || l.storageSeconds === undefined) && !foundAsDeclared) return undefined;
   return {
-    deploymentSeconds: l.deploymentSeconds ?? l.effectiveDeploymentSeconds, storageSeconds: l.storageSeconds ?? l.effectiveStorageSeconds,
-    effectiveDeploymentSeconds: l.effectiveDeploymentSeconds, effectiveStorageSeconds: l.effectiveStorageSeconds,
+    deploymentSeconds: l.deploymentSeconds ?? l.effectiveDeploymentSeconds,
+    storageSeconds: l.storageSeconds ?? l.effectiveStorageSeconds,
+    effectiveDeploymentSeconds: l.effectiveDeploymentSeconds,
+    effectiveStorageSeconds: l.effectiveStorageSeconds,
   };
 }
 
@@ -115,23 +162,39 @@ async function partial(c: VcdClient, p: Props, href: string, err: unknown): Prom
  * during preview; afterwards the values recorded in the state (`olds`) are carried forward, so a later `up` keeps
  * them too. Returns the inputs to validate and the failures found.
  */
-async function adoption(olds: Props, news: Props): Promise<{ news: Props; failures: CheckFailure[]; plan?: { vapp: string; changes: string[] } }> {
+async function adoption(
+  olds: Props,
+  news: Props,
+): Promise<{ news: Props; failures: CheckFailure[]; plan?: { vapp: string; changes: string[] } }> {
   const recorded = olds?.adopt;
   if (!news.adopt && !recorded) return { news, failures: [] };
   if (recorded && news.adopt && recorded !== news.adopt) {
-    return { news, failures: [{ property: "adopt", reason: `cannot change once the vApp is adopted (this resource is that vApp); declare another resource to adopt another vApp` }] };
+    return {
+      news,
+      failures: [
+        {
+          property: "adopt",
+          reason: `cannot change once the vApp is adopted (this resource is that vApp); declare another resource to adopt another vApp`,
+        },
+      ],
+    };
   }
   const out: Props = { ...news, adopt: news.adopt ?? recorded };
   const declared = (k: string) => news[k] !== undefined;
   const declaredMetadata = news.metadata && typeof news.metadata === "object" ? Object.keys(news.metadata) : undefined;
   if (recorded) {
-    for (const k of ADOPT_KEPT) if (!declared(k) && olds[k] !== undefined) (out as Record<string, unknown>)[k] = olds[k];
-    if (declaredMetadata) out.keptMetadataKeys = ((olds.keptMetadataKeys as string[] | undefined) ?? []).filter((k) => !declaredMetadata.includes(k));
+    for (const k of ADOPT_KEPT)
+      if (!declared(k) && olds[k] !== undefined) (out as Record<string, unknown>)[k] = olds[k];
+    if (declaredMetadata)
+      out.keptMetadataKeys = ((olds.keptMetadataKeys as string[] | undefined) ?? []).filter(
+        (k) => !declaredMetadata.includes(k),
+      );
     if (olds.adoptionPlan !== undefined) out.adoptionPlan = olds.adoptionPlan;
     return { news: out, failures: [] };
   }
   // First adoption: read the vApp. Not possible while the connection or the target is unknown (preview).
-  if (containsUnknown(news.connection) || containsUnknown(news.adopt) || containsUnknown(news.vdc) || !news.connection) return { news: out, failures: [] };
+  if (containsUnknown(news.connection) || containsUnknown(news.adopt) || containsUnknown(news.vdc) || !news.connection)
+    return { news: out, failures: [] };
   try {
     return await withClient(news.connection, async (c) => {
       const seen = await findAdoptable(c, news.adopt!, news.vdc, news.connection.username);
@@ -139,7 +202,9 @@ async function adoption(olds: Props, news: Props): Promise<{ news: Props; failur
       const found: Record<string, unknown> = { name: v.name, description: v.description, powerOn: v.status === 4 };
       for (const k of ADOPT_KEPT) if (!declared(k)) (out as Record<string, unknown>)[k] = found[k];
       if (declaredMetadata && !containsUnknown(news.metadata)) {
-        out.keptMetadataKeys = Object.keys(managedMetadata(seen.metadata)).filter((k) => !declaredMetadata.includes(k)).sort();
+        out.keptMetadataKeys = Object.keys(managedMetadata(seen.metadata))
+          .filter((k) => !declaredMetadata.includes(k))
+          .sort();
       }
       const parsed = checkInputs(vcdVappInputsSchema, out);
       if (parsed.failures.length) return { news: out, failures: [] }; // reported by the caller
@@ -165,8 +230,10 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
     const p = result.inputs as Props;
     const c = p.connection as Record<string, unknown> | undefined;
     if (c && !containsUnknown(c)) p.endpoint = endpointLabel(c.url, c.org);
-    for (const w of transportWarnings(c ?? {}, [{ path: "connection.url", url: c?.url }])) await warn(`${label(p)}: ${w}`);
-    if (adopted.plan?.changes.length) await warn(`${label(p)}: adopting vApp "${adopted.plan.vapp}" will: ${adopted.plan.changes.join("; ")}`);
+    for (const w of transportWarnings(c ?? {}, [{ path: "connection.url", url: c?.url }]))
+      await warn(`${label(p)}: ${w}`);
+    if (adopted.plan?.changes.length)
+      await warn(`${label(p)}: adopting vApp "${adopted.plan.vapp}" will: ${adopted.plan.changes.join("; ")}`);
   }
   return { inputs: result.inputs, failures };
 }
@@ -174,12 +241,21 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
   const d = diffVApp(olds, news);
   // Another endpoint or org is another vCD (or tenant): the vApp cannot follow in place (see common/connection.ts).
-  const moved = containsUnknown(news.connection) ? [] : movedConnectionFields(olds.connection as never, news.connection as never, { fields: ["org"], stripSuffix: /\/api$/ });
+  const moved = containsUnknown(news.connection)
+    ? []
+    : movedConnectionFields(olds.connection as never, news.connection as never, {
+        fields: ["org"],
+        stripSuffix: /\/api$/,
+      });
   if (moved.length) {
     // Named by the non-secret `endpoint` input, so the plan says where the vApp moves ([diff: ~endpoint]).
     return { changes: true, replaces: [...d.replaces, "endpoint"], deleteBeforeReplace: false };
   }
-  return { changes: d.replaces.length + d.updates.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
+  return {
+    changes: d.replaces.length + d.updates.length > 0,
+    replaces: d.replaces,
+    deleteBeforeReplace: d.deleteBeforeReplace,
+  };
 }
 
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
@@ -187,8 +263,17 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
   return withClient(inputs.connection, async (c) => {
     let v: VApp;
     try {
-      v = inputs.adopt ? (await findAdoptable(c, inputs.adopt, inputs.vdc, inputs.connection.username)).vapp : await createVApp(c, { ...desired, org: inputs.org, vdc: inputs.vdc, fenceMode: inputs.fenceMode ?? "bridged",
-        acceptAllEulas: inputs.acceptAllEulas ?? true, source: inputs.source, network: inputs.network });
+      v = inputs.adopt
+        ? (await findAdoptable(c, inputs.adopt, inputs.vdc, inputs.connection.username)).vapp
+        : await createVApp(c, {
+            ...desired,
+            org: inputs.org,
+            vdc: inputs.vdc,
+            fenceMode: inputs.fenceMode ?? "bridged",
+            acceptAllEulas: inputs.acceptAllEulas ?? true,
+            source: inputs.source,
+            network: inputs.network,
+          });
     } catch (e) {
       if (e instanceof CreationFailedError) throw await partial(c, inputs, e.href, e);
       throw new Error(`${label(inputs)}: ${inputs.adopt ? "adopt: " : ""}${messageOf(e)}`);
@@ -196,7 +281,10 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
     try {
       // A fresh vApp carries no metadata of ours: nothing to read before adding the declared entries.
       const done = await converge(c, v, desired, { metadata: inputs.adopt ? await c.vapps.getMetadata(v.href) : [] });
-      return { id: v.href, outs: outputsOf(inputs, done.vapp, done.metadata, convergedView(inputs, done.vapp, done.metadata)) };
+      return {
+        id: v.href,
+        outs: outputsOf(inputs, done.vapp, done.metadata, convergedView(inputs, done.vapp, done.metadata)),
+      };
     } catch (e) {
       throw await partial(c, inputs, v.href, e);
     }
@@ -217,12 +305,25 @@ export async function read(id: string, props: Props): Promise<pulumi.dynamic.Rea
       // An import: check the creation-only placement against the vApp found, so a mismatch shows as a diff.
       creation.vdc = (await vdcName(c, v.vdcHref)) ?? props.vdc;
       const net = v.networks.find((n) => n.parentNetworkName) ?? v.networks[0];
-      if (net) Object.assign(creation, { network: net.parentNetworkName ?? net.name, fenceMode: net.fenceMode ?? props.fenceMode });
+      if (net)
+        Object.assign(creation, {
+          network: net.parentNetworkName ?? net.name,
+          fenceMode: net.fenceMode ?? props.fenceMode,
+        });
     }
     // Kept keys of an adopted vApp are not inputs: they were never declared.
     if (view.metadata) view.metadata = withoutKeys(view.metadata, props.keptMetadataKeys);
-    const inputs = compact({ ...inputsOf(props), ...compact({ ...view, keptMetadataKeys: undefined, undeployPowerAction: undefined }), name, ...creation });
-    return { id: v.href, props: { ...outputsOf({ ...props, ...creation } as Props, v, metadata, view), ...compact({ name }) }, inputs };
+    const inputs = compact({
+      ...inputsOf(props),
+      ...compact({ ...view, keptMetadataKeys: undefined, undeployPowerAction: undefined }),
+      name,
+      ...creation,
+    });
+    return {
+      id: v.href,
+      props: { ...outputsOf({ ...props, ...creation } as Props, v, metadata, view), ...compact({ name }) },
+      inputs,
+    };
   });
 }
 
@@ -230,9 +331,15 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
   return withClient(news.connection, async (c) => {
     const href = c.vapps.href(id);
     const seen = await observe(c, href);
-    if (!seen) throw new Error(`${label(news)}: the vApp ${href} no longer exists in vCD; run \`pulumi refresh\` to forget it, then \`pulumi up\` to recreate it`);
+    if (!seen)
+      throw new Error(
+        `${label(news)}: the vApp ${href} no longer exists in vCD; run \`pulumi refresh\` to forget it, then \`pulumi up\` to recreate it`,
+      );
     try {
-      const done = await converge(c, seen.vapp, desiredOf(news), { metadata: seen.metadata, recorded: recordedOf(olds, true) });
+      const done = await converge(c, seen.vapp, desiredOf(news), {
+        metadata: seen.metadata,
+        recorded: recordedOf(olds, true),
+      });
       return { outs: outputsOf(news, done.vapp, done.metadata, convergedView(news, done.vapp, done.metadata)) };
     } catch (e) {
       throw await partial(c, news, href, e);

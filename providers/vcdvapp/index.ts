@@ -5,7 +5,13 @@ import type { VcdVappArgs, VcdVappInputOutputs, VcdVappLeases } from "./args";
 import { vcdVappProvider } from "./provider";
 
 export type {
-  VcdConnection, VcdConnectionArgs, VcdVappArgs, VcdVappInputOutputs, VcdVappLeases, VcdVappLeasesArgs, VcdVappSource,
+  VcdConnection,
+  VcdConnectionArgs,
+  VcdVappArgs,
+  VcdVappInputOutputs,
+  VcdVappLeases,
+  VcdVappLeasesArgs,
+  VcdVappSource,
   VcdVappSourceArgs,
 } from "./args";
 
@@ -14,9 +20,13 @@ const OUTPUTS = ["uuid", "status", "href", "vdcHref", "expired"] as const;
 /** Dates cannot cross into the engine as such: tag them, so they stay DateTime values rather than strings. */
 function metadataInput(m: VcdVappArgs["metadata"]) {
   if (m === undefined) return undefined;
-  return pulumi.output(m).apply((rec) =>
-    Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, v instanceof Date ? { dateTime: v.toISOString() } : v])),
-  );
+  return pulumi
+    .output(m)
+    .apply((rec) =>
+      Object.fromEntries(
+        Object.entries(rec).map(([k, v]) => [k, v instanceof Date ? { dateTime: v.toISOString() } : v]),
+      ),
+    );
 }
 
 // Declaration merging: the class also carries every input as an output (generated in ./args.ts).
@@ -46,7 +56,13 @@ export class VcdVapp extends pulumi.dynamic.Resource {
       vcdVappProvider,
       name,
       // The whole connection is secret, so its password is encrypted in state even when given as plain text.
-      { ...args, metadata: metadataInput(args.metadata), connection: pulumi.secret(args.connection), resourceName: name, ...outputSlots(OUTPUTS) },
+      {
+        ...args,
+        metadata: metadataInput(args.metadata),
+        connection: pulumi.secret(args.connection),
+        resourceName: name,
+        ...outputSlots(OUTPUTS),
+      },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
       "vmware",
       "VcdVapp",

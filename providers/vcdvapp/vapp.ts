@@ -10,10 +10,16 @@ import type { VcdConnectionArgs } from "../../sdk/schemas/vcdvapp";
 
 function clientOptions(conn: VcdConnectionArgs): VcdClientOptions {
   return {
-    url: conn.url, org: conn.org, username: conn.username, password: conn.password,
-    apiVersion: conn.apiVersion, insecure: conn.insecure, ca: conn.ca,
+    url: conn.url,
+    org: conn.org,
+    username: conn.username,
+    password: conn.password,
+    apiVersion: conn.apiVersion,
+    insecure: conn.insecure,
+    ca: conn.ca,
     // Short first polls, then at most 15 % of the wait apart: `up` learns of a finished task promptly.
-    taskPollMs: 100, taskMaxOvershoot: 0.15,
+    taskPollMs: 100,
+    taskMaxOvershoot: 0.15,
   };
 }
 
@@ -52,11 +58,20 @@ export class CreationFailedError extends Error {
 export async function createVApp(c: VcdClient, s: CreateSpec): Promise<VApp> {
   const networks = s.network ? [{ name: s.network, fenceMode: s.fenceMode }] : [];
   try {
-    if (!s.source) return await c.vapps.compose({ vdc: s.vdc, org: s.org, name: s.name, description: s.description, networks });
+    if (!s.source)
+      return await c.vapps.compose({ vdc: s.vdc, org: s.org, name: s.name, description: s.description, networks });
     // deploy/powerOn in the instantiation itself: one task instead of two.
     return await c.vapps.instantiate({
-      vdc: s.vdc, org: s.org, name: s.name, description: s.description, networks, catalog: s.source.catalog, template: s.source.template,
-      acceptAllEulas: s.acceptAllEulas, deploy: s.powerOn, powerOn: s.powerOn,
+      vdc: s.vdc,
+      org: s.org,
+      name: s.name,
+      description: s.description,
+      networks,
+      catalog: s.source.catalog,
+      template: s.source.template,
+      acceptAllEulas: s.acceptAllEulas,
+      deploy: s.powerOn,
+      powerOn: s.powerOn,
     });
   } catch (e) {
     // vCD answered 201, so the vApp exists, but its creation task failed or outlived our patience.
@@ -71,8 +86,16 @@ export async function createVApp(c: VcdClient, s: CreateSpec): Promise<VApp> {
 
 export function observedOf(v: VApp, metadata: MetadataEntry[]): ObservedVApp {
   return {
-    name: v.name, description: v.description, owner: v.owner?.name, status: v.status, statusText: v.statusText,
-    deployed: v.deployed, expired: v.expired, hasVms: v.vmNames.length > 0, leases: v.leases, metadata,
+    name: v.name,
+    description: v.description,
+    owner: v.owner?.name,
+    status: v.status,
+    statusText: v.statusText,
+    deployed: v.deployed,
+    expired: v.expired,
+    hasVms: v.vmNames.length > 0,
+    leases: v.leases,
+    metadata,
   };
 }
 
@@ -108,7 +131,12 @@ export interface Converged {
  * Brings the vApp to `desired`. `metadata` is what the caller already read (undefined: read it when metadata is
  * managed). Refuses up front, changing nothing, when vCD would refuse part of the plan.
  */
-export async function converge(c: VcdClient, v: VApp, desired: DesiredVApp, opts: { metadata?: MetadataEntry[]; recorded?: RecordedLeases } = {}): Promise<Converged> {
+export async function converge(
+  c: VcdClient,
+  v: VApp,
+  desired: DesiredVApp,
+  opts: { metadata?: MetadataEntry[]; recorded?: RecordedLeases } = {},
+): Promise<Converged> {
   let metadata = opts.metadata ?? (desired.metadata ? await c.vapps.getMetadata(v.href) : []);
   const plan = planUpdate(desired, observedOf(v, metadata), opts.recorded);
   if (plan.problems.length) throw new Error(plan.problems.join("; "));
@@ -120,17 +148,26 @@ export async function converge(c: VcdClient, v: VApp, desired: DesiredVApp, opts
 }
 
 /** The vApp an `adopt` names, checked against the declared placement; throws a message for check() otherwise. */
-export async function findAdoptable(c: VcdClient, ref: string, vdc: string, username: string): Promise<{ vapp: VApp; metadata: MetadataEntry[] }> {
+export async function findAdoptable(
+  c: VcdClient,
+  ref: string,
+  vdc: string,
+  username: string,
+): Promise<{ vapp: VApp; metadata: MetadataEntry[] }> {
   const href = c.vapps.href(ref);
   const seen = await observe(c, href);
   if (!seen) throw new Error(`no vApp at ${href} (deleted, or not visible to user "${username}")`);
   const where = seen.vapp.vdcHref ? await vdcName(c, seen.vapp.vdcHref) : undefined;
-  if (where !== undefined && where !== vdc) throw new Error(`vApp "${seen.vapp.name}" is in VDC "${where}", not "${vdc}"; declare vdc: "${where}" to adopt it`);
+  if (where !== undefined && where !== vdc)
+    throw new Error(`vApp "${seen.vapp.name}" is in VDC "${where}", not "${vdc}"; declare vdc: "${where}" to adopt it`);
   return seen;
 }
 
 /** Reads the vApp with its metadata; undefined when vCD says 403 and its query confirms the vApp is gone. */
-export async function observe(c: VcdClient, href: string): Promise<{ vapp: VApp; metadata: MetadataEntry[] } | undefined> {
+export async function observe(
+  c: VcdClient,
+  href: string,
+): Promise<{ vapp: VApp; metadata: MetadataEntry[] } | undefined> {
   const vapp = await c.vapps.tryGet(href);
   if (!vapp) {
     await confirmGone(c, href);
@@ -146,7 +183,9 @@ export async function observe(c: VcdClient, href: string): Promise<{ vapp: VApp;
 export async function confirmGone(c: VcdClient, href: string): Promise<void> {
   const listed = await c.query("vApp", { filter: { href } });
   if (listed.length) {
-    throw new Error(`vCD refuses access (403) to vApp "${listed[0].attrs.name}" (${href}) although it still exists: the user "${c.sessionInfo?.user}" lacks rights on it`);
+    throw new Error(
+      `vCD refuses access (403) to vApp "${listed[0].attrs.name}" (${href}) although it still exists: the user "${c.sessionInfo?.user}" lacks rights on it`,
+    );
   }
 }
 

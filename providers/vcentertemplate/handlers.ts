@@ -7,7 +7,15 @@ import type { VCenterInventory } from "../../sdk/schemas/vcentertemplate";
 import { warn } from "../common/log";
 import { observe } from "./observe";
 import { syntaxErrorsIsolated } from "../../sdk/vcenter/isolate";
-import { changedInputs, inputsOf, outputsOf, Props, reusableDiscovery, templateFailures, templateSources } from "./plan";
+import {
+  changedInputs,
+  inputsOf,
+  outputsOf,
+  Props,
+  reusableDiscovery,
+  templateFailures,
+  templateSources,
+} from "./plan";
 
 const idOf = (p: Props): string => `${p.namespace}/${p.resourceName ?? "vcenter-templates"}`;
 
@@ -20,7 +28,10 @@ export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.C
   for (const w of transportWarnings(p, urls)) await warn(`VCenterTemplate "${p.resourceName ?? p.namespace}": ${w}`);
   const known = Array.isArray(p.templates) && p.templates.every((t) => t && t.options && typeof t.name === "string");
   // Compiled in the isolated render process: nunjucks generates and evaluates JavaScript from the template text.
-  return { inputs: result.inputs, failures: known ? templateFailures(p, await syntaxErrorsIsolated(templateSources(p))) : [] };
+  return {
+    inputs: result.inputs,
+    failures: known ? templateFailures(p, await syntaxErrorsIsolated(templateSources(p))) : [],
+  };
 }
 
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -34,12 +45,20 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
 
 /** Re-discovers, re-collects and re-renders: `pulumi refresh` sees new, removed or changed clusters and vCenters. */
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const outs = outputsOf(props, await observe(props, reusableDiscovery(props, props), props.inventory as VCenterInventory[] | undefined));
+  const outs = outputsOf(
+    props,
+    await observe(props, reusableDiscovery(props, props), props.inventory as VCenterInventory[] | undefined),
+  );
   return { id, props: outs, inputs: inputsOf(props) };
 }
 
 export async function update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-  return { outs: outputsOf(news, await observe(news, reusableDiscovery(olds, news), olds.inventory as VCenterInventory[] | undefined)) };
+  return {
+    outs: outputsOf(
+      news,
+      await observe(news, reusableDiscovery(olds, news), olds.inventory as VCenterInventory[] | undefined),
+    ),
+  };
 }
 
 /** Nothing to remove in vCenter; the Kubernetes objects belong to the resources built from `manifests`. */

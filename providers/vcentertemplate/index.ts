@@ -6,14 +6,25 @@ import type { VCenterTemplateArgs, VCenterTemplateInputOutputs } from "./args";
 import { vcenterTemplateProvider } from "./provider";
 
 export type {
-  VCenterLogin, VCenterLoginArgs, VCenterTemplateArgs, VCenterTemplateCredentials, VCenterTemplateCredentialsArgs,
-  VCenterTemplateDiscovery, VCenterTemplateDiscoveryArgs, VCenterTemplateDiscoveryDns, VCenterTemplateDiscoveryDnsArgs,
-  VCenterTemplateInputOutputs, VCenterTemplateItem, VCenterTemplateItemArgs, VCenterTemplateOptions, VCenterTemplateOptionsArgs,
+  VCenterLogin,
+  VCenterLoginArgs,
+  VCenterTemplateArgs,
+  VCenterTemplateCredentials,
+  VCenterTemplateCredentialsArgs,
+  VCenterTemplateDiscovery,
+  VCenterTemplateDiscoveryArgs,
+  VCenterTemplateDiscoveryDns,
+  VCenterTemplateDiscoveryDnsArgs,
+  VCenterTemplateInputOutputs,
+  VCenterTemplateItem,
+  VCenterTemplateItemArgs,
+  VCenterTemplateOptions,
+  VCenterTemplateOptionsArgs,
 } from "./args";
 
 export { VCenterManifests, VCenterManifestsArgs, MANIFEST_GROUPS } from "./manifests";
+export { TEMPLATE_ANNOTATION } from "../../sdk/vcenter/annotation";
 export { vcenterTemplatesFromYaml } from "./yaml";
-
 
 const OUTPUTS = ["vcenters", "inventory", "manifests", "manifestIds", "warnings"] as const;
 
@@ -33,6 +44,12 @@ export class VCenterTemplate extends pulumi.dynamic.Resource {
   /** Object ids rendered by more than one template or context (the last one wins). */
   declare readonly warnings: pulumi.Output<string[]>;
 
+  /**
+   * The templates' names, when `templates` is given as a plain list (undefined when it is an Output): pass it to
+   * VCenterManifests, which then names the template in each object's resource name, its plan and its errors.
+   */
+  readonly templateNames: string[] | undefined;
+
   constructor(name: string, args: VCenterTemplateArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       vcenterTemplateProvider,
@@ -48,9 +65,24 @@ export class VCenterTemplate extends pulumi.dynamic.Resource {
         resourceName: name,
         ...outputSlots(OUTPUTS),
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials", "discovery", "endpoints", "variables", "manifests"] },
+      {
+        ...opts,
+        additionalSecretOutputs: [
+          ...(opts?.additionalSecretOutputs ?? []),
+          "credentials",
+          "discovery",
+          "endpoints",
+          "variables",
+          "manifests",
+        ],
+      },
       "vmware",
       "VCenterTemplate",
     );
+    const templates = args.templates as unknown;
+    this.templateNames =
+      Array.isArray(templates) && templates.every((t) => t && typeof t.name === "string")
+        ? templates.map((t) => t.name as string)
+        : undefined;
   }
 }

@@ -1,25 +1,40 @@
 // VCenterManifests: hands rendered manifests to @pulumi/kubernetes, so Pulumi owns apply (server-side), per-object
 // diffs and deletion of objects that are no longer rendered: the delta sapcc's in-memory state gets wrong.
 //
-// Approach: one `k8s.yaml.v2.ConfigGroup` per kind group (Secret, ConfigMap, Deployment, everything else), each
-// `dependsOn` the previous, fed with `objs`: an Output of the objects. ConfigGroup v2 is a provider-side component,
-// so it registers one child per object once the objects are known, without any resource being created inside an
-// `apply` here, and the resource graph (four groups) is the same whatever the inventory holds. The cost: while the
+// Approach: `k8s.yaml.v2.ConfigGroup`s fed with `objs`, an Output of the objects, one per kind group (Secret,
+// ConfigMap, Deployment, everything else), each kind group `dependsOn` the previous one. With `templates` (the
+// VCenterTemplate's `templateNames`) there is one group per kind group and template, and each object's resource name
+// is `<component>/<template>:<namespace>/<name>`: `pulumi preview --diff` and every error the Kubernetes provider
+// or the API server reports (a refused manifest, an unreachable cluster) name the object and the template that
+// rendered it (the VCenterTemplate marks each object with TEMPLATE_ANNOTATION). ConfigGroup v2 is a provider-side
+// component, so it registers one child per object once the objects are known, without any resource being created
+// inside an `apply` here, and the resource graph is the same whatever the inventory holds. The cost: while the
 // manifests are unknown (a preview in which the VCenterTemplate itself changes), the groups' contents are unknown
 // too; `pulumi preview` after `pulumi refresh` shows per-object diffs.
+//
+// Readiness: the Kubernetes provider waits for each object to become ready (a Deployment's rollout, up to 10
+// minutes). `skipAwait: true` sets `pulumi.com/skipAwait: "true"` on every object instead, for clusters where
+// nothing can become ready (no nodes, as on the local API server) or when readiness is watched elsewhere.
 //
 // Secrecy: `objs` of every group is derived from a secret Output (the manifests are forced secret here even if a
 // caller unwrapped them), so the groups' inputs are encrypted in state; the Kubernetes provider also marks Secret
 // `data`/`stringData` secret. Templates should keep passwords in Secrets, as sapcc's do.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { TEMPLATE_ANNOTATION } from "../../sdk/vcenter/annotation";
 
 export interface VCenterManifestsArgs {
   /** Usually `VCenterTemplate.manifests`. */
   manifests: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
+  /**
+   * Usually `VCenterTemplate.templateNames`: the names of the templates that rendered `manifests`. Gives one group
+   * per template, so resource names, plans and errors name the template. An object rendered by a template not in
+   * the list fails the program (before anything is applied). Without it: one group per kind.
+   */
+  templates?: string[];
   /** The cluster to apply to (default: the ambient kubeconfig provider). */
   provider?: k8s.Provider;
-  /** Don't wait for objects to become ready (e.g. Deployments on a cluster without nodes). */
+  /** Don't wait for objects to become ready (e.g. Deployments on a cluster without nodes). Default false. */
   skipAwait?: pulumi.Input<boolean>;
 }
 
@@ -36,26 +51,67 @@ export function groupOf(kind: unknown): string {
   return "others";
 }
 
+/** The TEMPLATE_ANNOTATION of an object, if any. */
+export function templateOf(o: Record<string, unknown>): string | undefined {
+  const annotations = ((o.metadata ?? {}) as Record<string, unknown>).annotations as
+    Record<string, unknown> | undefined;
+  const t = annotations?.[TEMPLATE_ANNOTATION];
+  return typeof t === "string" ? t : undefined;
+}
+
+function describe(o: Record<string, unknown>): string {
+  const meta = (o.metadata ?? {}) as Record<string, unknown>;
+  return `${String(o.kind)} ${meta.namespace ? `${String(meta.namespace)}/` : ""}${String(meta.name)}`;
+}
+
 export class VCenterManifests extends pulumi.ComponentResource {
-  /** The ConfigGroups, in apply order. */
+  /** The ConfigGroups, in apply order (by kind group, then template). */
   readonly groups: k8s.yaml.v2.ConfigGroup[] = [];
-  /** The objects of each group, by group name (secret Outputs). */
+  /** The objects of each kind group, by group name (secret Outputs). */
   readonly objects: Record<string, pulumi.Output<Record<string, unknown>[]>> = {};
 
   constructor(name: string, args: VCenterManifestsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vmware:index:VCenterManifests", name, {}, opts);
-    const all = pulumi.secret(pulumi.output(args.manifests)) as unknown as pulumi.Output<Record<string, unknown>[]>;
-    let previous: pulumi.Resource | undefined;
+    const templates = args.templates;
+    const all = (
+      pulumi.secret(pulumi.output(args.manifests)) as unknown as pulumi.Output<Record<string, unknown>[]>
+    ).apply((list) => {
+      if (templates) {
+        for (const o of list) {
+          const t = templateOf(o);
+          if (t === undefined || !templates.includes(t)) {
+            throw new Error(
+              `VCenterManifests "${name}": ${describe(o)} was rendered by ${t === undefined ? "no known template" : `template "${t}"`}, ` +
+                `which is not in \`templates\` (${templates.join(", ")})`,
+            );
+          }
+        }
+      }
+      return list;
+    });
+    // The component's own dependsOn (e.g. the Namespace) must hold for its first groups too.
+    let previous: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> = opts?.dependsOn ?? [];
     for (const g of MANIFEST_GROUPS) {
       const objs = all.apply((list) => list.filter((o) => groupOf(o.kind) === g.name));
       this.objects[g.name] = objs;
-      const group: k8s.yaml.v2.ConfigGroup = new k8s.yaml.v2.ConfigGroup(
-        `${name}-${g.name}`,
-        { objs, skipAwait: args.skipAwait },
-        { parent: this, provider: args.provider, dependsOn: previous ? [previous] : [] },
-      );
-      this.groups.push(group);
-      previous = group;
+      const phase: k8s.yaml.v2.ConfigGroup[] = [];
+      const groupOpts = { parent: this, provider: args.provider, dependsOn: previous };
+      if (!templates) {
+        phase.push(new k8s.yaml.v2.ConfigGroup(`${name}-${g.name}`, { objs, skipAwait: args.skipAwait }, groupOpts));
+      } else {
+        for (const t of templates) {
+          const mine = objs.apply((list) => list.filter((o) => templateOf(o) === t));
+          phase.push(
+            new k8s.yaml.v2.ConfigGroup(
+              `${name}-${g.name}/${t}`,
+              { objs: mine, skipAwait: args.skipAwait, resourcePrefix: `${name}/${t}` },
+              groupOpts,
+            ),
+          );
+        }
+      }
+      this.groups.push(...phase);
+      previous = phase;
     }
     this.registerOutputs({});
   }

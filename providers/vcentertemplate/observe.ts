@@ -8,7 +8,15 @@ import type { RenderedVCenter } from "../../sdk/vcenter/render";
 import { withVimSession } from "../../sdk/vsphere/pool";
 import { hostsOnly } from "../../sdk/http";
 import {
-  duplicateWarnings, endpointFor, globalsOf, inventorySummary, loginFor, Observation, Props, pruneRefusal, templateSources,
+  duplicateWarnings,
+  endpointFor,
+  globalsOf,
+  inventorySummary,
+  loginFor,
+  Observation,
+  Props,
+  pruneRefusal,
+  templateSources,
 } from "./plan";
 import type { VCenterInventory } from "../../sdk/schemas/vcentertemplate";
 
@@ -23,11 +31,17 @@ async function discover(p: Props, previous?: DiscoveryState): Promise<DiscoveryR
   if (!dns) return discoverStatic(p.discovery.static ?? []);
   try {
     return await discoverFromDns(
-      { server: { host: dns.server, port: dns.port }, zone: dns.zone, key: { name: dns.tsigKeyName, secret: dns.tsigKey } },
+      {
+        server: { host: dns.server, port: dns.port },
+        zone: dns.zone,
+        key: { name: dns.tsigKeyName, secret: dns.tsigKey },
+      },
       previous,
     );
   } catch (err) {
-    throw new Error(`${label(p)}: DNS discovery of ${dns.zone} from ${dns.server}:${dns.port} failed: ${(err as Error).message}`);
+    throw new Error(
+      `${label(p)}: DNS discovery of ${dns.zone} from ${dns.server}:${dns.port} failed: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -37,9 +51,15 @@ async function readVCenter(p: Props, host: string): Promise<RenderedVCenter & { 
   try {
     const login = loginFor(p.credentials, host);
     // The process-wide session for this vCenter and user: a refresh of many resources logs in once.
-    const inventory = await withVimSession({ url, username: login.username, password: login.password, insecure: p.insecure, ca: p.ca }, (client) =>
-      collectInventory(client, host));
-    return { url, inventory, options: { username: login.username, password: login.password, host, name: inventory.vcenter.name } };
+    const inventory = await withVimSession(
+      { url, username: login.username, password: login.password, insecure: p.insecure, ca: p.ca },
+      (client) => collectInventory(client, host),
+    );
+    return {
+      url,
+      inventory,
+      options: { username: login.username, password: login.password, host, name: inventory.vcenter.name },
+    };
   } catch (err) {
     // The endpoint URL is a secret input: the message names the vCenter only.
     throw new Error(`${label(p)}: vCenter ${host}: ${hostsOnly((err as Error).message)}`);

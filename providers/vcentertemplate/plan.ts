@@ -1,5 +1,6 @@
 // Pure pieces of the VCenterTemplate provider: which credentials and URL a vCenter gets, the global context, the
 // outputs' shape, and what a diff is. No network here; handlers.ts and observe.ts do the calls.
+import { TEMPLATE_ANNOTATION } from "../../sdk/vcenter/annotation";
 import type { CheckFailure, DiscoveredVCenters, VCenterInventory, VCenterTemplateInputs } from "../../sdk/schemas";
 import { clusterOptions, GlobalOptions, Inventory, pbmEnabled } from "../../sdk/vcenter/conventions";
 import type { DuplicateManifest, Manifest } from "../../sdk/vcenter/manifests";
@@ -7,13 +8,25 @@ import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { syntaxErrors } from "../../sdk/vcenter/render";
 import type { DiscoveryState } from "../../sdk/vcenter/discovery";
 import { checkShrink, SeenVCenter } from "../../sdk/vcenter/prune-guard";
-import type { TemplateRenderError, VCenterTemplateSource } from "../../sdk/vcenter/templates";
+import { templateKey, type TemplateRenderError, type VCenterTemplateSource } from "../../sdk/vcenter/templates";
 
 export type Props = VCenterTemplateInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 
 /** The inputs, in the order they are recorded; everything else in the state is observed. */
 export const INPUT_KEYS = [
-  "discovery", "credentials", "templates", "namespace", "variables", "domain", "cells", "endpoints", "insecure", "ca", "pruneGuard", "allowHttp", "resourceName",
+  "discovery",
+  "credentials",
+  "templates",
+  "namespace",
+  "variables",
+  "domain",
+  "cells",
+  "endpoints",
+  "insecure",
+  "ca",
+  "pruneGuard",
+  "allowHttp",
+  "resourceName",
 ] as const;
 
 export const OUTPUT_KEYS = ["vcenters", "inventory", "manifests", "manifestIds", "warnings"] as const;
@@ -34,7 +47,10 @@ export function templateSources(p: Pick<Props, "templates" | "namespace">): VCen
  * Template syntax errors as check() failures on `templates[i].template`, with the line. `errors`: syntaxErrors of
  * templateSources(p), computed in the render process by check() (compiling generates and runs JavaScript).
  */
-export function templateFailures(p: Pick<Props, "templates" | "namespace">, errors: TemplateRenderError[] = syntaxErrors(templateSources(p))): CheckFailure[] {
+export function templateFailures(
+  p: Pick<Props, "templates" | "namespace">,
+  errors: TemplateRenderError[] = syntaxErrors(templateSources(p)),
+): CheckFailure[] {
   const sources = templateSources(p);
   return errors.map((e) => {
     const i = sources.findIndex((s) => e.template === `vcenter_${s.scope}/${s.namespace}/${s.name}.yaml.j2`);
@@ -98,7 +114,11 @@ export function reusableDiscovery(olds: Partial<Props> | undefined, news: Props)
   const b = news.discovery.dns;
   const seen = olds?.vcenters as DiscoveredVCenters | undefined;
   if (!a || !b || !seen || seen.serial === undefined) return undefined;
-  const same = a.server === b.server && a.port === b.port && normalizeHost(a.zone) === normalizeHost(b.zone) && a.tsigKeyName === b.tsigKeyName;
+  const same =
+    a.server === b.server &&
+    a.port === b.port &&
+    normalizeHost(a.zone) === normalizeHost(b.zone) &&
+    a.tsigKeyName === b.tsigKeyName;
   return same ? { serial: seen.serial, vcenters: [...seen.hosts] } : undefined;
 }
 
@@ -114,7 +134,12 @@ export function inventorySummary(inv: Inventory, url: string, globals: GlobalOpt
       availabilityZone: dc.name.toLowerCase(),
       clusters: dc.clusters.map((c) => {
         const conventions = clusterOptions(inv.vcenter.name, dc.name, c, pbm);
-        return { name: c.name, datastores: c.datastores, networks: c.networks, ...(conventions ? { conventions: { ...conventions } } : {}) };
+        return {
+          name: c.name,
+          datastores: c.datastores,
+          networks: c.networks,
+          ...(conventions ? { conventions: { ...conventions } } : {}),
+        };
       }),
     })),
   };
@@ -141,12 +166,29 @@ export interface Observation {
   warnings: string[];
 }
 
+/**
+ * Annotation naming the template (the VCenterTemplate's metadata.name) that rendered an object: it shows in the
+ * cluster which template made an object, and VCenterManifests groups by it so the plan and every apply error name
+ * the template.
+ */
+
+/** The object with TEMPLATE_ANNOTATION set to the name of the template that rendered it (other annotations kept). */
+export function annotateTemplate(p: Pick<Props, "templates" | "namespace">, m: Manifest): Record<string, unknown> {
+  const source = templateSources(p).find((s) => templateKey(s.scope, s.namespace, s.name) === m.template);
+  const meta = (m.object.metadata ?? {}) as Record<string, unknown>;
+  const annotations = {
+    ...((meta.annotations as Record<string, unknown> | null | undefined) ?? {}),
+    [TEMPLATE_ANNOTATION]: source?.name ?? m.template,
+  };
+  return { ...m.object, metadata: { ...meta, annotations } };
+}
+
 export function outputsOf(p: Props, o: Observation): Record<string, unknown> {
   return {
     ...inputsOf(p),
     vcenters: o.vcenters,
     inventory: o.inventory,
-    manifests: o.manifests.map((m) => m.object),
+    manifests: o.manifests.map((m) => annotateTemplate(p, m)),
     manifestIds: o.manifests.map((m) => m.key),
     warnings: o.warnings,
   };
@@ -156,8 +198,11 @@ export function outputsOf(p: Props, o: Observation): Record<string, unknown> {
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object") {
-    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(v);
 }
@@ -179,7 +224,11 @@ export function seenOf(inventory: VCenterInventory[] | undefined): SeenVCenter[]
  * The prune guard between the inventory in the state (`previous`) and the one just observed: the refusal message, or
  * undefined. vCenters the program itself removed from `discovery.static` are not counted.
  */
-export function pruneRefusal(p: Props, previous: VCenterInventory[] | undefined, current: VCenterInventory[]): string | undefined {
+export function pruneRefusal(
+  p: Props,
+  previous: VCenterInventory[] | undefined,
+  current: VCenterInventory[],
+): string | undefined {
   if (!previous) return undefined;
   const exempt = p.discovery.static
     ? previous.map((v) => v.host).filter((h) => !p.discovery.static!.some((s) => normalizeHost(s) === normalizeHost(h)))

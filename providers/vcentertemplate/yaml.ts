@@ -15,7 +15,11 @@ export function vcenterTemplatesFromYaml(text: string): VCenterTemplateItem[] {
     if (!cr) continue;
     const meta = { namespace: "_", ...(cr.metadata ?? {}) };
     const t = templateFromResource({ ...cr, metadata: meta });
-    out.push({ name: t.name, options: { scope: t.scope, ...(t.jinja2Options ? { jinja2_options: t.jinja2Options } : {}) }, template: t.template });
+    out.push({
+      name: t.name,
+      options: { scope: t.scope, ...(t.jinja2Options ? { jinja2_options: t.jinja2Options } : {}) },
+      template: t.template,
+    });
   }
   return out;
 }

@@ -165,3 +165,24 @@ export interface VmGroupVm {
   /** Memory in MB. A whole number. */
   memoryMB: number;
 }
+
+export interface VmGroupDrift {
+  folder?: VmGroupFolderDrift;
+  vms?: { [key: string]: VmGroupVmDrift };
+}
+
+export interface VmGroupFolderDrift {
+  renamedTo: string;
+}
+
+export interface VmGroupVmDrift {
+  /** A whole number. */
+  cpu?: number;
+  /** A whole number. */
+  memoryMB?: number;
+  powerState?: "poweredOn" | "poweredOff" | "suspended";
+  renamedTo?: string;
+  movedTo?: string;
+  deleted?: boolean;
+  released?: boolean;
+}

@@ -5,21 +5,53 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown, transportWarnings, VmGroupInputs, vmGroupInputsSchema } from "../../sdk/schemas";
 import type { VimClientOptions } from "../../sdk/vsphere/client";
 import { withVimSession } from "../../sdk/vsphere/pool";
-import { GroupSpec, GroupView, PartialGroupError, VmGroupManager, desiredOf, folderName, unescapeEntityName } from "../../sdk/vsphere/vmgroup/group";
+import {
+  GroupSpec,
+  GroupView,
+  PartialGroupError,
+  VmGroupManager,
+  desiredOf,
+  folderName,
+  unescapeEntityName,
+} from "../../sdk/vsphere/vmgroup/group";
 import type { GroupRecord } from "../../sdk/vsphere/vmgroup/ownership";
-import { describeDrift, diffGroup, GroupDrift, ObservedVm, summarize, vmDrift, vmIndex, vmName } from "../../sdk/vsphere/vmgroup/planner";
+import {
+  describeDrift,
+  diffGroup,
+  GroupDrift,
+  ObservedVm,
+  summarize,
+  vmDrift,
+  vmIndex,
+  vmName,
+} from "../../sdk/vsphere/vmgroup/planner";
 import type { MoRef } from "../../sdk/vsphere/types";
 import { endpointLabel, movedConnectionFields } from "../common/connection";
 import { PartialStateError } from "../common/inputs";
 import { warn } from "../common/log";
 
 type Props = VmGroupInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
-type StateVm = { name: string; index?: number; instanceUuid: string };
+type StateVm = { name: string; index?: number; instanceUuid: string; markPending?: boolean };
 
 const INPUT_KEYS = [
-  "connection", "datacenter", "template", "folder", "replicas", "cpu", "memoryMB", "powerState",
-  "cluster", "resourcePool", "datastore", "maxConcurrency", "maxUnavailable", "shutdownTimeoutSeconds", "adopt", "owner",
-  "plannedAdoption", "resourceName",
+  "connection",
+  "datacenter",
+  "template",
+  "folder",
+  "replicas",
+  "cpu",
+  "memoryMB",
+  "powerState",
+  "cluster",
+  "resourcePool",
+  "datastore",
+  "maxConcurrency",
+  "maxUnavailable",
+  "shutdownTimeoutSeconds",
+  "adopt",
+  "owner",
+  "plannedAdoption",
+  "resourceName",
 ] as const;
 
 const folderRef = (id: string): MoRef => ({ type: "Folder", value: id });
@@ -53,10 +85,19 @@ const ownerOf = (p: Props) => p.owner ?? `pulumi-vmware-kit:VmGroup:${p.resource
 function recordOf(p: Props): GroupRecord {
   const prefix = folderName(p.folder);
   const vms = ((p.vms ?? []) as StateVm[])
-    .map((v) => ({ index: v.index ?? vmIndex(prefix, v.name) ?? -1, instanceUuid: v.instanceUuid }))
+    .map((v) => ({
+      index: v.index ?? vmIndex(prefix, v.name) ?? -1,
+      instanceUuid: v.instanceUuid,
+      ...(v.markPending ? { markPending: true } : {}),
+    }))
     .filter((v) => v.index >= 0 && v.instanceUuid);
   // State from before markers (no owner recorded): the recorded UUIDs alone, marked at the next update.
-  return { owner: ownerOf(p), vms, folderCreated: p.folderCreated === true, ...(p.owner === undefined ? { unmarked: true } : {}) };
+  return {
+    owner: ownerOf(p),
+    vms,
+    folderCreated: p.folderCreated === true,
+    ...(p.owner === undefined ? { unmarked: true } : {}),
+  };
 }
 
 function inputsOf(p: Props): Record<string, unknown> {
@@ -77,7 +118,8 @@ function driftOf(p: Props, view: Pick<GroupView, "own"> & Partial<GroupView>): G
   for (const r of view.deleted ?? []) vms[vmName(prefix, r.index)] = { deleted: true };
   for (const r of view.released ?? []) vms[vmName(prefix, r.index)] = { released: true };
   const drift: GroupDrift = {};
-  if (view.folderName !== undefined && view.folderName !== prefix) drift.folder = { renamedTo: unescapeEntityName(view.folderName) };
+  if (view.folderName !== undefined && view.folderName !== prefix)
+    drift.folder = { renamedTo: unescapeEntityName(view.folderName) };
   if (Object.keys(vms).length) drift.vms = vms;
   return drift;
 }
@@ -104,12 +146,26 @@ function outputsOf(
     lastMessage: message,
     folderId,
     folderCreated: extra.folderCreated,
-    vms: vms.map(({ name, index, moref, instanceUuid, powerState, cpu, memoryMB }) => ({ name, index, moref, instanceUuid, powerState, cpu, memoryMB })),
+    vms: vms.map(({ name, index, moref, instanceUuid, powerState, cpu, memoryMB, owner }) => ({
+      name,
+      index,
+      moref,
+      instanceUuid,
+      powerState,
+      cpu,
+      memoryMB,
+      // Ours by the record but not yet marked (an interrupted create): the next update marks it.
+      ...(owner === undefined ? { markPending: true } : {}),
+    })),
     drift,
   };
 }
 
-async function withGroup<T>(p: Props, fn: (group: VmGroupManager) => Promise<T>, opts: VimClientOptions = {}): Promise<T> {
+async function withGroup<T>(
+  p: Props,
+  fn: (group: VmGroupManager) => Promise<T>,
+  opts: VimClientOptions = {},
+): Promise<T> {
   const spec = specOf(p);
   // One session per vCenter and user for the whole provider process (every group of an `up`/`refresh`).
   return withVimSession(p.connection, (client) => fn(new VmGroupManager(client, spec)), opts);
@@ -120,15 +176,27 @@ async function withGroup<T>(p: Props, fn: (group: VmGroupManager) => Promise<T>,
  * the group is read again (the failure may have come before or after any VM changed), falling back to what the
  * error carries, then to the previous state.
  */
-async function partial(err: unknown, p: Props, folderId: string, group: VmGroupManager, record: GroupRecord): Promise<Error> {
+async function partial(
+  err: unknown,
+  p: Props,
+  folderId: string,
+  group: VmGroupManager,
+  record: GroupRecord,
+): Promise<Error> {
   const message = err instanceof Error ? err.message : String(err);
   const full: GroupRecord = { ...record, vms: [...record.vms, ...group.created] };
   const view = await group.read(folderRef(folderId), full).catch(() => undefined);
   const own: ObservedVm[] = view?.own ?? (err instanceof PartialGroupError ? err.observed : undefined) ?? [];
-  const outs = outputsOf(p, folderId, view ?? { own }, { folderCreated: record.folderCreated, error: message, notes: group.notes });
+  const outs = outputsOf(p, folderId, view ?? { own }, {
+    folderCreated: record.folderCreated,
+    error: message,
+    notes: group.notes,
+  });
   if (!view && !(err instanceof PartialGroupError)) {
     // Could not read: keep the recorded VMs rather than record an empty group while VMs exist.
-    outs.vms = ((p.vms ?? []) as unknown[]).concat(group.created.map((c) => ({ ...c, name: vmName(folderName(p.folder), c.index) })));
+    outs.vms = ((p.vms ?? []) as unknown[]).concat(
+      group.created.map((c) => ({ ...c, name: vmName(folderName(p.folder), c.index) })),
+    );
   }
   return new PartialStateError(message, folderId, { ...outs, __provider: p.__provider });
 }
@@ -138,14 +206,16 @@ const PLAN_SESSION: VimClientOptions = { retry: { deadlineMs: 10_000 } };
 /** Placeholders, not plans: create does not hold what exists to them. */
 const UNKNOWN_PLAN = "(planned once every input is known)";
 const REPLACEMENT_PLAN = "(a replacement: the adoption is planned when the new group is created)";
-const isPlan = (lines: string[] | undefined) => !!lines && !lines.includes(UNKNOWN_PLAN) && !lines.includes(REPLACEMENT_PLAN);
+const isPlan = (lines: string[] | undefined) =>
+  !!lines && !lines.includes(UNKNOWN_PLAN) && !lines.includes(REPLACEMENT_PLAN);
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const result = checkInputs(vmGroupInputsSchema, news);
   if (result.failures.length) return result;
   const inputs = result.inputs as Props;
   const c = (inputs.connection ?? {}) as Record<string, unknown>;
-  for (const w of transportWarnings(c, [{ path: "connection.url", url: c.url }])) await warn(`VmGroup "${news.resourceName ?? news.folder}": ${w}`);
+  for (const w of transportWarnings(c, [{ path: "connection.url", url: c.url }]))
+    await warn(`VmGroup "${news.resourceName ?? news.folder}": ${w}`);
   // Where the group lives, not secret (the connection is): a move shows as `[diff: ~endpoint]`.
   const endpoint = endpointLabel(c.url);
   if (endpoint) inputs.endpoint = endpoint;
@@ -175,7 +245,12 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
     if (plan.refusal) return { inputs, failures: [{ property: "adopt", reason: plan.refusal }] };
     inputs.plannedAdoption = plan.lines;
   } catch (err) {
-    return { inputs, failures: [{ property: "adopt", reason: `cannot plan the adoption: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      inputs,
+      failures: [
+        { property: "adopt", reason: `cannot plan the adoption: ${err instanceof Error ? err.message : String(err)}` },
+      ],
+    };
   }
   return result;
 }
@@ -186,7 +261,11 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
   if (movedConnectionFields(olds.connection as never, news.connection as never).length) {
     return { changes: true, replaces: [...d.replaces, "endpoint"], deleteBeforeReplace: false };
   }
-  return { changes: d.replaces.length + d.updates.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
+  return {
+    changes: d.replaces.length + d.updates.length > 0,
+    replaces: d.replaces,
+    deleteBeforeReplace: d.deleteBeforeReplace,
+  };
 }
 
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
@@ -203,10 +282,22 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
           folderCreated = created;
         },
       });
-      return { id: res.folder.value, outs: outputsOf(inputs, res.folder.value, { own: res.vms }, { folderCreated: res.folderCreated, notes: group.notes }) };
+      return {
+        id: res.folder.value,
+        outs: outputsOf(
+          inputs,
+          res.folder.value,
+          { own: res.vms },
+          { folderCreated: res.folderCreated, notes: group.notes },
+        ),
+      };
     } catch (err) {
       if (!folder) throw err;
-      throw await partial(err, inputs, folder.value, group, { owner: ownerOf(inputs), vms: [...group.adoptedRecord], folderCreated });
+      throw await partial(err, inputs, folder.value, group, {
+        owner: ownerOf(inputs),
+        vms: [...group.adoptedRecord],
+        folderCreated,
+      });
     }
   });
 }

@@ -1,13 +1,29 @@
 // VmGroup: N VMs cloned from a template into one folder, scaled like a ReplicaSet.
 import * as pulumi from "@pulumi/pulumi";
-import type { VmGroupStatus } from "../../sdk/schemas/vmgroup";
 import { outputSlots } from "../common/inputs";
-import type { VmGroupArgs, VmGroupInputOutputs, VmGroupVm } from "./args";
+import type { VmGroupArgs, VmGroupDrift, VmGroupInputOutputs, VmGroupVm } from "./args";
 import { vmGroupProvider } from "./provider";
 
-export type { VmGroupArgs, VmGroupInputOutputs, VmGroupVm, VsphereConnection, VsphereConnectionArgs } from "./args";
+export type {
+  VmGroupArgs,
+  VmGroupDrift,
+  VmGroupInputOutputs,
+  VmGroupVm,
+  VsphereConnection,
+  VsphereConnectionArgs,
+} from "./args";
 
-const OUTPUTS = ["phase", "currentReplicas", "desiredReplicas", "lastMessage", "folderId", "folderCreated", "vms", "drift", "plannedAdoption"] as const;
+const OUTPUTS = [
+  "phase",
+  "currentReplicas",
+  "desiredReplicas",
+  "lastMessage",
+  "folderId",
+  "folderCreated",
+  "vms",
+  "drift",
+  "plannedAdoption",
+] as const;
 
 // Declaration merging: the class also carries every input as an output (generated in ./args.ts).
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
@@ -25,7 +41,7 @@ export class VmGroup extends pulumi.dynamic.Resource {
   /** The group created its folder (and removes it once empty); false when it adopted an existing one. */
   declare readonly folderCreated: pulumi.Output<boolean>;
   /** Per-VM differences found by the last refresh (observed values), and renames or moves done outside Pulumi. */
-  declare readonly drift: pulumi.Output<VmGroupStatus["drift"]>;
+  declare readonly drift: pulumi.Output<VmGroupDrift | undefined>;
   /** With adopt: what the adoption changes, one line per object, as shown by `preview --diff`. */
   declare readonly plannedAdoption: pulumi.Output<string[] | undefined>;
   /** Owner id in the markers on the group's VMs and folder: this resource's URN. */

@@ -88,11 +88,28 @@ export class TransportError extends Error {
 
 /** Errors that say nothing about the server's state and may pass if tried again. */
 const TRANSIENT_CODES = new Set([
-  "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN",
-  "ERR_DEADLINE", "ERR_ANSWER_CUT", "ERR_SOCKET_CONNECTION_TIMEOUT", "ERR_TLS_HANDSHAKE_CUT",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ERR_DEADLINE",
+  "ERR_ANSWER_CUT",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+  "ERR_TLS_HANDSHAKE_CUT",
 ]);
 /** Codes that prove no byte of the request reached the server: the connection was never established. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND", "ERR_TLS_HANDSHAKE_CUT"]);
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ERR_TLS_HANDSHAKE_CUT",
+]);
 /** Statuses a load balancer or a starting server answers (RFC 9110 15.6.3-5); worth another try. */
 export const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
@@ -137,22 +154,32 @@ export function describeTransportError(err: unknown, target: string): TransportE
     let code = (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.code;
     if (code === "ERR_CANCELED" || code === "ABORT_ERR" || (e.cause as Error | undefined)?.name === "TimeoutError") {
       const ms = (e.config?.signal as { deadlineMs?: number } | undefined)?.deadlineMs;
-      return new TransportError(`${target} gave no complete answer within the request deadline${ms ? ` (${Math.round(ms / 1000)} s)` : ""}`, "ERR_DEADLINE");
+      return new TransportError(
+        `${target} gave no complete answer within the request deadline${ms ? ` (${Math.round(ms / 1000)} s)` : ""}`,
+        "ERR_DEADLINE",
+      );
     }
     if (/maxContentLength size of (\d+) exceeded/.test(e.message)) {
       const limit = /(\d+)/.exec(e.message)![1];
-      return new TransportError(`${target} answered more than ${limit} bytes (the response size bound); refusing to read it`, "ERR_RESPONSE_TOO_LARGE");
+      return new TransportError(
+        `${target} answered more than ${limit} bytes (the response size bound); refusing to read it`,
+        "ERR_RESPONSE_TOO_LARGE",
+      );
     }
     if (code === "ERR_BAD_RESPONSE" && /aborted|stream/i.test(e.message)) code = "ERR_ANSWER_CUT";
     if (e.message === "socket hang up" && !code) code = "ECONNRESET";
     // Node's words for a connection lost during the TLS handshake: no request byte was sent yet.
     if (/before secure TLS connection was established/.test(e.message)) code = "ERR_TLS_HANDSHAKE_CUT";
-    const hint = code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
-      ? " (the server certificate is not trusted: pass its CA as `ca`, or set `insecure: true` for a lab)"
-      : code === "ERR_ANSWER_CUT" ? " (the connection closed in the middle of the answer)" : "";
+    const hint =
+      code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
+        ? " (the server certificate is not trusted: pass its CA as `ca`, or set `insecure: true` for a lab)"
+        : code === "ERR_ANSWER_CUT"
+          ? " (the connection closed in the middle of the answer)"
+          : "";
     return new TransportError(`cannot reach ${target}: ${code ?? e.message}${hint}`, code);
   }
-  if (err instanceof Error) return new TransportError(`cannot reach ${target}: ${err.message}`, (err as NodeJS.ErrnoException).code);
+  if (err instanceof Error)
+    return new TransportError(`cannot reach ${target}: ${err.message}`, (err as NodeJS.ErrnoException).code);
   return new TransportError(`cannot reach ${target}: ${String(err)}`);
 }
 
@@ -184,7 +211,12 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
 }
 
 /** Runs `fn` until it succeeds, `retryable(err)` is false, or the deadline passes; the last error is thrown. */
-export async function withRetry<T>(what: string, fn: () => Promise<T>, retryable: (err: unknown) => boolean, opts: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  what: string,
+  fn: () => Promise<T>,
+  retryable: (err: unknown) => boolean,
+  opts: RetryOptions = {},
+): Promise<T> {
   const base = opts.baseDelayMs ?? 200;
   const max = opts.maxDelayMs ?? 10_000;
   const deadline = Date.now() + (opts.deadlineMs ?? 120_000);
@@ -209,7 +241,11 @@ export function redact(message: string, secrets: Array<string | undefined>): str
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep input order; all settle before return. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -16,10 +16,12 @@ export function endpointUrlProblem(s: string, what: string): string | undefined 
   } catch {
     return `must be an https:// URL of the ${what}`;
   }
-  if (u.protocol !== "https:" && u.protocol !== "http:") return `must be an https:// URL of the ${what} (the scheme is ${u.protocol.replace(/:$/, "")})`;
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    return `must be an https:// URL of the ${what} (the scheme is ${u.protocol.replace(/:$/, "")})`;
   if (u.hostname === "") return `must be an https:// URL of the ${what}, with a host`;
   // RFC 3986 §3.2.1 userinfo: credentials in a URL end up in logs, shell history and error messages.
-  if (u.username !== "" || u.password !== "") return "must not carry a user name or password (user:password@host): give them as username and password";
+  if (u.username !== "" || u.password !== "")
+    return "must not carry a user name or password (user:password@host): give them as username and password";
   return undefined;
 }
 
@@ -44,7 +46,8 @@ export function pemBundleProblem(s: string): string | undefined {
   const blocks = [...s.matchAll(PEM_BLOCK)];
   if (!blocks.length) return "must hold PEM certificates (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)";
   for (const [i, b] of blocks.entries()) {
-    if (b[1] !== "CERTIFICATE") return `PEM block ${i + 1} is a ${b[1]}, not a CERTIFICATE: \`ca\` takes CA certificates only`;
+    if (b[1] !== "CERTIFICATE")
+      return `PEM block ${i + 1} is a ${b[1]}, not a CERTIFICATE: \`ca\` takes CA certificates only`;
     try {
       new X509Certificate(b[0]);
     } catch {
@@ -56,7 +59,10 @@ export function pemBundleProblem(s: string): string | undefined {
 
 /** TLS settings shared by every connection: verification is on unless the user opts out; http only by opt-in. */
 export const tlsFields = {
-  insecure: z.boolean({ error: "must be true or false" }).optional().describe("Skip TLS certificate verification (labs and simulators only); not together with `ca`."),
+  insecure: z
+    .boolean({ error: "must be true or false" })
+    .optional()
+    .describe("Skip TLS certificate verification (labs and simulators only); not together with `ca`."),
   ca: z
     .string({ error: "must be a PEM CA bundle" })
     .superRefine((s, ctx) => {
@@ -68,7 +74,9 @@ export const tlsFields = {
   allowHttp: z
     .boolean({ error: "must be true or false" })
     .optional()
-    .describe("Accept http:// endpoints, which send the password unencrypted (labs only); off by default, and warned about when on."),
+    .describe(
+      "Accept http:// endpoints, which send the password unencrypted (labs only); off by default, and warned about when on.",
+    ),
 };
 
 export interface TransportSettings {
@@ -83,14 +91,27 @@ const isHttp = (url: unknown) => typeof url === "string" && /^http:/i.test(url);
  * Cross-field transport rules: an http:// endpoint needs `allowHttp: true`; `insecure` and `ca` exclude each other
  * (a CA that is never checked is a mistake, not a setting). `urls` are the endpoint inputs with their paths.
  */
-export function transportRules(v: TransportSettings, urls: Array<{ path: PropertyKey[]; url: unknown }>, ctx: z.RefinementCtx): void {
+export function transportRules(
+  v: TransportSettings,
+  urls: Array<{ path: PropertyKey[]; url: unknown }>,
+  ctx: z.RefinementCtx,
+): void {
   for (const { path, url } of urls) {
     if (isHttp(url) && v.allowHttp !== true) {
-      ctx.addIssue({ code: "custom", path: [...path], message: "uses http://, which sends the password unencrypted: use https://, or set allowHttp: true to accept that (labs only)" });
+      ctx.addIssue({
+        code: "custom",
+        path: [...path],
+        message:
+          "uses http://, which sends the password unencrypted: use https://, or set allowHttp: true to accept that (labs only)",
+      });
     }
   }
   if (v.insecure === true && v.ca !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["insecure"], message: "cannot be combined with `ca`: either verify the server against `ca`, or skip verification (labs only)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["insecure"],
+      message: "cannot be combined with `ca`: either verify the server against `ca`, or skip verification (labs only)",
+    });
   }
 }
 
@@ -98,7 +119,9 @@ export function transportRules(v: TransportSettings, urls: Array<{ path: Propert
 export function transportWarnings(v: TransportSettings, urls: Array<{ path: string; url: unknown }>): string[] {
   const plain = urls.filter((u) => isHttp(u.url)).map((u) => u.path);
   return v.allowHttp === true && plain.length
-    ? [`${plain.join(", ")}: plain http:// (allowHttp: true): the password and every response cross the network unencrypted`]
+    ? [
+        `${plain.join(", ")}: plain http:// (allowHttp: true): the password and every response cross the network unencrypted`,
+      ]
     : [];
 }
 
@@ -109,6 +132,7 @@ export const XS_INT_MAX = 2147483647;
  * Characters XML 1.0 allows in a document (the Char production, XML 1.0 5th ed. §2.2):
  * #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. Lone surrogates are not characters.
  */
+// eslint-disable-next-line no-control-regex -- the XML 1.0 Char production names these control characters
 const XML_ILLEGAL = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** The position (1-based) and code point of the first character XML 1.0 cannot carry, or undefined. */
@@ -116,7 +140,10 @@ export function xmlIllegalChar(s: string): { index: number; codePoint: string } 
   const m = XML_ILLEGAL.exec(s);
   if (!m) return undefined;
   const cp = m[0].codePointAt(0) ?? 0;
-  return { index: [...s.slice(0, m.index)].length + 1, codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, "0")}` };
+  return {
+    index: [...s.slice(0, m.index)].length + 1,
+    codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`,
+  };
 }
 
 export interface CheckFailure {
@@ -127,7 +154,8 @@ export interface CheckFailure {
 function unknownPaths(value: unknown, path: string[] = [], out: string[][] = []): string[][] {
   if (value === UNKNOWN) out.push(path);
   else if (Array.isArray(value)) value.forEach((v, i) => unknownPaths(v, [...path, String(i)], out));
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) unknownPaths(v, [...path, k], out);
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) unknownPaths(v, [...path, k], out);
   return out;
 }
 
@@ -137,7 +165,10 @@ export function containsUnknown(value: unknown): boolean {
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
+  return path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    "",
+  );
 }
 
 /**

@@ -7,7 +7,10 @@
 import { vmGroupCrd, vmGroupSpecSchema } from "./vmgroup";
 
 /** Group/versions whose VmGroup spec is `{cpu, memory (GB), template, replicas}`. */
-export const SEED_VMGROUP_API_VERSIONS = ["vsphere.vmware.com/v1alpha1", "vm.codeconnect.vmworld.com/v1alpha1"] as const;
+export const SEED_VMGROUP_API_VERSIONS = [
+  "vsphere.vmware.com/v1alpha1",
+  "vm.codeconnect.vmworld.com/v1alpha1",
+] as const;
 
 export interface SeedVmGroupPlacement {
   /** Datacenter the seed operator had hard-coded (kopf: controller.py's DATACENTER). */
@@ -32,14 +35,25 @@ export interface KubernetesObject {
 export function vmGroupFromSeed(cr: KubernetesObject, placement: SeedVmGroupPlacement): KubernetesObject {
   const where = `VmGroup ${cr.metadata?.name ?? "(no metadata.name)"}`;
   if (cr.kind !== "VmGroup" || !(SEED_VMGROUP_API_VERSIONS as readonly string[]).includes(cr.apiVersion)) {
-    throw new Error(`${where}: apiVersion/kind must be one of ${SEED_VMGROUP_API_VERSIONS.join(", ")} VmGroup, not ${cr.apiVersion} ${cr.kind}`);
+    throw new Error(
+      `${where}: apiVersion/kind must be one of ${SEED_VMGROUP_API_VERSIONS.join(", ")} VmGroup, not ${cr.apiVersion} ${cr.kind}`,
+    );
   }
   if (!cr.metadata?.name) throw new Error(`${where}: metadata.name is required (it names the folder)`);
   const { cpu, memory, template, replicas, ...rest } = cr.spec ?? {};
   const extra = Object.keys(rest);
-  if (extra.length) throw new Error(`${where}: spec.${extra[0]} is not a field of the seed VmGroup (cpu, memory, template, replicas)`);
-  if (typeof memory !== "number" || !(memory > 0)) throw new Error(`${where}: spec.memory must be a number of GB above 0`);
-  const spec = { datacenter: placement.datacenter, folder: placement.folder ?? cr.metadata.name, template, replicas, cpu, memoryMB: Math.round(memory * 1024) };
+  if (extra.length)
+    throw new Error(`${where}: spec.${extra[0]} is not a field of the seed VmGroup (cpu, memory, template, replicas)`);
+  if (typeof memory !== "number" || !(memory > 0))
+    throw new Error(`${where}: spec.memory must be a number of GB above 0`);
+  const spec = {
+    datacenter: placement.datacenter,
+    folder: placement.folder ?? cr.metadata.name,
+    template,
+    replicas,
+    cpu,
+    memoryMB: Math.round(memory * 1024),
+  };
   const parsed = vmGroupSpecSchema.safeParse(spec);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -50,7 +64,12 @@ export function vmGroupFromSeed(cr: KubernetesObject, placement: SeedVmGroupPlac
   return {
     apiVersion: `${vmGroupCrd.group}/${vmGroupCrd.version}`,
     kind: "VmGroup",
-    metadata: { name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+    metadata: {
+      name,
+      ...(namespace ? { namespace } : {}),
+      ...(labels ? { labels } : {}),
+      ...(annotations ? { annotations } : {}),
+    },
     // Only the fields the seed stated: the API server applies the CRD's defaults (powerState, maxConcurrency).
     spec,
   };

@@ -32,9 +32,10 @@ function toStructural(node: unknown): unknown {
   if (!node || typeof node !== "object") return node;
   const out: JsonSchema = {};
   for (const [k, v] of Object.entries(node as JsonSchema)) {
-    if (k === "$schema" || k === "additionalProperties" && v === false) continue;
+    if (k === "$schema" || (k === "additionalProperties" && v === false)) continue;
     // zod emits the int64 bounds for .int(); they say nothing to a reader of the CRD.
-    if ((k === "maximum" && v === Number.MAX_SAFE_INTEGER) || (k === "minimum" && v === Number.MIN_SAFE_INTEGER)) continue;
+    if ((k === "maximum" && v === Number.MAX_SAFE_INTEGER) || (k === "minimum" && v === Number.MIN_SAFE_INTEGER))
+      continue;
     out[k] = toStructural(v);
   }
   return out;
@@ -46,9 +47,7 @@ function openApi(schema: z.ZodType): JsonSchema {
 
 export function renderCrd(def: CrdDefinition): Record<string, unknown> {
   const body = openApi(def.schema);
-  const properties: JsonSchema = def.topLevel
-    ? { ...(body.properties as JsonSchema) }
-    : { spec: body };
+  const properties: JsonSchema = def.topLevel ? { ...(body.properties as JsonSchema) } : { spec: body };
   if (def.status) properties.status = openApi(def.status);
   const required = def.topLevel ? (body.required as string[] | undefined) : ["spec"];
   const version: JsonSchema = {

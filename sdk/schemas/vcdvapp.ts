@@ -4,18 +4,31 @@ import { z } from "zod";
 import { endpointUrl, tlsFields, transportRules, xmlIllegalChar, XS_INT_MAX } from "./common";
 import type { CrdDefinition } from "./crd";
 
-export const vcdConnectionSchema = z.object({
-  url: endpointUrl("vCD endpoint").describe("vCD base URL, e.g. https://vcd.example.com; changing it (or org) replaces the vApp."),
-  org: z.string({ error: "must be the org to log in to (System for provider users)" }).min(1, { error: "must not be empty" }).describe("Org to log in to (System for provider users)."),
-  username: z.string({ error: "must be the vCD user name" }).min(1, { error: "must not be empty" }).describe("vCD user name."),
-  password: z.string({ error: "must be the vCD password" }).min(1, { error: "must not be empty" }).describe("Password of the vCD user."),
-  apiVersion: z
-    .string()
-    .regex(/^\d+\.\d+(\.\d+)?$/, { error: 'must be an API version such as "37.0"' })
-    .optional()
-    .describe("Pin an API version instead of negotiating the highest common one."),
-  ...tlsFields,
-}).superRefine((v, ctx) => transportRules(v, [{ path: ["url"], url: v.url }], ctx));
+export const vcdConnectionSchema = z
+  .object({
+    url: endpointUrl("vCD endpoint").describe(
+      "vCD base URL, e.g. https://vcd.example.com; changing it (or org) replaces the vApp.",
+    ),
+    org: z
+      .string({ error: "must be the org to log in to (System for provider users)" })
+      .min(1, { error: "must not be empty" })
+      .describe("Org to log in to (System for provider users)."),
+    username: z
+      .string({ error: "must be the vCD user name" })
+      .min(1, { error: "must not be empty" })
+      .describe("vCD user name."),
+    password: z
+      .string({ error: "must be the vCD password" })
+      .min(1, { error: "must not be empty" })
+      .describe("Password of the vCD user."),
+    apiVersion: z
+      .string()
+      .regex(/^\d+\.\d+(\.\d+)?$/, { error: 'must be an API version such as "37.0"' })
+      .optional()
+      .describe("Pin an API version instead of negotiating the highest common one."),
+    ...tlsFields,
+  })
+  .superRefine((v, ctx) => transportRules(v, [{ path: ["url"], url: v.url }], ctx));
 
 const entityName = (what: string, max: number) =>
   z
@@ -62,13 +75,15 @@ export function metadataKeyProblem(key: string): string | undefined {
   const shown = JSON.stringify([...key].length > 40 ? [...key].slice(0, 40).join("") + "…" : key);
   if ([...key].length > 256) return `key ${shown} is longer than 256 characters (vCD's limit)`;
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
-  if (/[\u0000-\u001f\u007f]/.test(key) || xmlIllegalChar(key)) return `key ${JSON.stringify(key.replace(/[^\x20-\x7e]/g, "?").slice(0, 40))} must not contain control or XML-illegal characters`;
+  if (/[\u0000-\u001f\u007f]/.test(key) || xmlIllegalChar(key))
+    return `key ${JSON.stringify(key.replace(/[^\x20-\x7e]/g, "?").slice(0, 40))} must not contain control or XML-illegal characters`;
   if (key.trim() !== key) return `key ${shown} must not start or end with a space`;
   if (key.includes(";")) return `key ${shown} must not contain ";" (vCD refuses it)`;
   if (/\/\.\.?\//.test(key) || /^\.\.?\//.test(key) || /\/\.\.?$/.test(key)) {
     return `key ${shown} must not contain "/./" or "/../", start with "./" or "../", or end with "/." or "/.." (vCD refuses them)`;
   }
-  if (key.startsWith(RESERVED_METADATA_PREFIX)) return `key ${shown} is reserved: vCD writes ${RESERVED_METADATA_PREFIX}* itself`;
+  if (key.startsWith(RESERVED_METADATA_PREFIX))
+    return `key ${shown} is reserved: vCD writes ${RESERVED_METADATA_PREFIX}* itself`;
   return undefined;
 }
 
@@ -77,7 +92,8 @@ export const METADATA_MAX_ENTRIES = 1024;
 /** "The size of all Metadata for an object, computed as the sum of all Key and TypedValue UTF-8 strings … cannot exceed 128 KB." */
 export const METADATA_MAX_BYTES = 128 * 1024;
 
-const valueText = (v: unknown): string => (v && typeof v === "object" ? String((v as { dateTime?: unknown }).dateTime ?? "") : String(v));
+const valueText = (v: unknown): string =>
+  v && typeof v === "object" ? String((v as { dateTime?: unknown }).dateTime ?? "") : String(v);
 
 const metadataSchema = z.record(z.string(), metadataValue).superRefine((rec, ctx) => {
   let bytes = 0;
@@ -88,12 +104,24 @@ const metadataSchema = z.record(z.string(), metadataValue).superRefine((rec, ctx
     bytes += Buffer.byteLength(key, "utf8") + Buffer.byteLength(text, "utf8");
     const bad = typeof value === "string" ? xmlIllegalChar(value) : undefined;
     // The value is never quoted: metadata may hold anything, and the message goes to logs.
-    if (bad) ctx.addIssue({ code: "custom", path: [key], message: `character ${bad.index} (${bad.codePoint}) is not allowed in XML 1.0, so vCD cannot store it` });
+    if (bad)
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `character ${bad.index} (${bad.codePoint}) is not allowed in XML 1.0, so vCD cannot store it`,
+      });
   }
   const entries = Object.keys(rec).length;
-  if (entries > METADATA_MAX_ENTRIES) ctx.addIssue({ code: "custom", message: `has ${entries} entries; vCD allows at most ${METADATA_MAX_ENTRIES} per object` });
+  if (entries > METADATA_MAX_ENTRIES)
+    ctx.addIssue({
+      code: "custom",
+      message: `has ${entries} entries; vCD allows at most ${METADATA_MAX_ENTRIES} per object`,
+    });
   if (bytes > METADATA_MAX_BYTES) {
-    ctx.addIssue({ code: "custom", message: `keys and values take ${bytes} bytes (UTF-8); vCD allows at most ${METADATA_MAX_BYTES} (128 KB) per object` });
+    ctx.addIssue({
+      code: "custom",
+      message: `keys and values take ${bytes} bytes (UTF-8); vCD allows at most ${METADATA_MAX_BYTES} (128 KB) per object`,
+    });
   }
 });
 
@@ -105,36 +133,65 @@ const metadataSchema = z.record(z.string(), metadataValue).superRefine((rec, ctx
 export const undeployPowerActionSchema = z
   .enum(["shutdown", "powerOff", "default"], { error: "must be one of shutdown, powerOff, default" })
   .default("shutdown")
-  .describe("How the VMs stop on powerOn: false and on delete: shutdown (guest, then power off if that fails; default), powerOff or default (the vApp's StartupSection).");
+  .describe(
+    "How the VMs stop on powerOn: false and on delete: shutdown (guest, then power off if that fails; default), powerOff or default (the vApp's StartupSection).",
+  );
 
 const specFields = {
   org: entityName("org name", 128).describe("Org of the vApp (creation only)."),
   vdc: entityName("org VDC name", 128).describe("Org VDC of the vApp (creation only)."),
-  name: entityName("vApp name", 128).optional().describe("vApp name; defaults to the resource name (with adopt: the adopted vApp's name). Renaming updates in place."),
-  description: z.string({ error: "must be a string" }).default("").describe("vApp description (with adopt, undeclared keeps the adopted vApp's)."),
+  name: entityName("vApp name", 128)
+    .optional()
+    .describe(
+      "vApp name; defaults to the resource name (with adopt: the adopted vApp's name). Renaming updates in place.",
+    ),
+  description: z
+    .string({ error: "must be a string" })
+    .default("")
+    .describe("vApp description (with adopt, undeclared keeps the adopted vApp's)."),
   fenceMode: z
-    .enum(["isolated", "direct", "bridged", "natRouted"], { error: "must be one of isolated, direct, bridged, natRouted" })
+    .enum(["isolated", "direct", "bridged", "natRouted"], {
+      error: "must be one of isolated, direct, bridged, natRouted",
+    })
     .default("bridged")
     .describe("Fence mode of the vApp network (creation only)."),
-  acceptAllEulas: z.boolean({ error: "must be true or false" }).default(true).describe("Accept the template's EULAs (creation only)."),
+  acceptAllEulas: z
+    .boolean({ error: "must be true or false" })
+    .default(true)
+    .describe("Accept the template's EULAs (creation only)."),
   owner: z
     .string({ error: "must be a user name" })
     .min(1, { error: "must not be empty", abort: true })
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, { error: "must be a vCD user name (letters, digits, . _ - @; no spaces)" })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, {
+      error: "must be a vCD user name (letters, digits, . _ - @; no spaces)",
+    })
     .optional()
     .describe("User of the vApp's org who owns it; unmanaged when omitted."),
-  powerOn: z.boolean({ error: "must be true or false" }).default(false).describe("Power the vApp on (true) or keep it undeployed (false). With adopt, undeclared keeps the vApp's power state."),
+  powerOn: z
+    .boolean({ error: "must be true or false" })
+    .default(false)
+    .describe(
+      "Power the vApp on (true) or keep it undeployed (false). With adopt, undeclared keeps the vApp's power state.",
+    ),
   undeployPowerAction: undeployPowerActionSchema,
   leases: z
     .object(
-      { deploymentSeconds: leaseSeconds.describe("Runtime lease in seconds: 0 = the org's value, else at least 3600."), storageSeconds: leaseSeconds.describe("Storage lease in seconds: 0 = the org's value, else at least 3600.") },
+      {
+        deploymentSeconds: leaseSeconds.describe("Runtime lease in seconds: 0 = the org's value, else at least 3600."),
+        storageSeconds: leaseSeconds.describe("Storage lease in seconds: 0 = the org's value, else at least 3600."),
+      },
       { error: "must be { deploymentSeconds, storageSeconds }" },
     )
     .optional()
-    .describe("Runtime and storage leases in seconds; unmanaged when omitted. vCD reduces values above the org's maximum."),
+    .describe(
+      "Runtime and storage leases in seconds; unmanaged when omitted. vCD reduces values above the org's maximum.",
+    ),
   source: z
     .object(
-      { catalog: entityName("catalog name", 128).describe("Catalog that holds the template."), template: entityName("template name", 128).describe("vApp template in that catalog.") },
+      {
+        catalog: entityName("catalog name", 128).describe("Catalog that holds the template."),
+        template: entityName("template name", 128).describe("vApp template in that catalog."),
+      },
       { error: "must be { catalog, template }" },
     )
     .optional()
@@ -142,14 +199,21 @@ const specFields = {
   network: entityName("org VDC network name", 128).optional().describe("Org VDC network to connect (creation only)."),
   metadata: metadataSchema
     .optional()
-    .describe("GENERAL-domain metadata, kept exactly as declared (keys vCD owns are left alone); unmanaged when omitted."),
+    .describe(
+      "GENERAL-domain metadata, kept exactly as declared (keys vCD owns are left alone); unmanaged when omitted.",
+    ),
 };
 
 type CrossFields = { powerOn?: boolean; source?: unknown; adopt?: string };
 function crossFieldRules(v: CrossFields, ctx: z.RefinementCtx) {
   // An adopted vApp may have VMs whatever `source` says; its VMs are checked when it is read.
   if (v.powerOn && !v.source && !v.adopt) {
-    ctx.addIssue({ code: "custom", path: ["powerOn"], message: "an empty vApp (no source template) has no VMs that vCD could power on", input: v.powerOn });
+    ctx.addIssue({
+      code: "custom",
+      path: ["powerOn"],
+      message: "an empty vApp (no source template) has no VMs that vCD could power on",
+      input: v.powerOn,
+    });
   }
 }
 
@@ -166,9 +230,13 @@ const adoptField = z
     error: "must be a vApp href (https://…/api/vApp/vapp-<uuid>) or URN (urn:vcloud:vapp:<uuid>)",
   })
   .optional()
-  .describe("Adopt this existing vApp (href or URN) instead of creating one; its declared properties are then applied.");
+  .describe(
+    "Adopt this existing vApp (href or URN) instead of creating one; its declared properties are then applied.",
+  );
 
-export const vcdVappInputsSchema = z.object({ ...specFields, adopt: adoptField, connection: vcdConnectionSchema }).superRefine(crossFieldRules);
+export const vcdVappInputsSchema = z
+  .object({ ...specFields, adopt: adoptField, connection: vcdConnectionSchema })
+  .superRefine(crossFieldRules);
 
 export type VcdConnectionArgs = z.input<typeof vcdConnectionSchema>;
 export type VcdVappSpec = z.output<typeof vcdVappSpecSchema>;
@@ -176,9 +244,20 @@ export type VcdVappInputs = z.output<typeof vcdVappInputsSchema>;
 export type MetadataValue = z.output<typeof metadataValue>;
 
 export const vcdVappLeasesSchema = z.object({
-  deploymentSeconds: z.number().int().optional().describe("As declared (or as found when changed outside Pulumi); absent when unmanaged."),
-  storageSeconds: z.number().int().optional().describe("As declared (or as found when changed outside Pulumi); absent when unmanaged."),
-  effectiveDeploymentSeconds: z.number().int().describe("What vCD applied (0 asks for the org's value; values above its maximum are reduced)."),
+  deploymentSeconds: z
+    .number()
+    .int()
+    .optional()
+    .describe("As declared (or as found when changed outside Pulumi); absent when unmanaged."),
+  storageSeconds: z
+    .number()
+    .int()
+    .optional()
+    .describe("As declared (or as found when changed outside Pulumi); absent when unmanaged."),
+  effectiveDeploymentSeconds: z
+    .number()
+    .int()
+    .describe("What vCD applied (0 asks for the org's value; values above its maximum are reduced)."),
   effectiveStorageSeconds: z.number().int().describe("What vCD applied to the storage lease."),
   deploymentExpiration: z.string().optional().describe("Only while deployed."),
   storageExpiration: z.string().optional().describe("When the storage lease runs out (ISO 8601)."),
@@ -187,12 +266,16 @@ export type VcdVappLeases = z.infer<typeof vcdVappLeasesSchema>;
 
 export const vcdVappStatusSchema = z.object({
   uuid: z.string().describe("URN of the vApp, urn:vcloud:vapp:<uuid>."),
-  status: z.object({ code: z.number().int(), text: z.string() }).describe("vCD status code and name, e.g. 8 POWERED_OFF."),
+  status: z
+    .object({ code: z.number().int(), text: z.string() })
+    .describe("vCD status code and name, e.g. 8 POWERED_OFF."),
   href: z.string(),
   vdcHref: z.string().optional(),
   owner: z.string().optional(),
   leases: vcdVappLeasesSchema.optional(),
-  metadata: z.record(z.string(), metadataValue).describe("The GENERAL read-write metadata (what this resource manages)."),
+  metadata: z
+    .record(z.string(), metadataValue)
+    .describe("The GENERAL read-write metadata (what this resource manages)."),
   expired: z.boolean().describe("The storage lease ran out: vCD refuses power operations until it is renewed."),
 });
 export type VcdVappStatus = z.infer<typeof vcdVappStatusSchema>;

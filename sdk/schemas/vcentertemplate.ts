@@ -17,27 +17,36 @@ const fqdn = (what: string) =>
   z
     .string({ error: `must be the ${what}` })
     .max(253, { error: "must be at most 253 characters" })
-    .regex(FQDN, { error: (iss) => `must be a fully qualified domain name (${what}), got ${JSON.stringify(iss.input)}` });
+    .regex(FQDN, {
+      error: (iss) => `must be a fully qualified domain name (${what}), got ${JSON.stringify(iss.input)}`,
+    });
 
 const nonEmpty = (what: string) => z.string({ error: `must be the ${what}` }).min(1, { error: "must not be empty" });
 
 // ---- the custom resource: one template ----
 
 export const scopeSchema = z
-  .enum(["cluster", "datacenter"], { error: (iss) => `must be "cluster" or "datacenter", got ${JSON.stringify(iss.input)}` })
+  .enum(["cluster", "datacenter"], {
+    error: (iss) => `must be "cluster" or "datacenter", got ${JSON.stringify(iss.input)}`,
+  })
   .describe("cluster: rendered once per production cluster; datacenter: once per availability zone of each vCenter.");
 
 export const vcenterTemplateCrSchema = z.object({
-  options: z.object({
-    scope: scopeSchema,
-    jinja2_options: z
-      .record(z.string(), z.any().meta({ "x-kubernetes-preserve-unknown-fields": true }))
-      .superRefine((o, ctx) => {
-        for (const [key, reason] of jinja2OptionErrors(o)) ctx.addIssue({ code: "custom", path: [key], message: reason });
-      })
-      .optional()
-      .describe("Jinja Environment attributes for this template, e.g. variable_start_string: '{='. A key ending in _string must be one of the six delimiter attributes."),
-  }).describe("How the template is rendered: its scope and Jinja options."),
+  options: z
+    .object({
+      scope: scopeSchema,
+      jinja2_options: z
+        .record(z.string(), z.any().meta({ "x-kubernetes-preserve-unknown-fields": true }))
+        .superRefine((o, ctx) => {
+          for (const [key, reason] of jinja2OptionErrors(o))
+            ctx.addIssue({ code: "custom", path: [key], message: reason });
+        })
+        .optional()
+        .describe(
+          "Jinja Environment attributes for this template, e.g. variable_start_string: '{='. A key ending in _string must be one of the six delimiter attributes.",
+        ),
+    })
+    .describe("How the template is rendered: its scope and Jinja options."),
   template: z
     .string({ error: "must be the template text" })
     .min(1, { error: "must not be empty" })
@@ -51,7 +60,10 @@ export const vcenterTemplateItemSchema = vcenterTemplateCrSchema.extend({
   name: z
     .string({ error: "must be the template name" })
     .max(253, { error: "must be at most 253 characters" })
-    .regex(K8S_NAME, { error: (iss) => `must be a Kubernetes object name (lowercase letters, digits, '-', '.'), got ${JSON.stringify(iss.input)}` })
+    .regex(K8S_NAME, {
+      error: (iss) =>
+        `must be a Kubernetes object name (lowercase letters, digits, '-', '.'), got ${JSON.stringify(iss.input)}`,
+    })
     .describe("The VCenterTemplate's metadata.name; `render` refers to vcenter_<scope>/<namespace>/<name>.yaml.j2."),
 });
 
@@ -62,7 +74,9 @@ const dnsServer = z
   });
 
 const base64 = (what: string) =>
-  nonEmpty(what).refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && s.length % 4 === 0, { error: `must be the base64 ${what}` });
+  nonEmpty(what).refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && s.length % 4 === 0, {
+    error: `must be the base64 ${what}`,
+  });
 
 /**
  * The hmac-sha256 TSIG secret (RFC 8945 §6 names hmac-sha256 as the algorithm to implement): at least 32 bytes, the
@@ -83,43 +97,74 @@ const tsigSecret = base64("hmac-sha256 TSIG secret").superRefine((s, ctx) => {
 
 export const discoverySchema = z
   .object({
-    static: z.array(fqdn("vCenter FQDN")).min(1, { error: "must list at least one vCenter" }).optional()
+    static: z
+      .array(fqdn("vCenter FQDN"))
+      .min(1, { error: "must list at least one vCenter" })
+      .optional()
       .describe("Fixed vCenter FQDNs instead of DNS discovery."),
     dns: z
       .object({
         server: dnsServer.describe("Primary (e.g. Designate mDNS) that allows TSIG-signed zone transfers."),
-        port: z.number({ error: "must be a port number" }).int({ error: "must be a whole number" })
-          .min(1, { error: "must be 1..65535" }).max(65535, { error: "must be 1..65535" }).default(53).describe("DNS port of the server."),
+        port: z
+          .number({ error: "must be a port number" })
+          .int({ error: "must be a whole number" })
+          .min(1, { error: "must be 1..65535" })
+          .max(65535, { error: "must be 1..65535" })
+          .default(53)
+          .describe("DNS port of the server."),
         zone: fqdn("zone").describe("The region's zone; vCenters are vc-<letters>-<digits>.<zone>."),
-        tsigKeyName: nonEmpty("TSIG key name").default("tsig-key").describe("Name of the TSIG key (RFC 8945) the server knows."),
+        tsigKeyName: nonEmpty("TSIG key name")
+          .default("tsig-key")
+          .describe("Name of the TSIG key (RFC 8945) the server knows."),
         tsigKey: tsigSecret.describe("base64 hmac-sha256 secret, at least 32 bytes decoded (RFC 2104 §3)."),
       })
       .optional()
       .describe("DNS discovery: a TSIG-signed SOA query and zone transfer (AXFR) of the zone."),
   })
-  .refine((d) => (d.static === undefined) !== (d.dns === undefined), { error: "give exactly one of `static` or `dns`" });
+  .refine((d) => (d.static === undefined) !== (d.dns === undefined), {
+    error: "give exactly one of `static` or `dns`",
+  });
 
-const login = z.object({ username: nonEmpty("user name").describe("vCenter user."), password: nonEmpty("password").describe("Password (or Master Password) of the user.") });
+const login = z.object({
+  username: nonEmpty("user name").describe("vCenter user."),
+  password: nonEmpty("password").describe("Password (or Master Password) of the user."),
+});
 
 export const credentialsSchema = z
   .object({
-    masterPassword: login.optional().describe("sapcc's scheme: log on to each vCenter as `username` with the Master Password (long) derived for its FQDN."),
+    masterPassword: login
+      .optional()
+      .describe(
+        "sapcc's scheme: log on to each vCenter as `username` with the Master Password (long) derived for its FQDN.",
+      ),
     perVCenter: z.record(fqdn("vCenter FQDN"), login).optional().describe("Explicit credentials per vCenter FQDN."),
   })
-  .refine((c) => (c.masterPassword === undefined) !== (c.perVCenter === undefined), { error: "give exactly one of `masterPassword` or `perVCenter`" });
+  .refine((c) => (c.masterPassword === undefined) !== (c.perVCenter === undefined), {
+    error: "give exactly one of `masterPassword` or `perVCenter`",
+  });
 
 export const vcenterTemplateInputsSchema = z
   .object({
     discovery: discoverySchema,
     credentials: credentialsSchema,
-    templates: z.array(vcenterTemplateItemSchema, { error: "must be a list of templates" }).min(1, { error: "must hold at least one template" }),
+    templates: z
+      .array(vcenterTemplateItemSchema, { error: "must be a list of templates" })
+      .min(1, { error: "must hold at least one template" }),
     namespace: z
       .string({ error: "must be the namespace" })
       .regex(K8S_LABEL, { error: (iss) => `must be a Kubernetes namespace name, got ${JSON.stringify(iss.input)}` })
       .describe("The VCenterTemplates' namespace: every rendered object is placed there."),
-    variables: z.record(z.string(), z.unknown()).optional().describe("Extra global context (sapcc's free-form Secret keys, e.g. pbm_enabled)."),
-    domain: fqdn("region domain").optional().describe("The `domain` in the context; default: the DNS zone, or a static vCenter's domain."),
-    cells: z.array(nonEmpty("nova cell name")).optional().describe("Nova cells (`cells` in the context); left undefined when absent."),
+    variables: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Extra global context (sapcc's free-form Secret keys, e.g. pbm_enabled)."),
+    domain: fqdn("region domain")
+      .optional()
+      .describe("The `domain` in the context; default: the DNS zone, or a static vCenter's domain."),
+    cells: z
+      .array(nonEmpty("nova cell name"))
+      .optional()
+      .describe("Nova cells (`cells` in the context); left undefined when absent."),
     pruneGuard: z
       .object({
         maxRemovedFraction: z
@@ -127,11 +172,15 @@ export const vcenterTemplateInputsSchema = z
           .min(0, { error: "must be between 0 and 1" })
           .max(1, { error: "must be between 0 and 1" })
           .optional()
-          .describe("Share (0..1) of the previously seen vCenters, and separately of their production clusters, that may disappear in one read or update. Default 0.1."),
+          .describe(
+            "Share (0..1) of the previously seen vCenters, and separately of their production clusters, that may disappear in one read or update. Default 0.1.",
+          ),
         allow: z
           .array(nonEmpty("vCenter FQDN or <vCenter FQDN>/<cluster name>"))
           .optional()
-          .describe("vCenter FQDNs (with their clusters) or `<vCenter FQDN>/<cluster name>` entries that may disappear whatever the share."),
+          .describe(
+            "vCenter FQDNs (with their clusters) or `<vCenter FQDN>/<cluster name>` entries that may disappear whatever the share.",
+          ),
       })
       .optional()
       .describe(
@@ -144,18 +193,28 @@ export const vcenterTemplateInputsSchema = z
     ...tlsFields,
   })
   .superRefine((v, ctx) => {
-    transportRules(v, Object.entries(v.endpoints ?? {}).map(([h, url]) => ({ path: ["endpoints", h], url })), ctx);
+    transportRules(
+      v,
+      Object.entries(v.endpoints ?? {}).map(([h, url]) => ({ path: ["endpoints", h], url })),
+      ctx,
+    );
     const seen = new Map<string, number>();
     if (!Array.isArray(v.templates)) return;
     v.templates.forEach((t, i) => {
       const first = seen.get(t.name);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["templates", i, "name"], message: `duplicate template name "${t.name}" (also templates[${first}])` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["templates", i, "name"],
+          message: `duplicate template name "${t.name}" (also templates[${first}])`,
+        });
       else seen.set(t.name, i);
     });
     if (v.discovery?.static && v.endpoints) {
       const hosts = new Set(v.discovery.static.map((h) => h.toLowerCase().replace(/\.$/, "")));
       for (const h of Object.keys(v.endpoints)) {
-        if (!hosts.has(h.toLowerCase().replace(/\.$/, ""))) ctx.addIssue({ code: "custom", path: ["endpoints", h], message: "is not one of discovery.static" });
+        if (!hosts.has(h.toLowerCase().replace(/\.$/, "")))
+          ctx.addIssue({ code: "custom", path: ["endpoints", h], message: "is not one of discovery.static" });
       }
     }
   });
@@ -168,7 +227,12 @@ export type VCenterTemplateInputs = z.output<typeof vcenterTemplateInputsSchema>
 // ---- outputs (plain shapes, documented here next to the inputs) ----
 
 // Plain shapes, in a module without zod so that the resource's public types never load zod's declarations.
-export type { DiscoveredVCenters, VCenterInventory, VCenterInventoryCluster, VCenterInventoryDatacenter } from "./vcentertemplate-outputs";
+export type {
+  DiscoveredVCenters,
+  VCenterInventory,
+  VCenterInventoryCluster,
+  VCenterInventoryDatacenter,
+} from "./vcentertemplate-outputs";
 
 export const vcenterTemplateCrd: CrdDefinition = {
   group: "vcenter-operator.stable.sap.cc",

@@ -4,12 +4,22 @@ import { z } from "zod";
 import { endpointUrl, tlsFields, transportRules } from "./common";
 import type { CrdDefinition } from "./crd";
 
-export const vsphereConnectionSchema = z.object({
-  url: endpointUrl("vCenter SDK endpoint").describe("vCenter SDK endpoint, e.g. https://vcenter.example.com/sdk; changing it replaces the group."),
-  username: z.string({ error: "must be the vCenter user name" }).min(1, { error: "must not be empty" }).describe("vCenter user, e.g. administrator@vsphere.local."),
-  password: z.string({ error: "must be the vCenter password" }).min(1, { error: "must not be empty" }).describe("Password of the vCenter user."),
-  ...tlsFields,
-}).superRefine((v, ctx) => transportRules(v, [{ path: ["url"], url: v.url }], ctx));
+export const vsphereConnectionSchema = z
+  .object({
+    url: endpointUrl("vCenter SDK endpoint").describe(
+      "vCenter SDK endpoint, e.g. https://vcenter.example.com/sdk; changing it replaces the group.",
+    ),
+    username: z
+      .string({ error: "must be the vCenter user name" })
+      .min(1, { error: "must not be empty" })
+      .describe("vCenter user, e.g. administrator@vsphere.local."),
+    password: z
+      .string({ error: "must be the vCenter password" })
+      .min(1, { error: "must not be empty" })
+      .describe("Password of the vCenter user."),
+    ...tlsFields,
+  })
+  .superRefine((v, ctx) => transportRules(v, [{ path: ["url"], url: v.url }], ctx));
 
 /**
  * vCenter's entity name rule (vSphere API, Folder.CreateFolder): "An entity name must be a non-empty string of less
@@ -24,11 +34,13 @@ const escapedLength = (name: string) => name.replace(/%(?![0-9a-fA-F]{2})|[/\\]/
 /** Why one name (or path segment) is not usable in vCenter, or undefined. */
 function segmentProblem(segment: string): string | undefined {
   if (segment === "") return "must not have an empty segment";
-  if (segment === "." || segment === "..") return `must not have a "${segment}" segment (names are not resolved like file paths)`;
+  if (segment === "." || segment === "..")
+    return `must not have a "${segment}" segment (names are not resolved like file paths)`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(segment)) return "must not contain control characters";
   if (segment !== segment.trim()) return "must not start or end with a space";
-  if (escapedLength(segment) > MAX_ENTITY_NAME) return `must be less than 80 characters per name (vCenter's limit; "/", "\\" and "%" count 3)`;
+  if (escapedLength(segment) > MAX_ENTITY_NAME)
+    return `must be less than 80 characters per name (vCenter's limit; "/", "\\" and "%" count 3)`;
   return undefined;
 }
 
@@ -50,7 +62,9 @@ export const MAX_MEMORY_MB = 24 * 1024 * 1024;
 /** The group as Kubernetes and Pulumi describe it, without credentials. */
 export const vmGroupSpecSchema = z.object({
   datacenter: name("datacenter name", true).describe("Datacenter that holds the template and the group."),
-  template: name("template name or path", true).describe("VM or template to clone: a name searched under <datacenter>/vm, or a path below it."),
+  template: name("template name or path", true).describe(
+    "VM or template to clone: a name searched under <datacenter>/vm, or a path below it.",
+  ),
   replicas: z
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number" })
@@ -72,7 +86,9 @@ export const vmGroupSpecSchema = z.object({
     .describe("Memory per VM in MB (a multiple of 4, at most 24 TB)."),
   folder: z
     .string({ error: "must be a folder path" })
-    .regex(/^[^/]+(\/[^/]+)*$/, { error: "must be a folder name, optionally below a parent path (\"apps/web\"), without leading or trailing /" })
+    .regex(/^[^/]+(\/[^/]+)*$/, {
+      error: 'must be a folder name, optionally below a parent path ("apps/web"), without leading or trailing /',
+    })
     .superRefine((s, ctx) => {
       // Empty segments are the regex's to report.
       for (const seg of s.split("/").filter(Boolean)) {
@@ -80,14 +96,20 @@ export const vmGroupSpecSchema = z.object({
         if (problem) return void ctx.addIssue({ code: "custom", message: problem, input: s });
       }
     })
-    .describe("Folder for the group below <datacenter>/vm; the last segment is created and owned by the group, the rest must exist. VMs are named <folder name>-<index>."),
+    .describe(
+      "Folder for the group below <datacenter>/vm; the last segment is created and owned by the group, the rest must exist. VMs are named <folder name>-<index>.",
+    ),
   cluster: name("cluster name").optional().describe("Cluster whose root resource pool receives the VMs."),
-  resourcePool: name("resource pool path", true).optional().describe("Resource pool path below the cluster (or <datacenter>/host)."),
+  resourcePool: name("resource pool path", true)
+    .optional()
+    .describe("Resource pool path below the cluster (or <datacenter>/host)."),
   datastore: name("datastore name").optional().describe("Datastore for the clones (default: the template's)."),
   powerState: z
     .enum(["on", "off"], { error: 'must be "on" or "off"' })
     .optional()
-    .describe('Desired power state of every VM (default "on"; with adopt, left out means every VM keeps its power state).'),
+    .describe(
+      'Desired power state of every VM (default "on"; with adopt, left out means every VM keeps its power state).',
+    ),
   maxConcurrency: z
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number" })
@@ -101,18 +123,24 @@ export const vmGroupSpecSchema = z.object({
     .min(1, { error: "must be at least 1" })
     .max(64, { error: "must be at most 64" })
     .default(1)
-    .describe("VMs powered down at once for a cpu/memory change that needs a power cycle (rolled, like a Deployment's maxUnavailable)."),
+    .describe(
+      "VMs powered down at once for a cpu/memory change that needs a power cycle (rolled, like a Deployment's maxUnavailable).",
+    ),
   shutdownTimeoutSeconds: z
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number of seconds" })
     .min(0, { error: "must be 0 or more" })
     .max(3600, { error: "must be at most 3600" })
     .default(180)
-    .describe("Seconds a guest shutdown (VMware Tools) may take before the VM is powered off hard; 0 powers off at once. Default 180, as terraform-provider-vsphere's shutdown_wait_timeout."),
+    .describe(
+      "Seconds a guest shutdown (VMware Tools) may take before the VM is powered off hard; 0 powers off at once. Default 180, as terraform-provider-vsphere's shutdown_wait_timeout.",
+    ),
   adopt: z
     .boolean({ error: "must be true or false" })
     .default(false)
-    .describe("At create, take over an existing folder and the unmarked VMs in the group's slots (<folder>-<index> below replicas); preview lists every change it makes. Without it, create refuses anything it did not create."),
+    .describe(
+      "At create, take over an existing folder and the unmarked VMs in the group's slots (<folder>-<index> below replicas); preview lists every change it makes. Without it, create refuses anything it did not create.",
+    ),
 });
 
 /** The longest VM name the group would create, `<folder name>-<replicas - 1>`, within vCenter's limit. */
@@ -134,8 +162,14 @@ function vmNamesFit(v: { folder?: unknown; replicas?: unknown }, ctx: z.Refineme
 export const vmGroupInputsSchema = vmGroupSpecSchema
   .extend({
     connection: vsphereConnectionSchema,
-    owner: z.string().optional().describe("Owner id written into the markers: the resource's URN (set by the VmGroup class)."),
-    plannedAdoption: z.array(z.string()).optional().describe("Set by check() with adopt: what the adoption will change."),
+    owner: z
+      .string()
+      .optional()
+      .describe("Owner id written into the markers: the resource's URN (set by the VmGroup class)."),
+    plannedAdoption: z
+      .array(z.string())
+      .optional()
+      .describe("Set by check() with adopt: what the adoption will change."),
   })
   .superRefine(vmNamesFit);
 
@@ -182,7 +216,9 @@ export const vmGroupStatusSchema = z.object({
         .optional(),
     })
     .optional()
-    .describe("Per-VM differences from the spec found by the last read (observed values), and renames or moves outside Pulumi."),
+    .describe(
+      "Per-VM differences from the spec found by the last read (observed values), and renames or moves outside Pulumi.",
+    ),
 });
 export type VmGroupStatus = z.infer<typeof vmGroupStatusSchema>;
 

@@ -1,7 +1,17 @@
 // Request bodies in schema order: vCD validates every body against its XML schema and refuses elements out of
 // sequence with 400, so each builder lists children in the order the schema defines them.
 import { tag, textTag } from "../xml";
-import { FenceMode, MEDIA, MetadataDomain, MetadataType, MetadataVisibility, OVF_NS, UndeployPowerAction, VCLOUD_NS, XSI_NS } from "./wire";
+import {
+  FenceMode,
+  MEDIA,
+  MetadataDomain,
+  MetadataType,
+  MetadataVisibility,
+  OVF_NS,
+  UndeployPowerAction,
+  VCLOUD_NS,
+  XSI_NS,
+} from "./wire";
 
 export type { FenceMode, UndeployPowerAction };
 
@@ -13,37 +23,70 @@ export interface NetworkSpec {
   fenceMode: FenceMode;
 }
 
-const root = (extra: Record<string, string | boolean | undefined> = {}) => ({ xmlns: VCLOUD_NS, "xmlns:ovf": OVF_NS, ...extra });
+const root = (extra: Record<string, string | boolean | undefined> = {}) => ({
+  xmlns: VCLOUD_NS,
+  "xmlns:ovf": OVF_NS,
+  ...extra,
+});
 
 function instantiationParams(networks: NetworkSpec[]): string | undefined {
   if (!networks.length) return undefined;
-  return tag("InstantiationParams", {},
-    tag("NetworkConfigSection", {},
+  return tag(
+    "InstantiationParams",
+    {},
+    tag(
+      "NetworkConfigSection",
+      {},
       textTag("ovf:Info", "Configuration parameters for logical networks"),
-      ...networks.map((n) => tag("NetworkConfig", { networkName: n.name },
-        tag("Configuration", {},
-          n.parentHref ? tag("ParentNetwork", { href: n.parentHref }) : undefined,
-          textTag("FenceMode", n.fenceMode))))));
+      ...networks.map((n) =>
+        tag(
+          "NetworkConfig",
+          { networkName: n.name },
+          tag(
+            "Configuration",
+            {},
+            n.parentHref ? tag("ParentNetwork", { href: n.parentHref }) : undefined,
+            textTag("FenceMode", n.fenceMode),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
-export interface ComposeBody { name: string; description?: string; networks?: NetworkSpec[]; deploy?: boolean; powerOn?: boolean }
+export interface ComposeBody {
+  name: string;
+  description?: string;
+  networks?: NetworkSpec[];
+  deploy?: boolean;
+  powerOn?: boolean;
+}
 
 /** ComposeVAppParams: Description, VAppParent, InstantiationParams, SourcedItem*, AllEULAsAccepted. */
 export function composeVAppParams(b: ComposeBody): string {
-  return tag("ComposeVAppParams", root({ name: b.name, deploy: b.deploy ?? false, powerOn: b.powerOn ?? false }),
+  return tag(
+    "ComposeVAppParams",
+    root({ name: b.name, deploy: b.deploy ?? false, powerOn: b.powerOn ?? false }),
     textTag("Description", b.description ?? ""),
-    instantiationParams(b.networks ?? []));
+    instantiationParams(b.networks ?? []),
+  );
 }
 
-export interface InstantiateBody extends ComposeBody { sourceHref: string; acceptAllEulas?: boolean }
+export interface InstantiateBody extends ComposeBody {
+  sourceHref: string;
+  acceptAllEulas?: boolean;
+}
 
 /** InstantiateVAppTemplateParams: Description, VAppParent, InstantiationParams, Source, IsSourceDelete, SourcedItem*, AllEULAsAccepted. */
 export function instantiateVAppTemplateParams(b: InstantiateBody): string {
-  return tag("InstantiateVAppTemplateParams", root({ name: b.name, deploy: b.deploy ?? false, powerOn: b.powerOn ?? false }),
+  return tag(
+    "InstantiateVAppTemplateParams",
+    root({ name: b.name, deploy: b.deploy ?? false, powerOn: b.powerOn ?? false }),
     textTag("Description", b.description ?? ""),
     instantiationParams(b.networks ?? []),
     tag("Source", { href: b.sourceHref }),
-    b.acceptAllEulas !== undefined ? textTag("AllEULAsAccepted", b.acceptAllEulas) : undefined);
+    b.acceptAllEulas !== undefined ? textTag("AllEULAsAccepted", b.acceptAllEulas) : undefined,
+  );
 }
 
 /** PUT vApp (rel=edit) body, as pyvcloud/fog sent it to older servers; VAppApi.update uses recomposeVApp instead. */
@@ -57,24 +100,45 @@ export function vAppEdit(b: { name: string; description: string }): string {
  * Description is always sent, so an empty one clears it; deploy/powerOn mirror the current state, so the
  * recompose changes neither.
  */
-export function recomposeNameDescription(b: { name: string; description: string; deployed: boolean; poweredOn: boolean }): string {
-  return tag("RecomposeVAppParams", root({ name: b.name, deploy: b.deployed, powerOn: b.poweredOn }), textTag("Description", b.description));
+export function recomposeNameDescription(b: {
+  name: string;
+  description: string;
+  deployed: boolean;
+  poweredOn: boolean;
+}): string {
+  return tag(
+    "RecomposeVAppParams",
+    root({ name: b.name, deploy: b.deployed, powerOn: b.poweredOn }),
+    textTag("Description", b.description),
+  );
 }
 
 /** LeaseSettingsSection: ovf:Info, Link*, DeploymentLeaseInSeconds, StorageLeaseInSeconds. */
 export function leaseSettings(b: { href?: string; deploymentSeconds?: number; storageSeconds?: number }): string {
-  return tag("LeaseSettingsSection", root({ href: b.href, type: MEDIA.lease }),
+  return tag(
+    "LeaseSettingsSection",
+    root({ href: b.href, type: MEDIA.lease }),
     textTag("ovf:Info", "Lease section settings"),
     textTag("DeploymentLeaseInSeconds", b.deploymentSeconds),
-    textTag("StorageLeaseInSeconds", b.storageSeconds));
+    textTag("StorageLeaseInSeconds", b.storageSeconds),
+  );
 }
 
 export function owner(userHref: string): string {
   return tag("Owner", { xmlns: VCLOUD_NS, type: MEDIA.owner }, tag("User", { href: userHref, type: MEDIA.user }));
 }
 
-export function deployParams(b: { powerOn: boolean; deploymentLeaseSeconds?: number; forceCustomization?: boolean }): string {
-  return tag("DeployVAppParams", { xmlns: VCLOUD_NS, powerOn: b.powerOn, deploymentLeaseSeconds: b.deploymentLeaseSeconds, forceCustomization: b.forceCustomization });
+export function deployParams(b: {
+  powerOn: boolean;
+  deploymentLeaseSeconds?: number;
+  forceCustomization?: boolean;
+}): string {
+  return tag("DeployVAppParams", {
+    xmlns: VCLOUD_NS,
+    powerOn: b.powerOn,
+    deploymentLeaseSeconds: b.deploymentLeaseSeconds,
+    forceCustomization: b.forceCustomization,
+  });
 }
 
 export function undeployParams(action: UndeployPowerAction = "powerOff"): string {
@@ -104,7 +168,10 @@ export function metadataText(m: MetadataInput): string {
   const v = m.value;
   if (type === "MetadataNumberValue") {
     const n = typeof v === "number" ? v : Number(v);
-    if (!Number.isSafeInteger(n)) throw new RangeError(`metadata "${m.key}": ${String(v)} is not an integer (MetadataNumberValue is a 64-bit integer)`);
+    if (!Number.isSafeInteger(n))
+      throw new RangeError(
+        `metadata "${m.key}": ${String(v)} is not an integer (MetadataNumberValue is a 64-bit integer)`,
+      );
     return String(n);
   }
   if (type === "MetadataBooleanValue") {
@@ -126,17 +193,23 @@ function domain(m: MetadataInput): string {
   // vCD allows GENERAL only with READWRITE and SYSTEM only without it, and answers anything else with a bare
   // "500 … visibility" (govcd metadata_v2.go works around the same message): refuse it here, clearly.
   if ((d === "GENERAL") !== (visibility === "READWRITE")) {
-    throw new RangeError(`metadata "${m.key}": visibility ${visibility} is not allowed in the ${d} domain (GENERAL needs READWRITE; SYSTEM takes READONLY or PRIVATE)`);
+    throw new RangeError(
+      `metadata "${m.key}": visibility ${visibility} is not allowed in the ${d} domain (GENERAL needs READWRITE; SYSTEM takes READONLY or PRIVATE)`,
+    );
   }
   return tag("Domain", { visibility }, d);
 }
 
-const typedValue = (m: MetadataInput) => tag("TypedValue", { "xsi:type": metadataType(m) }, textTag("Value", metadataText(m)));
+const typedValue = (m: MetadataInput) =>
+  tag("TypedValue", { "xsi:type": metadataType(m) }, textTag("Value", metadataText(m)));
 
 /** Metadata (POST merge): MetadataEntry = Domain, Key, TypedValue. */
 export function metadata(entries: MetadataInput[]): string {
-  return tag("Metadata", { xmlns: VCLOUD_NS, "xmlns:xsi": XSI_NS },
-    ...entries.map((m) => tag("MetadataEntry", {}, domain(m), textTag("Key", m.key), typedValue(m))));
+  return tag(
+    "Metadata",
+    { xmlns: VCLOUD_NS, "xmlns:xsi": XSI_NS },
+    ...entries.map((m) => tag("MetadataEntry", {}, domain(m), textTag("Key", m.key), typedValue(m))),
+  );
 }
 
 /** MetadataValue (PUT one key): Domain, TypedValue. */

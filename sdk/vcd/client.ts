@@ -3,8 +3,19 @@
 // provably was not sent), lost answers to vApp creations resolved by finding the vApp, and typed errors.
 import { AxiosInstance } from "axios";
 import {
-  backoffDelay, closeHttpClient, RetryInfo, withRetry, createHttpClient, describeTransportError, isTransient, provesNotSent, redact, sleep, TlsOptions,
-  TRANSIENT_STATUSES, TransportError,
+  backoffDelay,
+  closeHttpClient,
+  RetryInfo,
+  withRetry,
+  createHttpClient,
+  describeTransportError,
+  isTransient,
+  provesNotSent,
+  redact,
+  sleep,
+  TlsOptions,
+  TRANSIENT_STATUSES,
+  TransportError,
 } from "../http";
 import { attr, parseXml, child } from "../xml";
 import { BusyEntityError, NotAuthenticatedError, parseErrorResponse, VcdError } from "./errors";
@@ -71,7 +82,11 @@ export interface RequestOptions {
   recoverLost?: (sentAt: number) => Promise<VcdResponse | undefined>;
 }
 
-export interface VcdResponse { status: number; data: string; headers: Record<string, unknown> }
+export interface VcdResponse {
+  status: number;
+  data: string;
+  headers: Record<string, unknown>;
+}
 
 export class VcdClient {
   readonly vapps: VAppApi;
@@ -90,8 +105,12 @@ export class VcdClient {
   constructor(private readonly options: VcdClientOptions) {
     this.baseUrl = options.url.replace(/\/+$/, "").replace(/\/api$/, "");
     this.http = createHttpClient({
-      baseURL: this.baseUrl, insecure: options.insecure, ca: options.ca, timeoutMs: options.requestTimeoutMs ?? 120_000,
-      deadlineMs: options.requestDeadlineMs, maxResponseBytes: options.maxResponseBytes,
+      baseURL: this.baseUrl,
+      insecure: options.insecure,
+      ca: options.ca,
+      timeoutMs: options.requestTimeoutMs ?? 120_000,
+      deadlineMs: options.requestDeadlineMs,
+      maxResponseBytes: options.maxResponseBytes,
     });
     this.vapps = new VAppApi(this);
   }
@@ -123,13 +142,35 @@ export class VcdClient {
   private async doConnect() {
     const o = this.options;
     // Version discovery and login change nothing a user owns (a lost login only leaves a session to expire).
-    const retry = { baseDelayMs: o.retryDelayMs ?? 1000, maxDelayMs: o.retryMaxDelayMs ?? 30_000, deadlineMs: o.requestDeadlineMs ?? 300_000, onRetry: o.onRetry };
+    const retry = {
+      baseDelayMs: o.retryDelayMs ?? 1000,
+      maxDelayMs: o.retryMaxDelayMs ?? 30_000,
+      deadlineMs: o.requestDeadlineMs ?? 300_000,
+      onRetry: o.onRetry,
+    };
     if (!this.version) {
-      const versions = await withRetry("GET /api/versions", () => fetchVersions(this.raw, this.baseUrl), isTransient, retry);
+      const versions = await withRetry(
+        "GET /api/versions",
+        () => fetchVersions(this.raw, this.baseUrl),
+        isTransient,
+        retry,
+      );
       this.version = chooseVersion(versions, o.apiVersion);
     }
     const version = this.version;
-    this.session = await withRetry("login", () => login(this.raw, this.baseUrl, version, { org: o.org, username: o.username, password: o.password }, o.login ?? "auto"), isTransient, retry);
+    this.session = await withRetry(
+      "login",
+      () =>
+        login(
+          this.raw,
+          this.baseUrl,
+          version,
+          { org: o.org, username: o.username, password: o.password },
+          o.login ?? "auto",
+        ),
+      isTransient,
+      retry,
+    );
     this.logins++;
   }
 
@@ -153,7 +194,12 @@ export class VcdClient {
   }
 
   /** One HTTP exchange with transport errors described and the request counted. Credentials never reach logs. */
-  private raw = async (method: string, url: string, headers: Record<string, string>, body?: string): Promise<RawResponse> => {
+  private raw = async (
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<RawResponse> => {
     this.requestCount++;
     const path = pathOf(url);
     try {
@@ -161,7 +207,11 @@ export class VcdClient {
       this.options.log?.(`${method} ${path} ${r.status}`);
       const date = Date.parse(String(r.headers["date"] ?? ""));
       if (!Number.isNaN(date)) this.clockSkewMs = date - Date.now();
-      return { status: r.status, data: typeof r.data === "string" ? r.data : String(r.data ?? ""), headers: r.headers as Record<string, unknown> };
+      return {
+        status: r.status,
+        data: typeof r.data === "string" ? r.data : String(r.data ?? ""),
+        headers: r.headers as Record<string, unknown>,
+      };
     } catch (e) {
       this.options.log?.(`${method} ${path} failed`);
       const err = describeTransportError(e, this.baseUrl);
@@ -176,10 +226,15 @@ export class VcdClient {
    */
   async request(method: string, href: string, opts: RequestOptions = {}): Promise<VcdResponse> {
     await this.connect();
-    const creation = method === "POST" && /\/api\/vdc\/([^/]+)\/action\/(composeVApp|instantiateVAppTemplate)$/.test(pathOf(href));
+    const creation =
+      method === "POST" && /\/api\/vdc\/([^/]+)\/action\/(composeVApp|instantiateVAppTemplate)$/.test(pathOf(href));
     if (creation && !opts.recoverLost && opts.body) {
       const name = vappNameOf(opts.body);
-      if (name) opts = { ...opts, recoverLost: (sentAt) => this.findCreatedVApp(href.replace(/\/action\/[^/]+$/, ""), name, sentAt) };
+      if (name)
+        opts = {
+          ...opts,
+          recoverLost: (sentAt) => this.findCreatedVApp(href.replace(/\/action\/[^/]+$/, ""), name, sentAt),
+        };
     }
     return this.send(method, href, opts);
   }
@@ -197,9 +252,13 @@ export class VcdClient {
     for (let attempt = 1; ; attempt++) {
       const recs = await this.query("vApp", { filter: { name, vdc: this.href(vdcHref) } });
       const user = this.session?.user;
-      const hit = recs.find((r) => (!user || r.attrs.ownerName === user) && !(Date.parse(r.attrs.creationDate ?? "") < since));
+      const hit = recs.find(
+        (r) => (!user || r.attrs.ownerName === user) && !(Date.parse(r.attrs.creationDate ?? "") < since),
+      );
       if (hit) {
-        this.options.log?.(`POST ${pathOf(vdcHref)}/action: answer lost; found the vApp it created (${pathOf(hit.attrs.href)})`);
+        this.options.log?.(
+          `POST ${pathOf(vdcHref)}/action: answer lost; found the vApp it created (${pathOf(hit.attrs.href)})`,
+        );
         const r = await this.send("GET", hit.attrs.href, {});
         return { ...r, status: 201 };
       }
@@ -220,15 +279,23 @@ export class VcdClient {
     let busy = 0;
     let failed = 0;
     for (;;) {
-      const headers: Record<string, string> = { Accept: `application/*+xml;version=${this.version!.version}`, ...this.session?.authHeaders };
-      if (opts.body !== undefined) headers["Content-Type"] = `${opts.contentType ?? "application/xml"};version=${this.version!.version}`;
+      const headers: Record<string, string> = {
+        Accept: `application/*+xml;version=${this.version!.version}`,
+        ...this.session?.authHeaders,
+      };
+      if (opts.body !== undefined)
+        headers["Content-Type"] = `${opts.contentType ?? "application/xml"};version=${this.version!.version}`;
       const sentAt = Date.now();
       let r: RawResponse;
       let lost: TransportError | undefined;
       try {
         r = await this.raw(method, this.onBase(href), headers, opts.body);
         if (TRANSIENT_STATUSES.has(r.status) && !(opts.expect ?? []).includes(r.status)) {
-          lost = new TransportError(`${method} ${pathOf(href)}: vCD or a proxy in front of it answered HTTP ${r.status}`, undefined, r.status);
+          lost = new TransportError(
+            `${method} ${pathOf(href)}: vCD or a proxy in front of it answered HTTP ${r.status}`,
+            undefined,
+            r.status,
+          );
         }
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
@@ -241,7 +308,12 @@ export class VcdClient {
         if (isTransient(lost) && (idempotent || provesNotSent(lost))) {
           const wait = backoffDelay(++failed, delay, maxDelay);
           if (Date.now() + wait <= transitDeadline) {
-            await this.options.onRetry?.({ what: `${method} ${pathOf(href)}`, attempt: failed, error: lost, delayMs: wait });
+            await this.options.onRetry?.({
+              what: `${method} ${pathOf(href)}`,
+              attempt: failed,
+              error: lost,
+              delayMs: wait,
+            });
             await sleep(wait);
             continue;
           }
@@ -254,7 +326,10 @@ export class VcdClient {
       }
       const ok = opts.expect ? opts.expect.includes(r.status) : r.status >= 200 && r.status < 300;
       if (ok) return r;
-      const err = parseErrorResponse(r.status, redact(r.data, [this.options.password]), r.headers, { method, path: pathOf(href) });
+      const err = parseErrorResponse(r.status, redact(r.data, [this.options.password]), r.headers, {
+        method,
+        path: pathOf(href),
+      });
       if (err instanceof NotAuthenticatedError && !relogged && this.session) {
         // Tokens expire (idle timeout, server restart): log in again once, then replay the request.
         relogged = true;

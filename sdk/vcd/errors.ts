@@ -77,7 +77,9 @@ export interface TaskErrorDetails {
 /** A task that ended in error, canceled or aborted. */
 export class TaskError extends Error {
   constructor(readonly details: TaskErrorDetails) {
-    super(`vCD task ${details.operationName} ${details.status}${details.minorErrorCode ? ` (${details.minorErrorCode})` : ""}: ${details.vcdMessage ?? "no error message"}`);
+    super(
+      `vCD task ${details.operationName} ${details.status}${details.minorErrorCode ? ` (${details.minorErrorCode})` : ""}: ${details.vcdMessage ?? "no error message"}`,
+    );
     this.name = "TaskError";
   }
 }
@@ -89,7 +91,9 @@ export class TaskTimeoutError extends Error {
     readonly lastStatus: string,
     readonly timeoutMs: number,
   ) {
-    super(`vCD task ${operationName} still ${lastStatus} after ${Math.round(timeoutMs / 1000)}s (${taskHref}); it may finish later on the server`);
+    super(
+      `vCD task ${operationName} still ${lastStatus} after ${Math.round(timeoutMs / 1000)}s (${taskHref}); it may finish later on the server`,
+    );
     this.name = "TaskTimeoutError";
   }
 }
@@ -114,7 +118,12 @@ export function splitRequestId(message: string): { requestId?: string; text: str
  * Builds the typed error for a failed response: an <Error> element (/api), a JSON object (/cloudapi), or anything
  * else (a proxy's HTML page) reduced to its status.
  */
-export function parseErrorResponse(status: number, body: string, headers: Record<string, unknown>, ctx: { method?: string; path?: string } = {}): VcdError {
+export function parseErrorResponse(
+  status: number,
+  body: string,
+  headers: Record<string, unknown>,
+  ctx: { method?: string; path?: string } = {},
+): VcdError {
   let minor = httpMinorCode(status);
   let major: string | undefined = String(status);
   let message = "";
@@ -143,8 +152,12 @@ export function parseErrorResponse(status: number, body: string, headers: Record
   const { requestId, text } = splitRequestId(message);
   const headerId = headers["x-vmware-vcloud-request-id"];
   const fields: VcdErrorFields = {
-    status, majorErrorCode: major, minorErrorCode: minor, vcdMessage: text || `HTTP ${status}`,
-    requestId: requestId ?? (typeof headerId === "string" ? headerId : undefined), ...ctx,
+    status,
+    majorErrorCode: major,
+    minorErrorCode: minor,
+    vcdMessage: text || `HTTP ${status}`,
+    requestId: requestId ?? (typeof headerId === "string" ? headerId : undefined),
+    ...ctx,
   };
   if (status === 403) return new ForbiddenError(fields);
   if (status === 401) return new NotAuthenticatedError(fields);
@@ -154,8 +167,15 @@ export function parseErrorResponse(status: number, body: string, headers: Record
 
 function httpMinorCode(status: number): string {
   const codes: Record<number, string> = {
-    400: "BAD_REQUEST", 401: "NOT_AUTHENTICATED", 403: "ACCESS_TO_RESOURCE_IS_FORBIDDEN", 404: "RESOURCE_NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE", 409: "CONFLICT", 415: "UNSUPPORTED_MEDIA_TYPE", 500: "INTERNAL_SERVER_ERROR",
+    400: "BAD_REQUEST",
+    401: "NOT_AUTHENTICATED",
+    403: "ACCESS_TO_RESOURCE_IS_FORBIDDEN",
+    404: "RESOURCE_NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    409: "CONFLICT",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    500: "INTERNAL_SERVER_ERROR",
     503: "SERVICE_UNAVAILABLE",
   };
   return codes[status] ?? `HTTP_${status}`;

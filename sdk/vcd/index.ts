@@ -3,8 +3,16 @@ export { VcdClient, VcdClientOptions, RequestOptions, VcdResponse } from "./clie
 export { withVcdSession, closeVcdSessions, setVcdSessionDefaults, vcdSessionStats } from "./pool";
 export { VAppApi, VdcRef, NetworkRequest, ComposeOptions, InstantiateOptions, VAppRef } from "./vapp";
 export {
-  VcdError, ForbiddenError, NotAuthenticatedError, BusyEntityError, TaskError, TaskTimeoutError, VersionError,
-  isForbidden, parseErrorResponse, splitRequestId,
+  VcdError,
+  ForbiddenError,
+  NotAuthenticatedError,
+  BusyEntityError,
+  TaskError,
+  TaskTimeoutError,
+  VersionError,
+  isForbidden,
+  parseErrorResponse,
+  splitRequestId,
 } from "./errors";
 export { CLIENT_API_VERSIONS, chooseVersion, compareVersions, LoginMode } from "./session";
 export { waitForTask, WaitOptions, RUNNING } from "./tasks";
@@ -13,8 +21,29 @@ export { FenceMode, MetadataInput, UndeployPowerAction, NetworkSpec } from "./bo
 export * as bodies from "./bodies";
 export { MEDIA, VAppStatus, vappStatusName, VCLOUD_NS, OVF_NS, XSI_NS } from "./wire";
 export {
-  VApp, Leases, Link, Task, TaskStatus, MetadataEntry, MetadataType, MetadataDomain, MetadataVisibility, OwnerRef,
-  VAppNetwork, VersionInfo, QueryRecord, QueryPage,
-  parseVApp, parseTask, parseLease, parseOwner, parseMetadata, parseMetadataValue, parseVersions, parseQueryRecords,
-  elementOrder, parseOrdered, findLink,
+  VApp,
+  Leases,
+  Link,
+  Task,
+  TaskStatus,
+  MetadataEntry,
+  MetadataType,
+  MetadataDomain,
+  MetadataVisibility,
+  OwnerRef,
+  VAppNetwork,
+  VersionInfo,
+  QueryRecord,
+  QueryPage,
+  parseVApp,
+  parseTask,
+  parseLease,
+  parseOwner,
+  parseMetadata,
+  parseMetadataValue,
+  parseVersions,
+  parseQueryRecords,
+  elementOrder,
+  parseOrdered,
+  findLink,
 } from "./xml";

@@ -18,7 +18,10 @@ export const vcdSessionStats = pool.stats;
  * the client; the session ends when idle or at exit). The options of the first caller are the client's options.
  */
 export function withVcdSession<T>(opts: VcdClientOptions, fn: (client: VcdClient) => Promise<T>): Promise<T> {
-  const key = sessionKey(["vcd", opts.url, opts.org.toLowerCase(), opts.username, opts.apiVersion, opts.login, opts.insecure], `${opts.password}\0${opts.ca ?? ""}`);
+  const key = sessionKey(
+    ["vcd", opts.url, opts.org.toLowerCase(), opts.username, opts.apiVersion, opts.login, opts.insecure],
+    `${opts.password}\0${opts.ca ?? ""}`,
+  );
   return pool.use(
     key,
     async () => {

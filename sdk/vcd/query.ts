@@ -16,18 +16,29 @@ interface QuerySource {
 
 const RESERVED = /[;,()=!<>*"'\\]/;
 
-export function buildFilter(conds: Record<string, string> = {}): { server?: string; local: (r: QueryRecord) => boolean } {
+export function buildFilter(conds: Record<string, string> = {}): {
+  server?: string;
+  local: (r: QueryRecord) => boolean;
+} {
   const server: string[] = [];
   const local: Array<[string, string]> = [];
   for (const [k, v] of Object.entries(conds)) {
     if (RESERVED.test(v)) local.push([k, v]);
     else server.push(`${k}==${v}`);
   }
-  return { server: server.length ? server.join(";") : undefined, local: (r) => local.every(([k, v]) => r.attrs[k] === v) };
+  return {
+    server: server.length ? server.join(";") : undefined,
+    local: (r) => local.every(([k, v]) => r.attrs[k] === v),
+  };
 }
 
 function queryHref(client: QuerySource, type: string, opts: QueryOptions, page: number, server?: string): string {
-  const q = new URLSearchParams({ type, format: "records", page: String(page), pageSize: String(opts.pageSize ?? 128) });
+  const q = new URLSearchParams({
+    type,
+    format: "records",
+    page: String(page),
+    pageSize: String(opts.pageSize ?? 128),
+  });
   if (server) q.set("filter", server);
   if (opts.sortAsc) q.set("sortAsc", opts.sortAsc);
   // URLSearchParams writes a space as "+", which only form decoders read as a space; %20 means a space to any
@@ -35,7 +46,11 @@ function queryHref(client: QuerySource, type: string, opts: QueryOptions, page: 
   return client.href(`/api/query?${q.toString().replace(/\+/g, "%20")}`);
 }
 
-export async function queryPage(client: QuerySource, type: string, opts: QueryOptions & { page?: number } = {}): Promise<QueryPage> {
+export async function queryPage(
+  client: QuerySource,
+  type: string,
+  opts: QueryOptions & { page?: number } = {},
+): Promise<QueryPage> {
   const f = buildFilter(opts.filter);
   const page = parseQueryRecords(await client.get(queryHref(client, type, opts, opts.page ?? 1, f.server)));
   return { ...page, records: page.records.filter(f.local) };

@@ -11,8 +11,17 @@ export const CLIENT_API_VERSIONS = ["36.0", "37.0", "37.1", "37.2", "37.3", "38.
 
 export type LoginMode = "auto" | "cloudapi" | "legacy";
 
-export interface RawResponse { status: number; data: string; headers: Record<string, unknown> }
-export type RawRequest = (method: string, url: string, headers: Record<string, string>, body?: string) => Promise<RawResponse>;
+export interface RawResponse {
+  status: number;
+  data: string;
+  headers: Record<string, unknown>;
+}
+export type RawRequest = (
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: string,
+) => Promise<RawResponse>;
 
 const vkey = (v: string) => v.split(".").map(Number);
 export function compareVersions(a: string, b: string): number {
@@ -29,16 +38,24 @@ export function compareVersions(a: string, b: string): number {
  * The highest non-deprecated version both sides support, or the pinned one if the server offers it (deprecated
  * or not: pinning is the caller's explicit choice).
  */
-export function chooseVersion(server: VersionInfo[], pinned?: string, clientVersions = CLIENT_API_VERSIONS): VersionInfo {
+export function chooseVersion(
+  server: VersionInfo[],
+  pinned?: string,
+  clientVersions = CLIENT_API_VERSIONS,
+): VersionInfo {
   const offered = server.map((v) => v.version).join(", ");
   if (pinned) {
     const hit = server.find((v) => v.version === pinned);
     if (!hit) throw new VersionError(`vCD does not support API version ${pinned}; it offers: ${offered}`);
     return hit;
   }
-  const common = server.filter((v) => !v.deprecated && clientVersions.includes(v.version)).sort((a, b) => compareVersions(b.version, a.version));
+  const common = server
+    .filter((v) => !v.deprecated && clientVersions.includes(v.version))
+    .sort((a, b) => compareVersions(b.version, a.version));
   if (!common.length) {
-    throw new VersionError(`no API version in common: vCD offers ${offered || "none"} (non-deprecated), this client supports ${clientVersions.join(", ")}; pin one with apiVersion`);
+    throw new VersionError(
+      `no API version in common: vCD offers ${offered || "none"} (non-deprecated), this client supports ${clientVersions.join(", ")}; pin one with apiVersion`,
+    );
   }
   return common[0];
 }
@@ -49,7 +66,11 @@ export async function fetchVersions(raw: RawRequest, baseUrl: string): Promise<V
   return parseVersions(r.data);
 }
 
-export interface Credentials { org: string; username: string; password: string }
+export interface Credentials {
+  org: string;
+  username: string;
+  password: string;
+}
 
 export interface Session {
   kind: "cloudapi" | "legacy";
@@ -69,14 +90,33 @@ const header = (h: Record<string, unknown>, name: string) => {
 function loginError(r: RawResponse, path: string, c: Credentials, hint = ""): VcdError {
   const e = parseErrorResponse(r.status, redact(r.data, [c.password]), r.headers, { method: "POST", path });
   if (!(e instanceof NotAuthenticatedError) || !hint) return e;
-  return new NotAuthenticatedError({ status: e.status, majorErrorCode: e.majorErrorCode, minorErrorCode: e.minorErrorCode, vcdMessage: `${e.vcdMessage}${hint}`, requestId: e.requestId, method: e.method, path: e.path });
+  return new NotAuthenticatedError({
+    status: e.status,
+    majorErrorCode: e.majorErrorCode,
+    minorErrorCode: e.minorErrorCode,
+    vcdMessage: `${e.vcdMessage}${hint}`,
+    requestId: e.requestId,
+    method: e.method,
+    path: e.path,
+  });
 }
 
-async function cloudapiLogin(raw: RawRequest, url: string, version: string, c: Credentials): Promise<Session | "absent"> {
+async function cloudapiLogin(
+  raw: RawRequest,
+  url: string,
+  version: string,
+  c: Credentials,
+): Promise<Session | "absent"> {
   const path = new URL(url).pathname;
   const r = await raw("POST", url, { Accept: `application/json;version=${version}`, Authorization: basic(c) });
   if (r.status === 404) return "absent";
-  if (r.status !== 200) throw loginError(r, path, c, ` (user "${c.username}" in org "${c.org}"; check the credentials, and that provider users log in with org System)`);
+  if (r.status !== 200)
+    throw loginError(
+      r,
+      path,
+      c,
+      ` (user "${c.username}" in org "${c.org}"; check the credentials, and that provider users log in with org System)`,
+    );
   const token = header(r.headers, "x-vmware-vcloud-access-token");
   if (!token) throw new Error(`vCD login at ${path} returned no X-VMWARE-VCLOUD-ACCESS-TOKEN header`);
   let body: { user?: { name?: string; id?: string }; org?: { name?: string } } = {};
@@ -88,25 +128,45 @@ async function cloudapiLogin(raw: RawRequest, url: string, version: string, c: C
   return {
     kind: "cloudapi",
     authHeaders: { Authorization: `Bearer ${token}`, "X-VMWARE-VCLOUD-TOKEN-TYPE": "Bearer" },
-    user: body.user?.name ?? c.username, org: body.org?.name ?? c.org, userId: body.user?.id,
+    user: body.user?.name ?? c.username,
+    org: body.org?.name ?? c.org,
+    userId: body.user?.id,
   };
 }
 
 async function legacyLogin(raw: RawRequest, baseUrl: string, version: string, c: Credentials): Promise<Session> {
-  const r = await raw("POST", `${baseUrl}/api/sessions`, { Accept: `application/*+xml;version=${version}`, Authorization: basic(c) });
+  const r = await raw("POST", `${baseUrl}/api/sessions`, {
+    Accept: `application/*+xml;version=${version}`,
+    Authorization: basic(c),
+  });
   if (r.status !== 200) {
-    const hint = compareVersions(version, "38.0") >= 0 ? ` (vCD refuses /api/sessions for API ${version}: 38.0 and later need the cloudapi login)` : "";
+    const hint =
+      compareVersions(version, "38.0") >= 0
+        ? ` (vCD refuses /api/sessions for API ${version}: 38.0 and later need the cloudapi login)`
+        : "";
     throw loginError(r, "/api/sessions", c, hint);
   }
   const token = header(r.headers, "x-vcloud-authorization");
   if (!token) throw new Error("vCD login at /api/sessions returned no X-Vcloud-Authorization header");
   const s = rootElement(r.data, "Session");
-  return { kind: "legacy", authHeaders: { "x-vcloud-authorization": token }, user: attr(s, "user") ?? c.username, org: attr(s, "org") ?? c.org, userId: attr(s, "userId") };
+  return {
+    kind: "legacy",
+    authHeaders: { "x-vcloud-authorization": token },
+    user: attr(s, "user") ?? c.username,
+    org: attr(s, "org") ?? c.org,
+    userId: attr(s, "userId"),
+  };
 }
 
-export async function login(raw: RawRequest, baseUrl: string, info: VersionInfo, c: Credentials, mode: LoginMode): Promise<Session> {
+export async function login(
+  raw: RawRequest,
+  baseUrl: string,
+  info: VersionInfo,
+  c: Credentials,
+  mode: LoginMode,
+): Promise<Session> {
   const provider = c.org.toLowerCase() === "system";
-  const advertised = provider ? info.providerLoginUrl ?? info.loginUrl : info.loginUrl;
+  const advertised = provider ? (info.providerLoginUrl ?? info.loginUrl) : info.loginUrl;
   const cloudUrl = `${baseUrl}/cloudapi/1.0.0/sessions${provider ? "/provider" : ""}`;
   if (mode === "legacy") return legacyLogin(raw, baseUrl, info.version, c);
   // The advertised URL may carry the server's public host; only its path decides the kind of login.

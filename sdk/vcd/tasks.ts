@@ -33,14 +33,21 @@ export async function waitForTask(client: TaskSource, task: Task | string, opts:
     if (!RUNNING.includes(t.status)) {
       // error, canceled, aborted: the change did not happen (govcd counts aborted as done; we do not trust it).
       throw new TaskError({
-        taskHref: t.href, operationName: t.operationName, status: t.status, ownerHref: t.ownerHref,
-        majorErrorCode: t.error?.majorErrorCode, minorErrorCode: t.error?.minorErrorCode,
+        taskHref: t.href,
+        operationName: t.operationName,
+        status: t.status,
+        ownerHref: t.ownerHref,
+        majorErrorCode: t.error?.majorErrorCode,
+        minorErrorCode: t.error?.minorErrorCode,
         vcdMessage: t.error?.message ?? (t.status === "canceled" ? "the task was canceled" : undefined),
       });
     }
     const left = deadline - Date.now();
     if (left <= 0) throw new TaskTimeoutError(t.href, t.operationName, t.status, timeoutMs);
-    const relative = opts.maxOvershoot === undefined ? interval : Math.max(opts.pollMs ?? 500, opts.maxOvershoot * (Date.now() - started));
+    const relative =
+      opts.maxOvershoot === undefined
+        ? interval
+        : Math.max(opts.pollMs ?? 500, opts.maxOvershoot * (Date.now() - started));
     await sleep(Math.min(interval, relative, left));
     interval = Math.min(maxInterval, Math.ceil(interval * 1.5));
     t = parseTask(await client.get(t.href));

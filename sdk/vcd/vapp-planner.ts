@@ -6,7 +6,10 @@ import { containsUnknown } from "../schemas/common";
 
 export type MetadataValue = string | number | boolean | { dateTime: string };
 export type MetadataRecord = Record<string, MetadataValue>;
-export interface LeaseSeconds { deploymentSeconds: number; storageSeconds: number }
+export interface LeaseSeconds {
+  deploymentSeconds: number;
+  storageSeconds: number;
+}
 
 /** What the user declares and an update can change in place. */
 export interface DesiredVApp {
@@ -45,7 +48,10 @@ export interface ObservedVApp {
  * The leases as last recorded: the declared values and what vCD applied for them. Tells an out-of-band change
  * from vCD's own clamping.
  */
-export interface RecordedLeases extends LeaseSeconds { effectiveDeploymentSeconds: number; effectiveStorageSeconds: number }
+export interface RecordedLeases extends LeaseSeconds {
+  effectiveDeploymentSeconds: number;
+  effectiveStorageSeconds: number;
+}
 
 // --- metadata ---
 
@@ -68,7 +74,8 @@ const isDateTime = (v: MetadataValue | undefined): v is { dateTime: string } => 
 
 /** Same value and same vCD type; date-times compare as instants (vCD may render another offset or precision). */
 export function sameMetadataValue(a: MetadataValue | undefined, b: MetadataValue | undefined): boolean {
-  if (isDateTime(a) || isDateTime(b)) return isDateTime(a) && isDateTime(b) && Date.parse(a.dateTime) === Date.parse(b.dateTime);
+  if (isDateTime(a) || isDateTime(b))
+    return isDateTime(a) && isDateTime(b) && Date.parse(a.dateTime) === Date.parse(b.dateTime);
   return a === b;
 }
 
@@ -97,13 +104,16 @@ export function planMetadata(desired: MetadataRecord, observed: MetadataEntry[],
     set: Object.entries(desired)
       .filter(([k, v]) => !foreign.has(k) && !(k in current && sameMetadataValue(current[k], v)))
       .map(([k, v]) => toMetadataInput(k, v)),
-    remove: Object.keys(current).filter((k) => !(k in desired) && !keep.includes(k)).sort(),
+    remove: Object.keys(current)
+      .filter((k) => !(k in desired) && !keep.includes(k))
+      .sort(),
   };
 }
 
 // --- leases ---
 
-const sameLeases = (a: LeaseSeconds, b: LeaseSeconds) => a.deploymentSeconds === b.deploymentSeconds && a.storageSeconds === b.storageSeconds;
+const sameLeases = (a: LeaseSeconds, b: LeaseSeconds) =>
+  a.deploymentSeconds === b.deploymentSeconds && a.storageSeconds === b.storageSeconds;
 
 /**
  * One lease as an input value. vCD turns 0 into the org's value and silently reduces values above the org's
@@ -120,7 +130,11 @@ export function leaseInput(declared: number, observed: number, appliedBefore?: n
 export function leasesAsInputs(declared: LeaseSeconds, observed: Leases, recorded?: RecordedLeases): LeaseSeconds {
   const applied = recorded && sameLeases(recorded, declared) ? recorded : undefined;
   return {
-    deploymentSeconds: leaseInput(declared.deploymentSeconds, observed.deploymentSeconds, applied?.effectiveDeploymentSeconds),
+    deploymentSeconds: leaseInput(
+      declared.deploymentSeconds,
+      observed.deploymentSeconds,
+      applied?.effectiveDeploymentSeconds,
+    ),
     storageSeconds: leaseInput(declared.storageSeconds, observed.storageSeconds, applied?.effectiveStorageSeconds),
   };
 }
@@ -136,7 +150,8 @@ export function observedInputs(declared: DesiredVApp, observed: ObservedVApp, re
     description: observed.description,
     owner: declared.owner === undefined ? undefined : observed.owner,
     powerOn: isPoweredOn(observed),
-    leases: declared.leases && observed.leases ? leasesAsInputs(declared.leases, observed.leases, recorded) : declared.leases,
+    leases:
+      declared.leases && observed.leases ? leasesAsInputs(declared.leases, observed.leases, recorded) : declared.leases,
     metadata: declared.metadata === undefined ? undefined : managedMetadata(observed.metadata),
   };
 }
@@ -162,18 +177,24 @@ export function planUpdate(desired: DesiredVApp, observed: ObservedVApp, recorde
   const steps: UpdateStep[] = [];
   const problems: string[] = [];
   if (observed.status === -1) {
-    problems.push(`vCD failed to create this vApp (status FAILED_CREATION); it cannot be repaired in place: replace it (pulumi up --replace) or destroy it`);
+    problems.push(
+      `vCD failed to create this vApp (status FAILED_CREATION); it cannot be repaired in place: replace it (pulumi up --replace) or destroy it`,
+    );
     return { steps, problems };
   }
   if (desired.name !== observed.name || desired.description !== observed.description) {
     steps.push({ kind: "edit", name: desired.name, description: desired.description });
   }
-  if (desired.owner !== undefined && desired.owner !== observed.owner) steps.push({ kind: "owner", user: desired.owner });
+  if (desired.owner !== undefined && desired.owner !== observed.owner)
+    steps.push({ kind: "owner", user: desired.owner });
   const leases = desired.leases;
   const wantsStart = desired.powerOn && !isPoweredOn(observed);
   // Re-applying the declared leases restarts them: the way to start a vApp whose storage lease ran out.
   const renew = wantsStart && observed.expired;
-  if (leases && (renew || !observed.leases || !sameLeases(leasesAsInputs(recorded ?? leases, observed.leases, recorded), leases))) {
+  if (
+    leases &&
+    (renew || !observed.leases || !sameLeases(leasesAsInputs(recorded ?? leases, observed.leases, recorded), leases))
+  ) {
     steps.push({ kind: "leases", leases });
   }
   if (desired.metadata) {
@@ -184,9 +205,15 @@ export function planUpdate(desired: DesiredVApp, observed: ObservedVApp, recorde
     if (desired.powerOn && !observed.hasVms) problems.push("powerOn: the vApp has no VMs, so vCD cannot power it on");
     else if (desired.powerOn && observed.expired && !steps.some((s) => s.kind === "leases")) {
       const when = observed.leases?.storageExpiration ? ` at ${observed.leases.storageExpiration}` : "";
-      problems.push(`powerOn: the vApp's storage lease expired${when} and vCD refuses to start expired vApps; renew it by declaring leases (e.g. { deploymentSeconds: 0, storageSeconds: 0 }) or in the vCD portal`);
+      problems.push(
+        `powerOn: the vApp's storage lease expired${when} and vCD refuses to start expired vApps; renew it by declaring leases (e.g. { deploymentSeconds: 0, storageSeconds: 0 }) or in the vCD portal`,
+      );
     }
-    steps.push(desired.powerOn ? { kind: "power", on: true } : { kind: "power", on: false, undeployPowerAction: desired.undeployPowerAction ?? "shutdown" });
+    steps.push(
+      desired.powerOn
+        ? { kind: "power", on: true }
+        : { kind: "power", on: false, undeployPowerAction: desired.undeployPowerAction ?? "shutdown" },
+    );
   }
   return { steps, problems };
 }
@@ -207,18 +234,26 @@ export function describePlan(steps: UpdateStep[], observed: ObservedVApp): strin
     switch (step.kind) {
       case "edit":
         if (step.name !== observed.name) out.push(`rename ${shown(observed.name)} to ${shown(step.name)}`);
-        if (step.description !== observed.description) out.push(`description ${shown(observed.description)} → ${shown(step.description)}`);
+        if (step.description !== observed.description)
+          out.push(`description ${shown(observed.description)} → ${shown(step.description)}`);
         break;
       case "owner":
         out.push(`owner ${shown(observed.owner ?? "")} → ${shown(step.user)}`);
         break;
       case "leases": {
         const l = observed.leases;
-        out.push(`leases: deployment ${l?.deploymentSeconds ?? "?"} s → ${step.leases.deploymentSeconds} s, storage ${l?.storageSeconds ?? "?"} s → ${step.leases.storageSeconds} s`);
+        out.push(
+          `leases: deployment ${l?.deploymentSeconds ?? "?"} s → ${step.leases.deploymentSeconds} s, storage ${l?.storageSeconds ?? "?"} s → ${step.leases.storageSeconds} s`,
+        );
         break;
       }
       case "metadata":
-        for (const e of step.plan.set) out.push(e.key in current ? `metadata ${shown(e.key)}: ${shown(current[e.key])} → ${shown(e.value)}` : `metadata ${shown(e.key)}: add ${shown(e.value)}`);
+        for (const e of step.plan.set)
+          out.push(
+            e.key in current
+              ? `metadata ${shown(e.key)}: ${shown(current[e.key])} → ${shown(e.value)}`
+              : `metadata ${shown(e.key)}: add ${shown(e.value)}`,
+          );
         for (const k of step.plan.remove) out.push(`metadata ${shown(k)}: remove (was ${shown(current[k])})`);
         break;
       case "power":
@@ -244,7 +279,8 @@ export interface VAppDiff {
 type Props = Record<string, unknown>;
 
 /** The vApp name a props object stands for: declared, else the resource name; olds from state carry the observed name. */
-export const effectiveName = (p: Props): string | undefined => (p.name as string | undefined) ?? (p.resourceName as string | undefined);
+export const effectiveName = (p: Props): string | undefined =>
+  (p.name as string | undefined) ?? (p.resourceName as string | undefined);
 
 const json = (v: unknown) => JSON.stringify(v ?? null);
 const declaredLeases = (v: unknown): LeaseSeconds | undefined => {
@@ -278,15 +314,24 @@ export function diffVApp(olds: Props, news: Props): VAppDiff {
   if ((olds.description ?? "") !== (news.description ?? "")) updates.push("description");
   if (news.owner !== undefined && olds.owner !== news.owner) updates.push("owner");
   if (Boolean(olds.powerOn) !== Boolean(news.powerOn)) updates.push("powerOn");
-  if ((olds.undeployPowerAction ?? "shutdown") !== (news.undeployPowerAction ?? "shutdown")) updates.push("undeployPowerAction");
+  if ((olds.undeployPowerAction ?? "shutdown") !== (news.undeployPowerAction ?? "shutdown"))
+    updates.push("undeployPowerAction");
   const nl = declaredLeases(news.leases);
   const ol = declaredLeases(olds.leases);
   if (nl && (!ol || !sameLeases(nl, ol))) updates.push("leases");
-  if (news.metadata !== undefined && !sameMetadata(withoutKeys(olds.metadata, news.keptMetadataKeys), news.metadata as MetadataRecord)) updates.push("metadata");
+  if (
+    news.metadata !== undefined &&
+    !sameMetadata(withoutKeys(olds.metadata, news.keptMetadataKeys), news.metadata as MetadataRecord)
+  )
+    updates.push("metadata");
   if (json(olds.connection) !== json(news.connection)) updates.push("connection");
   return {
     replaces,
     updates,
-    deleteBeforeReplace: replaces.length > 0 && olds.org === news.org && olds.vdc === news.vdc && effectiveName(olds) === effectiveName(news),
+    deleteBeforeReplace:
+      replaces.length > 0 &&
+      olds.org === news.org &&
+      olds.vdc === news.vdc &&
+      effectiveName(olds) === effectiveName(news),
   };
 }

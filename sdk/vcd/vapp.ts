@@ -4,11 +4,29 @@ import * as bodies from "./bodies";
 import { FenceMode, MetadataInput, UndeployPowerAction } from "./bodies";
 import type { VcdClient } from "./client";
 import { ForbiddenError, TaskError, VcdError } from "./errors";
-import { findLink, Leases, MetadataDomain, MetadataEntry, OwnerRef, parseLease, parseLinks, parseMetadata, parseOwner, parseVApp, rootElement, Task, VApp } from "./xml";
+import {
+  findLink,
+  Leases,
+  MetadataDomain,
+  MetadataEntry,
+  OwnerRef,
+  parseLease,
+  parseLinks,
+  parseMetadata,
+  parseOwner,
+  parseVApp,
+  rootElement,
+  Task,
+  VApp,
+} from "./xml";
 import { attr, child, children } from "../xml";
 import { MEDIA, VAppStatus } from "./wire";
 
-export interface VdcRef { name: string; href: string; orgName?: string }
+export interface VdcRef {
+  name: string;
+  href: string;
+  orgName?: string;
+}
 
 export interface NetworkRequest {
   /** Name of an org VDC network available in the VDC. */
@@ -57,21 +75,32 @@ export class VAppApi {
     const recs = await this.client.query("orgVdc", { filter: { name, ...(org ? { orgName: org } : {}) } });
     if (!recs.length) {
       const all = await this.client.query("orgVdc");
-      throw new Error(`VDC "${name}"${org ? ` in org "${org}"` : ""} not found; visible VDCs: ${all.map((r) => `${r.attrs.orgName}/${r.attrs.name}`).join(", ") || "none"}`);
+      throw new Error(
+        `VDC "${name}"${org ? ` in org "${org}"` : ""} not found; visible VDCs: ${all.map((r) => `${r.attrs.orgName}/${r.attrs.name}`).join(", ") || "none"}`,
+      );
     }
-    if (recs.length > 1) throw new Error(`VDC name "${name}" is ambiguous (orgs ${recs.map((r) => r.attrs.orgName).join(", ")}); pass org`);
+    if (recs.length > 1)
+      throw new Error(
+        `VDC name "${name}" is ambiguous (orgs ${recs.map((r) => r.attrs.orgName).join(", ")}); pass org`,
+      );
     return { name, href: recs[0].attrs.href, orgName: recs[0].attrs.orgName };
   }
 
   private async networkSpecs(vdcHref: string, nets: NetworkRequest[] = []): Promise<bodies.NetworkSpec[]> {
     if (!nets.length) return [];
     const vdc = rootElement(await this.client.get(vdcHref), "Vdc");
-    const available = children(child(vdc, "AvailableNetworks"), "Network").map((n) => ({ name: attr(n, "name") ?? "", href: attr(n, "href") ?? "" }));
+    const available = children(child(vdc, "AvailableNetworks"), "Network").map((n) => ({
+      name: attr(n, "name") ?? "",
+      href: attr(n, "href") ?? "",
+    }));
     return nets.map((n) => {
       const fenceMode = n.fenceMode ?? "bridged";
       if (fenceMode === "isolated") return { name: n.name, fenceMode };
       const hit = available.find((a) => a.name === n.name);
-      if (!hit) throw new Error(`network "${n.name}" is not available in the VDC; available: ${available.map((a) => a.name).join(", ") || "none"}`);
+      if (!hit)
+        throw new Error(
+          `network "${n.name}" is not available in the VDC; available: ${available.map((a) => a.name).join(", ") || "none"}`,
+        );
       return { name: n.name, parentHref: hit.href, fenceMode };
     });
   }
@@ -96,7 +125,9 @@ export class VAppApi {
     const vdc = await this.findVdc(o.vdc, o.org);
     const networks = await this.networkSpecs(vdc.href, o.networks);
     const r = await this.client.request("POST", `${vdc.href}/action/composeVApp`, {
-      body: bodies.composeVAppParams({ name: o.name, description: o.description, networks }), contentType: MEDIA.compose, expect: [201],
+      body: bodies.composeVAppParams({ name: o.name, description: o.description, networks }),
+      contentType: MEDIA.compose,
+      expect: [201],
     });
     return this.settleCreation(r.data);
   }
@@ -108,10 +139,16 @@ export class VAppApi {
     const networks = await this.networkSpecs(vdc.href, o.networks);
     const r = await this.client.request("POST", `${vdc.href}/action/instantiateVAppTemplate`, {
       body: bodies.instantiateVAppTemplateParams({
-        name: o.name, description: o.description, networks, sourceHref, acceptAllEulas: o.acceptAllEulas ?? false,
-        deploy: o.deploy ?? o.powerOn ?? false, powerOn: o.powerOn ?? false,
+        name: o.name,
+        description: o.description,
+        networks,
+        sourceHref,
+        acceptAllEulas: o.acceptAllEulas ?? false,
+        deploy: o.deploy ?? o.powerOn ?? false,
+        powerOn: o.powerOn ?? false,
       }),
-      contentType: MEDIA.instantiate, expect: [201],
+      contentType: MEDIA.instantiate,
+      expect: [201],
     });
     return this.settleCreation(r.data);
   }
@@ -150,7 +187,10 @@ export class VAppApi {
   async update(ref: VAppRef, change: { name?: string; description?: string }): Promise<VApp> {
     const cur = await this.get(ref);
     const body = bodies.recomposeNameDescription({
-      name: change.name ?? cur.name, description: change.description ?? cur.description, deployed: cur.deployed, poweredOn: cur.status === VAppStatus.POWERED_ON,
+      name: change.name ?? cur.name,
+      description: change.description ?? cur.description,
+      deployed: cur.deployed,
+      poweredOn: cur.status === VAppStatus.POWERED_ON,
     });
     const href = findLink(cur.links, "recompose", MEDIA.recompose)?.href ?? `${cur.href}/action/recomposeVApp`;
     await this.run("POST", href, body, MEDIA.recompose);
@@ -164,7 +204,11 @@ export class VAppApi {
   /** Sets the owner by user name (a user of the vApp's org). PUT owner answers 204 without a task. */
   async setOwner(ref: VAppRef, userName: string): Promise<OwnerRef> {
     const user = await this.findUser(ref, userName);
-    await this.client.request("PUT", `${this.href(ref)}/owner`, { body: bodies.owner(user.href), contentType: MEDIA.owner, expect: [204] });
+    await this.client.request("PUT", `${this.href(ref)}/owner`, {
+      body: bodies.owner(user.href),
+      contentType: MEDIA.owner,
+      expect: [204],
+    });
     return user;
   }
 
@@ -185,9 +229,14 @@ export class VAppApi {
     } catch (e) {
       if (!(e instanceof ForbiddenError)) throw e;
       const who = this.client.sessionInfo?.user;
-      throw new Error(`cannot list the users of the vApp's organization to set owner "${userName}": vCD refuses${who ? ` user "${who}"` : ""} (403); changing a vApp's owner needs organization administrator rights`);
+      throw new Error(
+        `cannot list the users of the vApp's organization to set owner "${userName}": vCD refuses${who ? ` user "${who}"` : ""} (403); changing a vApp's owner needs organization administrator rights`,
+      );
     }
-    const users = children(child(org, "Users"), "UserReference").map((u) => ({ name: attr(u, "name") ?? "", href: attr(u, "href") ?? "" }));
+    const users = children(child(org, "Users"), "UserReference").map((u) => ({
+      name: attr(u, "name") ?? "",
+      href: attr(u, "href") ?? "",
+    }));
     const lower = userName.toLowerCase();
     const loose = users.filter((u) => u.name.toLowerCase() === lower);
     const hit = users.find((u) => u.name === userName) ?? (loose.length === 1 ? loose[0] : undefined);
@@ -206,14 +255,24 @@ export class VAppApi {
    */
   async setLease(ref: VAppRef, l: { deploymentSeconds?: number; storageSeconds?: number }): Promise<Leases> {
     const href = `${this.href(ref)}/leaseSettingsSection/`;
-    await this.run("PUT", href, bodies.leaseSettings({ href, deploymentSeconds: l.deploymentSeconds, storageSeconds: l.storageSeconds }), MEDIA.lease);
+    await this.run(
+      "PUT",
+      href,
+      bodies.leaseSettings({ href, deploymentSeconds: l.deploymentSeconds, storageSeconds: l.storageSeconds }),
+      MEDIA.lease,
+    );
     return this.getLease(ref);
   }
 
   // --- power ---
 
   async deploy(ref: VAppRef, opts: { powerOn?: boolean; deploymentLeaseSeconds?: number } = {}): Promise<Task> {
-    return this.run("POST", `${this.href(ref)}/action/deploy`, bodies.deployParams({ powerOn: opts.powerOn ?? true, deploymentLeaseSeconds: opts.deploymentLeaseSeconds }), MEDIA.deploy);
+    return this.run(
+      "POST",
+      `${this.href(ref)}/action/deploy`,
+      bodies.deployParams({ powerOn: opts.powerOn ?? true, deploymentLeaseSeconds: opts.deploymentLeaseSeconds }),
+      MEDIA.deploy,
+    );
   }
 
   async undeploy(ref: VAppRef, action: UndeployPowerAction = "powerOff"): Promise<Task> {
@@ -221,7 +280,10 @@ export class VAppApi {
   }
 
   /** powerOn | powerOff | reboot | reset | suspend | shutdown: only offered (as links) for vApps with VMs. */
-  async powerAction(ref: VAppRef, action: "powerOn" | "powerOff" | "reboot" | "reset" | "suspend" | "shutdown"): Promise<Task> {
+  async powerAction(
+    ref: VAppRef,
+    action: "powerOn" | "powerOff" | "reboot" | "reset" | "suspend" | "shutdown",
+  ): Promise<Task> {
     return this.run("POST", `${this.href(ref)}/power/action/${action}`, undefined);
   }
 
@@ -256,7 +318,8 @@ export class VAppApi {
     try {
       await this.undeploy(ref, action);
     } catch (e) {
-      const refused = e instanceof TaskError || (e instanceof VcdError && e.status === 400 && e.minorErrorCode !== "BUSY_ENTITY");
+      const refused =
+        e instanceof TaskError || (e instanceof VcdError && e.status === 400 && e.minorErrorCode !== "BUSY_ENTITY");
       if (action !== "shutdown" || !refused) throw e;
       const v = await this.get(ref);
       if (v.deployed) await this.undeploy(ref, "powerOff");
@@ -277,7 +340,12 @@ export class VAppApi {
   }
 
   async setMetadataValue(ref: VAppRef, entry: MetadataInput): Promise<void> {
-    await this.run("PUT", this.metadataHref(ref, entry.key, entry.domain), bodies.metadataValue(entry), MEDIA.metadataValue);
+    await this.run(
+      "PUT",
+      this.metadataHref(ref, entry.key, entry.domain),
+      bodies.metadataValue(entry),
+      MEDIA.metadataValue,
+    );
   }
 
   async deleteMetadata(ref: VAppRef, key: string, domain: MetadataDomain = "GENERAL"): Promise<void> {
@@ -295,7 +363,10 @@ export class VAppApi {
    * undeployed first (`undeployPowerAction`, default powerOff; shutdown falls back to powerOff, see stop()); pass
    * undeploy:false to see the refusal, or force:true to let vCD do both.
    */
-  async delete(ref: VAppRef, opts: { undeploy?: boolean; force?: boolean; undeployPowerAction?: UndeployPowerAction } = {}): Promise<void> {
+  async delete(
+    ref: VAppRef,
+    opts: { undeploy?: boolean; force?: boolean; undeployPowerAction?: UndeployPowerAction } = {},
+  ): Promise<void> {
     const href = this.href(ref);
     if (opts.undeploy !== false && !opts.force) {
       const v = await this.get(href);

@@ -74,7 +74,12 @@ export const FENCE_MODES = ["isolated", "direct", "bridged", "natRouted"] as con
 export type FenceMode = (typeof FENCE_MODES)[number];
 export const UNDEPLOY_POWER_ACTIONS = ["powerOff", "suspend", "shutdown", "force", "default"] as const;
 export type UndeployPowerAction = (typeof UNDEPLOY_POWER_ACTIONS)[number];
-export const METADATA_TYPES = ["MetadataStringValue", "MetadataNumberValue", "MetadataBooleanValue", "MetadataDateTimeValue"] as const;
+export const METADATA_TYPES = [
+  "MetadataStringValue",
+  "MetadataNumberValue",
+  "MetadataBooleanValue",
+  "MetadataDateTimeValue",
+] as const;
 export type MetadataType = (typeof METADATA_TYPES)[number];
 export const METADATA_DOMAINS = ["GENERAL", "SYSTEM"] as const;
 export type MetadataDomain = (typeof METADATA_DOMAINS)[number];

@@ -7,15 +7,39 @@ import { MetadataDomain, MetadataType, MetadataVisibility, VAppStatus, vappStatu
 
 /** Elements that may repeat; parsed as arrays even when a response holds one. */
 const REPEATED = [
-  "Link", "Task", "MetadataEntry", "VersionInfo", "NetworkConfig", "Vm", "ResourceEntity", "Network", "CatalogItem", "Item",
-  "OrgRecord", "OrgVdcRecord", "VAppRecord", "VAppTemplateRecord", "CatalogRecord", "CatalogItemRecord", "TaskRecord", "UserRecord", "Org", "UserReference",
+  "Link",
+  "Task",
+  "MetadataEntry",
+  "VersionInfo",
+  "NetworkConfig",
+  "Vm",
+  "ResourceEntity",
+  "Network",
+  "CatalogItem",
+  "Item",
+  "OrgRecord",
+  "OrgVdcRecord",
+  "VAppRecord",
+  "VAppTemplateRecord",
+  "CatalogRecord",
+  "CatalogItemRecord",
+  "TaskRecord",
+  "UserRecord",
+  "Org",
+  "UserReference",
 ];
 
 export const parseVcdXml = (xml: string) => parseXml(xml, REPEATED);
 
-export interface Link { rel: string; href: string; type?: string; name?: string }
+export interface Link {
+  rel: string;
+  href: string;
+  type?: string;
+  name?: string;
+}
 
-export type TaskStatus = "queued" | "preRunning" | "running" | "postRunning" | "success" | "error" | "canceled" | "aborted";
+export type TaskStatus =
+  "queued" | "preRunning" | "running" | "postRunning" | "success" | "error" | "canceled" | "aborted";
 
 export interface Task {
   id: string;
@@ -44,7 +68,12 @@ export interface Leases {
   storageExpiration?: string;
 }
 
-export interface VAppNetwork { name: string; fenceMode?: string; parentNetworkHref?: string; parentNetworkName?: string }
+export interface VAppNetwork {
+  name: string;
+  fenceMode?: string;
+  parentNetworkHref?: string;
+  parentNetworkName?: string;
+}
 
 export type { MetadataType, MetadataDomain, MetadataVisibility };
 
@@ -57,7 +86,10 @@ export interface MetadataEntry {
   visibility: MetadataVisibility;
 }
 
-export interface OwnerRef { name: string; href: string }
+export interface OwnerRef {
+  name: string;
+  href: string;
+}
 
 export interface VApp {
   /** URN, e.g. urn:vcloud:vapp:<uuid>: the stable id a provider stores. */
@@ -86,10 +118,20 @@ export interface VApp {
   metadata?: MetadataEntry[];
 }
 
-export interface VersionInfo { version: string; deprecated: boolean; loginUrl?: string; providerLoginUrl?: string }
+export interface VersionInfo {
+  version: string;
+  deprecated: boolean;
+  loginUrl?: string;
+  providerLoginUrl?: string;
+}
 
 export function parseLinks(node: XmlNode | undefined): Link[] {
-  return children(node, "Link").map((l) => ({ rel: attr(l, "rel") ?? "", href: attr(l, "href") ?? "", type: attr(l, "type"), name: attr(l, "name") }));
+  return children(node, "Link").map((l) => ({
+    rel: attr(l, "rel") ?? "",
+    href: attr(l, "href") ?? "",
+    type: attr(l, "type"),
+    name: attr(l, "name"),
+  }));
 }
 
 export function findLink(links: Link[], rel: string, type?: string): Link | undefined {
@@ -133,7 +175,14 @@ export function parseTaskNode(t: XmlNode): Task {
     ownerName: attr(owner, "name"),
     userName: attr(child(t, "User"), "name"),
     orgName: attr(child(t, "Organization"), "name"),
-    error: err ? { majorErrorCode: attr(err, "majorErrorCode"), minorErrorCode: attr(err, "minorErrorCode"), message: split!.text, requestId: split!.requestId } : undefined,
+    error: err
+      ? {
+          majorErrorCode: attr(err, "majorErrorCode"),
+          minorErrorCode: attr(err, "minorErrorCode"),
+          message: split!.text,
+          requestId: split!.requestId,
+        }
+      : undefined,
     links: parseLinks(t),
   };
 }
@@ -183,7 +232,12 @@ export function parseVAppNode(v: XmlNode, now = new Date()): VApp {
     networks: children(child(v, "NetworkConfigSection"), "NetworkConfig").map((nc) => {
       const conf = child(nc, "Configuration");
       const parent = child(conf, "ParentNetwork");
-      return { name: attr(nc, "networkName") ?? "", fenceMode: text(conf, "FenceMode"), parentNetworkHref: attr(parent, "href"), parentNetworkName: attr(parent, "name") };
+      return {
+        name: attr(nc, "networkName") ?? "",
+        fenceMode: text(conf, "FenceMode"),
+        parentNetworkHref: attr(parent, "href"),
+        parentNetworkName: attr(parent, "name"),
+      };
     }),
     vmNames: children(child(v, "Children"), "Vm").map((vm) => attr(vm, "name") ?? ""),
     dateCreated: text(v, "DateCreated"),
@@ -215,7 +269,9 @@ function parseMetadataEntry(e: XmlNode, key: string): MetadataEntry {
 }
 
 export function parseMetadata(xml: string): MetadataEntry[] {
-  return children(rootElement(xml, "Metadata"), "MetadataEntry").map((e) => parseMetadataEntry(e, text(e, "Key") ?? ""));
+  return children(rootElement(xml, "Metadata"), "MetadataEntry").map((e) =>
+    parseMetadataEntry(e, text(e, "Key") ?? ""),
+  );
 }
 
 export function parseMetadataValue(xml: string, key: string): MetadataEntry {
@@ -254,15 +310,29 @@ export function parseQueryRecords(xml: string): QueryPage {
 
 // --- document order (for tests and diagnostics) ---
 
-export interface OrderedElement { name: string; attrs: Record<string, string>; text: string; children: OrderedElement[] }
+export interface OrderedElement {
+  name: string;
+  attrs: Record<string, string>;
+  text: string;
+  children: OrderedElement[];
+}
 
 /** Parses keeping document order; element names lose their prefix like the compact parser's. */
 export function parseOrdered(xml: string): OrderedElement {
-  const doc = xml2js(xml, { compact: false, ignoreComment: true, ignoreDeclaration: true, ignoreInstruction: true }) as XmlJsElement;
+  const doc = xml2js(xml, {
+    compact: false,
+    ignoreComment: true,
+    ignoreDeclaration: true,
+    ignoreInstruction: true,
+  }) as XmlJsElement;
   const conv = (e: XmlJsElement): OrderedElement => ({
     name: (e.name ?? "").replace(/^.*:/, ""),
     attrs: Object.fromEntries(Object.entries(e.attributes ?? {}).map(([k, v]) => [k, String(v)])),
-    text: (e.elements ?? []).filter((c) => c.type === "text" || c.type === "cdata").map((c) => String(c.text ?? c.cdata ?? "")).join("").trim(),
+    text: (e.elements ?? [])
+      .filter((c) => c.type === "text" || c.type === "cdata")
+      .map((c) => String(c.text ?? c.cdata ?? ""))
+      .join("")
+      .trim(),
     children: (e.elements ?? []).filter((c) => c.type === "element").map(conv),
   });
   const root = (doc.elements ?? []).find((e) => e.type === "element");

@@ -134,7 +134,9 @@ function normalizeGlobals(globals: GlobalOptions): GlobalOptions {
 
 function baseContext(inv: Inventory, globals: GlobalOptions, vc: VCenterOptions): Record<string, unknown> {
   if (vc.host !== inv.vcenter.host || vc.name !== inv.vcenter.name) {
-    throw new Error(`vCenter options are for ${vc.name} (${vc.host}) but the inventory is of ${inv.vcenter.name} (${inv.vcenter.host})`);
+    throw new Error(
+      `vCenter options are for ${vc.name} (${vc.host}) but the inventory is of ${inv.vcenter.name} (${inv.vcenter.host})`,
+    );
   }
   return { ...normalizeGlobals(globals), ...vc };
 }
@@ -164,7 +166,11 @@ export function availabilityZones(inv: Inventory): string[] {
 }
 
 /** One context per availability zone; `name` stays the vCenter's short name. */
-export function datacenterContexts(inv: Inventory, globals: GlobalOptions, vc: VCenterOptions): Record<string, unknown>[] {
+export function datacenterContexts(
+  inv: Inventory,
+  globals: GlobalOptions,
+  vc: VCenterOptions,
+): Record<string, unknown>[] {
   const base = baseContext(inv, globals, vc);
   return availabilityZones(inv).map((az) => ({ ...base, availability_zone: az, vcenter_name: inv.vcenter.name }));
 }

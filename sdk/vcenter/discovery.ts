@@ -60,7 +60,13 @@ export async function discoverFromDns(opts: DnsDiscoveryOptions, previous?: Disc
   const t = { server: opts.server, zone: opts.zone, key: opts.key, timeoutMs: opts.timeoutMs };
   const serial = await querySoaSerial(t);
   if (previous && prev.serial === serial) {
-    return { vcenters: [...prev.vcenters], added: [], removed: [], transferred: false, state: { serial, vcenters: [...prev.vcenters] } };
+    return {
+      vcenters: [...prev.vcenters],
+      added: [],
+      removed: [],
+      transferred: false,
+      state: { serial, vcenters: [...prev.vcenters] },
+    };
   }
   const records = await transferZone(t);
   const vcenters = vcenterHosts(records, opts.zone);

@@ -39,7 +39,14 @@ export function pyInt(v: unknown, def: unknown = 0, base: unknown = 10): unknown
   if (typeof v !== "string") return def;
   const s = v.trim().replace(/([0-9a-fA-F])_(?=[0-9a-fA-F])/g, "$1");
   const b = Number(base);
-  const digits = b === 16 ? /^[-+]?(0x)?[0-9a-f]+$/i : b === 8 ? /^[-+]?(0o)?[0-7]+$/i : b === 2 ? /^[-+]?(0b)?[01]+$/i : /^[-+]?[0-9]+$/;
+  const digits =
+    b === 16
+      ? /^[-+]?(0x)?[0-9a-f]+$/i
+      : b === 8
+        ? /^[-+]?(0o)?[0-7]+$/i
+        : b === 2
+          ? /^[-+]?(0b)?[01]+$/i
+          : /^[-+]?[0-9]+$/;
   if (digits.test(s)) {
     const neg = s[0] === "-";
     const body = s.replace(/^[-+]/, "").replace(/^0[xob]/i, "");
@@ -136,61 +143,64 @@ export function pyFormat(fmt: unknown, ...args: unknown[]): string {
     if (i >= args.length) throw new Error("not enough arguments for format string");
     return args[i++];
   };
-  return pyStr(fmt).replace(/%([-+ 0#]*)(\d+|\*)?(?:\.(\d+|\*))?([sridufFxXoceE%])/g, (_m, flags: string, w, p, conv) => {
-    if (conv === "%") return "%";
-    const width = w === "*" ? Number(next()) : w === undefined ? 0 : Number(w);
-    const prec = p === "*" ? Number(next()) : p === undefined ? undefined : Number(p);
-    const v = next();
-    let body: string;
-    let sign = "";
-    const num = (): number => {
-      const n = typeof v === "boolean" ? Number(v) : Number(v);
-      if (typeof v === "string" || Number.isNaN(n)) throw new TypeError(`%${conv} format: a number is required`);
-      return n;
-    };
-    switch (conv) {
-      case "s":
-      case "r":
-        body = pyStr(v);
-        if (prec !== undefined) body = body.slice(0, prec);
-        break;
-      case "c":
-        body = typeof v === "number" ? String.fromCodePoint(v) : pyStr(v);
-        break;
-      case "d":
-      case "i":
-      case "u": {
-        const n = Math.trunc(num());
-        body = String(Math.abs(n));
-        if (n < 0) sign = "-";
-        break;
+  return pyStr(fmt).replace(
+    /%([-+ 0#]*)(\d+|\*)?(?:\.(\d+|\*))?([sridufFxXoceE%])/g,
+    (_m, flags: string, w, p, conv) => {
+      if (conv === "%") return "%";
+      const width = w === "*" ? Number(next()) : w === undefined ? 0 : Number(w);
+      const prec = p === "*" ? Number(next()) : p === undefined ? undefined : Number(p);
+      const v = next();
+      let body: string;
+      let sign = "";
+      const num = (): number => {
+        const n = typeof v === "boolean" ? Number(v) : Number(v);
+        if (typeof v === "string" || Number.isNaN(n)) throw new TypeError(`%${conv} format: a number is required`);
+        return n;
+      };
+      switch (conv) {
+        case "s":
+        case "r":
+          body = pyStr(v);
+          if (prec !== undefined) body = body.slice(0, prec);
+          break;
+        case "c":
+          body = typeof v === "number" ? String.fromCodePoint(v) : pyStr(v);
+          break;
+        case "d":
+        case "i":
+        case "u": {
+          const n = Math.trunc(num());
+          body = String(Math.abs(n));
+          if (n < 0) sign = "-";
+          break;
+        }
+        case "x":
+        case "X":
+        case "o": {
+          const n = Math.trunc(num());
+          body = Math.abs(n).toString(conv === "o" ? 8 : 16);
+          if (conv === "X") body = body.toUpperCase();
+          if (flags.includes("#")) body = (conv === "o" ? "0o" : conv === "x" ? "0x" : "0X") + body;
+          if (n < 0) sign = "-";
+          break;
+        }
+        default: {
+          const n = num();
+          const digits = prec ?? 6;
+          body = conv === "e" || conv === "E" ? Math.abs(n).toExponential(digits) : Math.abs(n).toFixed(digits);
+          if (conv === "e" || conv === "E") body = body.replace(/e([+-])(\d)$/, "e$10$2");
+          if (conv === "E" || conv === "F") body = body.toUpperCase();
+          if (n < 0 || Object.is(n, -0)) sign = "-";
+        }
       }
-      case "x":
-      case "X":
-      case "o": {
-        const n = Math.trunc(num());
-        body = Math.abs(n).toString(conv === "o" ? 8 : 16);
-        if (conv === "X") body = body.toUpperCase();
-        if (flags.includes("#")) body = (conv === "o" ? "0o" : conv === "x" ? "0x" : "0X") + body;
-        if (n < 0) sign = "-";
-        break;
-      }
-      default: {
-        const n = num();
-        const digits = prec ?? 6;
-        body = conv === "e" || conv === "E" ? Math.abs(n).toExponential(digits) : Math.abs(n).toFixed(digits);
-        if (conv === "e" || conv === "E") body = body.replace(/e([+-])(\d)$/, "e$10$2");
-        if (conv === "E" || conv === "F") body = body.toUpperCase();
-        if (n < 0 || Object.is(n, -0)) sign = "-";
-      }
-    }
-    if (!sign && "diufFxXoeE".includes(conv)) sign = flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
-    const pad = width - sign.length - body.length;
-    if (pad <= 0) return sign + body;
-    if (flags.includes("-")) return sign + body + " ".repeat(pad);
-    if (flags.includes("0") && conv !== "s" && conv !== "r" && conv !== "c") return sign + "0".repeat(pad) + body;
-    return " ".repeat(pad) + sign + body;
-  });
+      if (!sign && "diufFxXoeE".includes(conv)) sign = flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+      const pad = width - sign.length - body.length;
+      if (pad <= 0) return sign + body;
+      if (flags.includes("-")) return sign + body + " ".repeat(pad);
+      if (flags.includes("0") && conv !== "s" && conv !== "r" && conv !== "c") return sign + "0".repeat(pad) + body;
+      return " ".repeat(pad) + sign + body;
+    },
+  );
 }
 
 /** What a nunjucks context filter sees as `this`. */
@@ -208,7 +218,8 @@ export function derivePasswordFilter(this: FilterThis, user?: unknown, host?: un
   const h = host === undefined || host === null || host === "" ? ctx.host : host;
   const mp = ctx.master_password;
   if (typeof mp !== "string" || mp === "") throw new Error("derive_password: the context has no master_password");
-  if (typeof u !== "string" || u === "") throw new Error("derive_password: no user given and the context has no username");
+  if (typeof u !== "string" || u === "")
+    throw new Error("derive_password: no user given and the context has no username");
   if (typeof h !== "string" || h === "") throw new Error("derive_password: no host given and the context has no host");
   return new MasterPassword(u, mp).derive("long", h);
 }

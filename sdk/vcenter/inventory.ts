@@ -55,7 +55,9 @@ function asRefs(v: unknown): MoRef[] {
 }
 
 function isRef(v: unknown): v is MoRef {
-  return !!v && typeof v === "object" && typeof (v as MoRef).type === "string" && typeof (v as MoRef).value === "string";
+  return (
+    !!v && typeof v === "object" && typeof (v as MoRef).type === "string" && typeof (v as MoRef).value === "string"
+  );
 }
 
 const MAX_FOLDER_DEPTH = 64;
@@ -93,7 +95,10 @@ export function assembleInventory(vcenter: Inventory["vcenter"], objects: Object
     const dcRef = datacenterOf(o.props.parent);
     const name = typeof o.props.name === "string" ? o.props.name : o.obj.value;
     if (!dcRef) throw new Error(`vCenter ${vcenter.host}: cluster "${name}" is not below a datacenter`);
-    const names = (v: unknown) => asRefs(v).map(nameOf).filter((n): n is string => n !== undefined);
+    const names = (v: unknown) =>
+      asRefs(v)
+        .map(nameOf)
+        .filter((n): n is string => n !== undefined);
     const cluster: InventoryCluster = { name, datastores: names(o.props.datastore), networks: names(o.props.network) };
     dcFor(dcRef).clusters.push(cluster);
   }
@@ -110,7 +115,11 @@ export function vcenterShortName(fqdn: string): string {
 
 /** Reads one vCenter's inventory over an open session; the view is always destroyed. */
 export async function collectInventory(client: VimClient, host: string): Promise<Inventory> {
-  const view = await client.createContainerView(client.serviceContent.rootFolder, ["Datacenter", "ClusterComputeResource"], true);
+  const view = await client.createContainerView(
+    client.serviceContent.rootFolder,
+    ["Datacenter", "ClusterComputeResource"],
+    true,
+  );
   let objects: ObjectContent[];
   try {
     objects = await client.retrieveProperties(inventorySpec(view));

@@ -16,7 +16,13 @@ import { Worker } from "worker_threads";
 import type { GlobalOptions } from "./conventions";
 import type { DuplicateManifest, Manifest } from "./manifests";
 import type { RenderAllResult, RenderedVCenter } from "./render";
-import { DEFAULT_RENDER_LIMITS, RenderLimits, templateKey, TemplateRenderError, VCenterTemplateSource } from "./templates";
+import {
+  DEFAULT_RENDER_LIMITS,
+  RenderLimits,
+  templateKey,
+  TemplateRenderError,
+  VCenterTemplateSource,
+} from "./templates";
 
 export interface IsolateLimits extends RenderLimits {
   /** Wall clock for the whole job (every template over every context), milliseconds. Default 120000. */
@@ -25,7 +31,11 @@ export interface IsolateLimits extends RenderLimits {
   maxHeapMb?: number;
 }
 
-export const DEFAULT_ISOLATE_LIMITS: Required<IsolateLimits> = { ...DEFAULT_RENDER_LIMITS, totalTimeoutMs: 120_000, maxHeapMb: 512 };
+export const DEFAULT_ISOLATE_LIMITS: Required<IsolateLimits> = {
+  ...DEFAULT_RENDER_LIMITS,
+  totalTimeoutMs: 120_000,
+  maxHeapMb: 512,
+};
 
 /** @internal The message to the worker. */
 export interface RenderJob {
@@ -38,7 +48,12 @@ export interface RenderJob {
 
 /** @internal The worker's answer. */
 export type RenderReply =
-  | { id: number; manifests: Manifest[]; duplicates: DuplicateManifest[]; errors: { template: string; detail: string; line?: number; column?: number }[] }
+  | {
+      id: number;
+      manifests: Manifest[];
+      duplicates: DuplicateManifest[];
+      errors: { template: string; detail: string; line?: number; column?: number }[];
+    }
   | { id: number; failure: string };
 
 interface Host {
@@ -58,7 +73,12 @@ function startHost(heapMb: number): Host {
   const file = path.join(__dirname, `render-worker${ts ? ".ts" : ".js"}`);
   // From sources (tests, ts-node) the worker needs ts-node too; from dist/ it is plain JS.
   const worker = ts
-    ? new Worker(`require("ts-node/register/transpile-only"); require(${JSON.stringify(file)});`, { eval: true, workerData: { position }, env: {}, resourceLimits: limits(heapMb) })
+    ? new Worker(`require("ts-node/register/transpile-only"); require(${JSON.stringify(file)});`, {
+        eval: true,
+        workerData: { position },
+        env: {},
+        resourceLimits: limits(heapMb),
+      })
     : new Worker(file, { workerData: { position }, env: {}, resourceLimits: limits(heapMb) });
   worker.unref();
   return { worker, heapMb, position: new Int32Array(position) };
@@ -87,7 +107,13 @@ export function renderInWorker(
   opts: IsolateLimits = {},
 ): Promise<RenderAllResult> {
   const lim = { ...DEFAULT_ISOLATE_LIMITS, ...opts };
-  const job: RenderJob = { id: nextId++, templates, vcenters, globals, limits: { timeoutMs: lim.timeoutMs, maxOutputChars: lim.maxOutputChars } };
+  const job: RenderJob = {
+    id: nextId++,
+    templates,
+    vcenters,
+    globals,
+    limits: { timeoutMs: lim.timeoutMs, maxOutputChars: lim.maxOutputChars },
+  };
   // One job at a time: the position the worker reports belongs to that job, and a job that had to stop the worker
   // leaves the next one a fresh worker.
   const run = queue.then(async () => {
@@ -103,7 +129,10 @@ function runJob(h: Host, job: RenderJob, lim: Required<IsolateLimits>): Promise<
     const where = (): { key: string; line?: number } => {
       const t = job.templates[Atomics.load(h.position, 0)];
       const line = Atomics.load(h.position, 1);
-      return { key: t ? templateKey(t.scope, t.namespace, t.name) : "(unknown template)", line: line > 0 ? line : undefined };
+      return {
+        key: t ? templateKey(t.scope, t.namespace, t.name) : "(unknown template)",
+        line: line > 0 ? line : undefined,
+      };
     };
     const stop = (detail: string) => {
       const w = where();
@@ -130,7 +159,11 @@ function runJob(h: Host, job: RenderJob, lim: Required<IsolateLimits>): Promise<
     };
     const onError = (err: Error & { code?: string }) => {
       cleanup();
-      stop(err.code === "ERR_WORKER_OUT_OF_MEMORY" ? `rendering ran out of memory (the renderer's heap is limited to ${lim.maxHeapMb} MiB); stopped` : `the renderer failed: ${err.message}`);
+      stop(
+        err.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? `rendering ran out of memory (the renderer's heap is limited to ${lim.maxHeapMb} MiB); stopped`
+          : `the renderer failed: ${err.message}`,
+      );
     };
     const onExit = (code: number) => {
       cleanup();
@@ -175,7 +208,12 @@ function permissionFlag(): string {
 
 /** What the render process may read: the kit's own files and the node_modules its dependencies come from. */
 function readablePaths(): string[] {
-  const kit = path.resolve(__dirname, "..", "..", path.basename(path.resolve(__dirname, "..", "..")) === "dist" ? ".." : ".");
+  const kit = path.resolve(
+    __dirname,
+    "..",
+    "..",
+    path.basename(path.resolve(__dirname, "..", "..")) === "dist" ? ".." : ".",
+  );
   const modules = path.dirname(path.dirname(require.resolve("nunjucks/package.json")));
   return [...new Set([kit, modules].map((p) => fs.realpathSync(p)))];
 }
@@ -214,7 +252,8 @@ function startRenderer(): Renderer {
   });
   child.on("exit", (code, signal) => {
     if (renderer === r) renderer = undefined;
-    for (const done of r.pending.values()) done(new Error(`the template render process stopped (${signal ?? `exit code ${code}`})`));
+    for (const done of r.pending.values())
+      done(new Error(`the template render process stopped (${signal ?? `exit code ${code}`})`));
     r.pending.clear();
   });
   child.unref();

@@ -11,7 +11,11 @@ export const TAG_OPTIONS: Record<string, keyof Tags> = {
   comment_start_string: "commentStart",
   comment_end_string: "commentEnd",
 };
-export const FLAG_OPTIONS: Record<string, string> = { trim_blocks: "trimBlocks", lstrip_blocks: "lstripBlocks", autoescape: "autoescape" };
+export const FLAG_OPTIONS: Record<string, string> = {
+  trim_blocks: "trimBlocks",
+  lstrip_blocks: "lstripBlocks",
+  autoescape: "autoescape",
+};
 // Jinja Environment attributes nunjucks has no equivalent for, which change how a template is read: ignoring them would
 // render something else than sapcc does.
 const UNSUPPORTED_OPTIONS = ["line_statement_prefix", "line_comment_prefix"];

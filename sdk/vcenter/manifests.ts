@@ -91,12 +91,18 @@ export function parseManifests(text: string, template: string, namespace: string
     }
     const o = obj as Record<string, unknown>;
     const meta = (o.metadata ?? {}) as Record<string, unknown>;
-    const apiVersion = o.apiVersion, kind = o.kind, name = meta.name;
+    const apiVersion = o.apiVersion,
+      kind = o.kind,
+      name = meta.name;
     if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof name !== "string" || !name) {
       throw new TemplateRenderError(template, "a document lacks apiVersion, kind or metadata.name", line);
     }
     if (meta.namespace !== undefined && meta.namespace !== namespace) {
-      throw new TemplateRenderError(template, `metadata.namespace "${String(meta.namespace)}" differs from the template's namespace "${namespace}"`, line);
+      throw new TemplateRenderError(
+        template,
+        `metadata.namespace "${String(meta.namespace)}" differs from the template's namespace "${namespace}"`,
+        line,
+      );
     }
     o.metadata = { ...meta, namespace };
     const id = { apiVersion, kind, name, namespace };

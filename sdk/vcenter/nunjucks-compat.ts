@@ -55,11 +55,17 @@ export function safeRange(start: unknown, stop?: unknown, step?: unknown): numbe
   // Python's range takes integers only (Jinja: "'float' object cannot be interpreted as an integer").
   const at = args.findIndex((v) => typeof v !== "number" || !Number.isInteger(v));
   const bad = args[at];
-  if (at >= 0) throw new TypeError(`range() arguments must be integers, got ${bad === undefined || bad === null ? "None" : typeof bad === "number" ? bad : typeof bad}`);
+  if (at >= 0)
+    throw new TypeError(
+      `range() arguments must be integers, got ${bad === undefined || bad === null ? "None" : typeof bad === "number" ? bad : typeof bad}`,
+    );
   const [a, b, s] = args as number[];
   if (s === 0) throw new RangeError("range() arg 3 must not be zero");
   const n = Math.max(0, Math.ceil((b - a) / s));
-  if (n > MAX_RANGE) throw new RenderLimitError(`range too big: ${n} items; the sandbox allows at most ${MAX_RANGE} (jinja2.sandbox.MAX_RANGE)`);
+  if (n > MAX_RANGE)
+    throw new RenderLimitError(
+      `range too big: ${n} items; the sandbox allows at most ${MAX_RANGE} (jinja2.sandbox.MAX_RANGE)`,
+    );
   return Array.from({ length: n }, (_, i) => a + i * s);
 }
 
@@ -164,11 +170,19 @@ export function installNunjucksCompat(): void {
       return (...args: unknown[]) => {
         const n = size(obj, args[0]);
         const limit = budget?.maxOutput ?? DEFAULT_MAX_OUTPUT;
-        if (n > limit) throw new RenderLimitError(`${key}() would make a string of ${n} characters, over the output bound of ${limit}`);
+        if (n > limit)
+          throw new RenderLimitError(
+            `${key}() would make a string of ${n} characters, over the output bound of ${limit}`,
+          );
         return (String.prototype[key as "repeat"] as (...a: unknown[]) => string).apply(obj, args);
       };
     }
-    if ((typeof obj === "string" || Array.isArray(obj)) && typeof key === "number" && Number.isInteger(key) && key < 0) {
+    if (
+      (typeof obj === "string" || Array.isArray(obj)) &&
+      typeof key === "number" &&
+      Number.isInteger(key) &&
+      key < 0
+    ) {
       key = obj.length + key;
     }
     if (isPlainObject(obj) && typeof key === "string" && hasOwn(DICT_METHODS, key) && !hasOwn(obj, key)) {
@@ -206,28 +220,38 @@ export function installNunjucksCompat(): void {
     if (budget) {
       checkTime();
       budget.output += String(out).length;
-      if (budget.output > budget.maxOutput) throw new RenderLimitError(`output larger than ${budget.maxOutput} characters`);
+      if (budget.output > budget.maxOutput)
+        throw new RenderLimitError(`output larger than ${budget.maxOutput} characters`);
     }
     return out;
   };
 
   (rt as Record<string, unknown>).mul = pyMul;
-  (rt as Record<string, unknown>).at = (line: number): number => (position[1] = line + 1, line);
+  (rt as Record<string, unknown>).at = (line: number): number => ((position[1] = line + 1), line);
 
   // nunjucks' compiler pastes names into the JavaScript it generates without escaping them, and its lexer takes any
   // run of characters other than whitespace and operators as a name: `{{ a"&&Function`…```&&" }}` ran arbitrary code
   // past every check above. Names are therefore held to Jinja's identifier rule as they are read (Jinja's lexer does
   // the same: a name is `[a-zA-Z_][a-zA-Z0-9_]*`, Unicode letters included), and the call-site text nunjucks pastes
   // into its "Unable to call …" messages is reduced to harmless characters.
-  const lexer = (nunjucks as unknown as { lexer: { lex(src: string, opts: unknown): object; TOKEN_SYMBOL: string } }).lexer;
-  const Tokenizer = Object.getPrototypeOf(lexer.lex("", {})) as { nextToken(this: unknown): { type: string; value: unknown; lineno: number; colno: number } | null };
+  const lexer = (nunjucks as unknown as { lexer: { lex(src: string, opts: unknown): object; TOKEN_SYMBOL: string } })
+    .lexer;
+  const Tokenizer = Object.getPrototypeOf(lexer.lex("", {})) as {
+    nextToken(this: unknown): { type: string; value: unknown; lineno: number; colno: number } | null;
+  };
   const nextToken = Tokenizer.nextToken;
-  const TemplateError = (nunjucks as unknown as { lib: { TemplateError: new (msg: string, lineno: number, colno: number) => Error } }).lib.TemplateError;
+  const TemplateError = (
+    nunjucks as unknown as { lib: { TemplateError: new (msg: string, lineno: number, colno: number) => Error } }
+  ).lib.TemplateError;
   Tokenizer.nextToken = function (this: unknown) {
     const tok = nextToken.call(this);
     if (tok && tok.type === lexer.TOKEN_SYMBOL && !IDENTIFIER.test(String(tok.value))) {
       const shown = JSON.stringify(String(tok.value).slice(0, 40));
-      throw new TemplateError(`${shown} is not a valid name (letters, digits and _; numbers are written without exponent)`, tok.lineno + 1, tok.colno + 1);
+      throw new TemplateError(
+        `${shown} is not a valid name (letters, digits and _; numbers are written without exponent)`,
+        tok.lineno + 1,
+        tok.colno + 1,
+      );
     }
     return tok;
   };
@@ -238,7 +262,12 @@ export function installNunjucksCompat(): void {
   const compileRoot = proto.compileRoot;
   proto.compileRoot = function (this: CompilerProto, node: AstNode, frame: unknown) {
     const bad = misplacedName(node);
-    if (bad) this.fail(`expected a name here, not ${bad.typename === "Literal" ? "a quoted string" : "an expression"}`, bad.lineno, bad.colno);
+    if (bad)
+      this.fail(
+        `expected a name here, not ${bad.typename === "Literal" ? "a quoted string" : "an expression"}`,
+        bad.lineno,
+        bad.colno,
+      );
     return compileRoot.call(this, node, frame);
   };
   const getNodeName = proto._getNodeName;
@@ -256,10 +285,15 @@ export function installNunjucksCompat(): void {
     positioned(this, node, () => compileLookupVal.call(this, node, frame));
     if (node.val?.typename === "Literal" && typeof node.val.value === "string") {
       const unsafe = unsafeMember(undefined, node.val.value);
-      if (unsafe) this.fail(`access to attribute '${node.val.value}' is unsafe (a Jinja2 sandbox rule)`, node.lineno, node.colno);
+      if (unsafe)
+        this.fail(`access to attribute '${node.val.value}' is unsafe (a Jinja2 sandbox rule)`, node.lineno, node.colno);
     }
   };
-  proto.compileMul = function (this: CompilerProto, node: LookupNode & { left: unknown; right: unknown }, frame: unknown) {
+  proto.compileMul = function (
+    this: CompilerProto,
+    node: LookupNode & { left: unknown; right: unknown },
+    frame: unknown,
+  ) {
     positioned(this, node, () => {
       this._emit("runtime.mul(");
       this.compile(node.left, frame);
@@ -269,7 +303,11 @@ export function installNunjucksCompat(): void {
     });
   };
   const compilePair = proto.compilePair;
-  proto.compilePair = function (this: CompilerProto, node: { key: { value?: unknown; lineno: number; colno: number } }, frame: unknown) {
+  proto.compilePair = function (
+    this: CompilerProto,
+    node: { key: { value?: unknown; lineno: number; colno: number } },
+    frame: unknown,
+  ) {
     // {"__proto__": x} in the compiled JS object literal would set the prototype instead of a key.
     if (node.key.value === "__proto__") this.fail("'__proto__' cannot be a dict key", node.key.lineno, node.key.colno);
     return compilePair.call(this, node, frame);
@@ -302,7 +340,10 @@ export function pyMul(a: unknown, b: unknown): unknown {
   if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError("can't multiply a sequence by a non-integer");
   const count = Math.max(0, n);
   const limit = budget?.maxOutput ?? DEFAULT_MAX_OUTPUT;
-  if (seq.length * count > limit) throw new RenderLimitError(`${typeof seq === "string" ? "string" : "list"} repetition of ${seq.length * count} items exceeds the output bound of ${limit}`);
+  if (seq.length * count > limit)
+    throw new RenderLimitError(
+      `${typeof seq === "string" ? "string" : "list"} repetition of ${seq.length * count} items exceeds the output bound of ${limit}`,
+    );
   if (typeof seq === "string") return seq.repeat(count);
   return Array.from({ length: count }, () => seq).flat(1);
 }
@@ -342,7 +383,8 @@ function misplacedName(root: AstNode): AstNode | undefined {
       case "Caller": {
         need(n.name, n.name === undefined || n.name === null || isSymbol(n.name));
         for (const a of (n.args as AstNode)?.children ?? []) {
-          if (a.typename === "KeywordArgs" || a.typename === "Dict") for (const pair of a.children ?? []) need(pair.key, isSymbol(pair.key));
+          if (a.typename === "KeywordArgs" || a.typename === "Dict")
+            for (const pair of a.children ?? []) need(pair.key, isSymbol(pair.key));
           else need(a, isSymbol(a));
         }
         break;
@@ -358,7 +400,8 @@ function misplacedName(root: AstNode): AstNode | undefined {
         need(n.target, isSymbol(n.target));
         break;
       case "FromImport":
-        for (const c of (n.names as AstNode)?.children ?? []) need(c, isSymbol(c) || (c.typename === "Pair" && isSymbol(c.key) && isSymbol(c.value)));
+        for (const c of (n.names as AstNode)?.children ?? [])
+          need(c, isSymbol(c) || (c.typename === "Pair" && isSymbol(c.key) && isSymbol(c.value)));
         break;
       case "Block":
         need(n.name, isSymbol(n.name));
@@ -394,7 +437,8 @@ const IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 // What installJinjaCompat's own name lookup (replaced above) adds: Python's constants.
 const PY_CONSTANTS: Record<string, unknown> = { True: true, False: false, None: null };
 
-const isPlainObject = (o: unknown): o is Record<string, unknown> => Object.prototype.toString.call(o) === "[object Object]";
+const isPlainObject = (o: unknown): o is Record<string, unknown> =>
+  Object.prototype.toString.call(o) === "[object Object]";
 
 function checkedKey(key: unknown): string {
   const k = String(key);

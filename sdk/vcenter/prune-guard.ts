@@ -36,12 +36,19 @@ export interface Shrink {
  * not counted. Refuses when, of what is not allowed, more than maxRemovedFraction of the vCenters or of the clusters
  * disappeared, or when nothing at all is left of a non-empty previous result.
  */
-export function checkShrink(previous: SeenVCenter[], current: SeenVCenter[], opts: PruneGuardOptions = {}, exempt: Iterable<string> = []): Shrink {
+export function checkShrink(
+  previous: SeenVCenter[],
+  current: SeenVCenter[],
+  opts: PruneGuardOptions = {},
+  exempt: Iterable<string> = [],
+): Shrink {
   const max = opts.maxRemovedFraction ?? DEFAULT_MAX_REMOVED_FRACTION;
-  const allow = new Set((opts.allow ?? []).map((a) => {
-    const i = a.indexOf("/");
-    return i < 0 ? norm(a) : `${norm(a.slice(0, i))}/${a.slice(i + 1)}`;
-  }));
+  const allow = new Set(
+    (opts.allow ?? []).map((a) => {
+      const i = a.indexOf("/");
+      return i < 0 ? norm(a) : `${norm(a.slice(0, i))}/${a.slice(i + 1)}`;
+    }),
+  );
   const skip = new Set([...exempt].map(norm));
   const prev = previous.filter((v) => !skip.has(norm(v.host)));
   const now = new Map(current.map((v) => [norm(v.host), new Set(v.clusters)]));
@@ -52,7 +59,10 @@ export function checkShrink(previous: SeenVCenter[], current: SeenVCenter[], opt
     const still = now.get(norm(v.host));
     return v.clusters.filter((c) => !still?.has(c)).map((c) => `${norm(v.host)}/${c}`);
   });
-  const shrink: Shrink = { vcenters: { removed: goneHosts, of: prev.length }, clusters: { removed: goneClusters, of: prevClusters.length } };
+  const shrink: Shrink = {
+    vcenters: { removed: goneHosts, of: prev.length },
+    clusters: { removed: goneClusters, of: prevClusters.length },
+  };
 
   const hostAllowed = (h: string) => allow.has(h);
   const clusterAllowed = (c: string) => allow.has(c) || allow.has(c.slice(0, c.indexOf("/")));
@@ -60,7 +70,9 @@ export function checkShrink(previous: SeenVCenter[], current: SeenVCenter[], opt
   const clusters = goneClusters.filter((c) => !clusterAllowed(c));
   if (hosts.length === 0 && clusters.length === 0) return shrink;
 
-  const emptied = (prev.length > 0 && current.length === 0) || (prevClusters.length > 0 && current.every((v) => v.clusters.length === 0));
+  const emptied =
+    (prev.length > 0 && current.length === 0) ||
+    (prevClusters.length > 0 && current.every((v) => v.clusters.length === 0));
   const over = (n: number, of: number) => of > 0 && n / of > max;
   if (!emptied && !over(hosts.length, prev.length) && !over(clusters.length, prevClusters.length)) return shrink;
 
@@ -69,7 +81,10 @@ export function checkShrink(previous: SeenVCenter[], current: SeenVCenter[], opt
   if (hosts.length) parts.push(`vCenters gone: ${list(hosts)} (${pct(hosts.length, prev.length)})`);
   // Clusters of a vanished vCenter are implied by it; name the others.
   const lone = clusters.filter((c) => !goneHosts.includes(c.slice(0, c.indexOf("/"))));
-  if (clusters.length) parts.push(`production clusters gone: ${lone.length ? list(lone) : "those of the vCenters above"} (${pct(clusters.length, prevClusters.length)})`);
+  if (clusters.length)
+    parts.push(
+      `production clusters gone: ${lone.length ? list(lone) : "those of the vCenters above"} (${pct(clusters.length, prevClusters.length)})`,
+    );
   const why = emptied
     ? "nothing is left of what was discovered before, which is refused unless everything that disappeared is listed"
     : `more than ${Math.round(max * 100)}% disappeared at once (pruneGuard.maxRemovedFraction ${max})`;

@@ -11,7 +11,14 @@ export interface Tags {
   commentEnd: string;
 }
 
-export const DEFAULT_TAGS: Tags = { blockStart: "{%", blockEnd: "%}", variableStart: "{{", variableEnd: "}}", commentStart: "{#", commentEnd: "#}" };
+export const DEFAULT_TAGS: Tags = {
+  blockStart: "{%",
+  blockEnd: "%}",
+  variableStart: "{{",
+  variableEnd: "}}",
+  commentStart: "{#",
+  commentEnd: "#}",
+};
 
 /**
  * Rewrites Python `%` string formatting inside tags into the `format` filter:
@@ -33,7 +40,8 @@ export function rewritePythonFormat(src: string, tags: Tags = DEFAULT_TAGS): str
     for (const [open, close, code] of opens) {
       const at = src.indexOf(open, pos);
       // Longer delimiters win a tie (e.g. "{%" vs a "{" based custom one).
-      if (at >= 0 && (!best || at < best[0] || (at === best[0] && open.length > best[1].length))) best = [at, open, close, code];
+      if (at >= 0 && (!best || at < best[0] || (at === best[0] && open.length > best[1].length)))
+        best = [at, open, close, code];
     }
     if (!best) break;
     const [at, open, close, code] = best;
@@ -122,7 +130,7 @@ function isTuple(group: string): boolean {
 
 function rewriteFormatIn(code: string): string {
   let out = "";
-  for (let i = 0; i < code.length; ) {
+  for (let i = 0; i < code.length;) {
     const c = code[i];
     if (c !== '"' && c !== "'") {
       out += c;

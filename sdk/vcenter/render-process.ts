@@ -20,7 +20,12 @@ const reply = (r: ProcessReply) => process.send?.(r);
 process.on("message", (job: Job) => {
   if (job.kind === "compile") {
     // Compiling runs no template code (only nunjucks' generated module wrapper), so it needs no worker.
-    const errors = syntaxErrors(job.templates).map((e) => ({ template: e.template, detail: e.detail, line: e.line, column: e.column }));
+    const errors = syntaxErrors(job.templates).map((e) => ({
+      template: e.template,
+      detail: e.detail,
+      line: e.line,
+      column: e.column,
+    }));
     reply({ id: job.id, syntax: errors });
     return;
   }

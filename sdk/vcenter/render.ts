@@ -33,7 +33,8 @@ export function renderAll(set: TemplateSet, vcenters: RenderedVCenter[], globals
   const byKey = new Map<string, Manifest>();
   const producers = new Map<string, string[]>();
   for (const part of parts) {
-    for (const d of part.duplicates) producers.set(d.key, [...(producers.get(d.key) ?? []), ...d.templates.slice(0, -1)]);
+    for (const d of part.duplicates)
+      producers.set(d.key, [...(producers.get(d.key) ?? []), ...d.templates.slice(0, -1)]);
     for (const m of part.manifests) {
       byKey.delete(m.key);
       byKey.set(m.key, m);
@@ -52,7 +53,9 @@ export function syntaxErrors(templates: VCenterTemplateSource[]): TemplateRender
     try {
       set.add(t);
     } catch (err) {
-      errors.push(new TemplateRenderError(`vcenter_${t.scope}/${t.namespace}/${t.name}.yaml.j2`, (err as Error).message));
+      errors.push(
+        new TemplateRenderError(`vcenter_${t.scope}/${t.namespace}/${t.name}.yaml.j2`, (err as Error).message),
+      );
     }
   }
   for (const key of set.keys()) {

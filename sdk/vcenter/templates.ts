@@ -4,7 +4,17 @@
 // empty environment, a wall clock that can stop native code) is isolate.ts's job: a TemplateSet in a worker of a
 // separate process.
 import * as nunjucks from "nunjucks";
-import { b64enc, derivePasswordFilter, iniEscape, iniQuote, pyFloat, pyFormat, pyInt, sha256sum, zfill } from "./filters";
+import {
+  b64enc,
+  derivePasswordFilter,
+  iniEscape,
+  iniQuote,
+  pyFloat,
+  pyFormat,
+  pyInt,
+  sha256sum,
+  zfill,
+} from "./filters";
 import { installNunjucksCompat, safeRange, setPositionTemplate, withBudget } from "./nunjucks-compat";
 import { FLAG_OPTIONS, jinja2OptionErrors, TAG_OPTIONS } from "./jinja2-options";
 import { DEFAULT_TAGS, rewritePythonFormat, Tags } from "./pyformat";
@@ -36,7 +46,9 @@ export class TemplateRenderError extends Error {
     readonly line?: number,
     readonly column?: number,
   ) {
-    super(`template ${template}${line !== undefined ? ` line ${line}${column !== undefined ? `, column ${column}` : ""}` : ""}: ${detail}`);
+    super(
+      `template ${template}${line !== undefined ? ` line ${line}${column !== undefined ? `, column ${column}` : ""}` : ""}: ${detail}`,
+    );
     this.name = "TemplateRenderError";
   }
 }
@@ -155,16 +167,19 @@ export class TemplateSet {
   renderText(key: string, context: RenderContext): string {
     const entry = this.entries.get(key);
     if (!entry) throw new TemplateRenderError(key, "no such template is loaded");
-    if (this.depth >= MAX_RENDER_DEPTH) throw new TemplateRenderError(key, `render nesting deeper than ${MAX_RENDER_DEPTH} (a template renders itself?)`);
+    if (this.depth >= MAX_RENDER_DEPTH)
+      throw new TemplateRenderError(key, `render nesting deeper than ${MAX_RENDER_DEPTH} (a template renders itself?)`);
     const compiled = this.compile(entry);
     const { timeoutMs, maxOutputChars } = this.limits;
     const outer = setPositionTemplate(entry.index);
     this.depth++;
     try {
-      const text = withBudget({ deadline: Date.now() + timeoutMs, timeoutMs, maxOutput: maxOutputChars, output: 0 }, () =>
-        compiled.render(withArrays(context)),
+      const text = withBudget(
+        { deadline: Date.now() + timeoutMs, timeoutMs, maxOutput: maxOutputChars, output: 0 },
+        () => compiled.render(withArrays(context)),
       );
-      if (text.length > maxOutputChars) throw new TemplateRenderError(key, `output larger than ${maxOutputChars} characters`);
+      if (text.length > maxOutputChars)
+        throw new TemplateRenderError(key, `output larger than ${maxOutputChars} characters`);
       return text;
     } catch (err) {
       // nunjucks reports runtime positions 0-based and parse positions 1-based.
@@ -186,7 +201,11 @@ export class TemplateSet {
       // nunjucks gives no position when the template ends inside a block: name the block's opening line.
       const open = unclosedBlock(entry.text, entry.tags);
       const line = open?.line ?? entry.text.split("\n").length;
-      throw new TemplateRenderError(entry.key, open ? `{% ${open.tag} %} opened here is not closed: ${e.detail}` : `at the end of the template: ${e.detail}`, line);
+      throw new TemplateRenderError(
+        entry.key,
+        open ? `{% ${open.tag} %} opened here is not closed: ${e.detail}` : `at the end of the template: ${e.detail}`,
+        line,
+      );
     }
   }
 
@@ -251,14 +270,18 @@ function withArrays(context: RenderContext): RenderContext {
 
 // nunjucks prefixes some parser messages with its own function names ("parseIf: expected elif…"); users never wrote
 // those, so they are dropped.
-const ENGINE_NAMES = /\b(?:parse[A-Z]\w*|compile[A-Z]\w*|compile|advanceAfterBlockEnd|assertType|Template render error):\s*/g;
+const ENGINE_NAMES =
+  /\b(?:parse[A-Z]\w*|compile[A-Z]\w*|compile|advanceAfterBlockEnd|assertType|Template render error):\s*/g;
 
 function toRenderError(key: string, err: unknown, base: number): TemplateRenderError {
   if (err instanceof TemplateRenderError) return err;
   const raw = String((err as { message?: string })?.message ?? err);
   // nunjucks only keeps the position in its message: "(path) [Line N, Column M]\n  Error: detail".
   const m = /^\([^)]*\)(?: \[Line (\d+)(?:, Column (\d+))?\])?\s*(?:Error: )?([\s\S]*)$/.exec(raw);
-  const detail = (m ? m[3] : raw).replace(/\s*\n\s*/g, " ").replace(ENGINE_NAMES, "").trim();
+  const detail = (m ? m[3] : raw)
+    .replace(/\s*\n\s*/g, " ")
+    .replace(ENGINE_NAMES, "")
+    .trim();
   // The message drops the position on line 1 (nunjucks tests `if (lineno && colno)`); the error's fields keep it.
   const e = err as { lineno?: unknown; colno?: unknown };
   const at = (field: unknown, text: string | undefined): number | undefined =>
@@ -269,11 +292,34 @@ function toRenderError(key: string, err: unknown, base: number): TemplateRenderE
 }
 
 // Block tags that need an end tag. `set` only in its block form (no `=`).
-const BLOCK_TAGS = new Set(["if", "for", "asyncEach", "asyncAll", "macro", "call", "filter", "block", "switch", "set", "raw", "verbatim"]);
+const BLOCK_TAGS = new Set([
+  "if",
+  "for",
+  "asyncEach",
+  "asyncAll",
+  "macro",
+  "call",
+  "filter",
+  "block",
+  "switch",
+  "set",
+  "raw",
+  "verbatim",
+]);
 
 /** The innermost block tag left open at the end of `text` (tag name and 1-based line), read with nunjucks' lexer. */
 export function unclosedBlock(text: string, tags: Tags = DEFAULT_TAGS): { tag: string; line: number } | undefined {
-  const lexer = (nunjucks as unknown as { lexer: { lex(src: string, opts: unknown): { nextToken(): Token | null }; TOKEN_BLOCK_START: string; TOKEN_BLOCK_END: string; TOKEN_WHITESPACE: string; TOKEN_OPERATOR: string } }).lexer;
+  const lexer = (
+    nunjucks as unknown as {
+      lexer: {
+        lex(src: string, opts: unknown): { nextToken(): Token | null };
+        TOKEN_BLOCK_START: string;
+        TOKEN_BLOCK_END: string;
+        TOKEN_WHITESPACE: string;
+        TOKEN_OPERATOR: string;
+      };
+    }
+  ).lexer;
   const stack: { tag: string; line: number }[] = [];
   try {
     const tokens = lexer.lex(text, { tags });
@@ -287,7 +333,8 @@ export function unclosedBlock(text: string, tags: Tags = DEFAULT_TAGS): { tag: s
       const tag = String(name.value);
       let assigns = false;
       let t: Token | null;
-      while ((t = tokens.nextToken()) && t.type !== lexer.TOKEN_BLOCK_END) if (t.type === lexer.TOKEN_OPERATOR && t.value === "=") assigns = true;
+      while ((t = tokens.nextToken()) && t.type !== lexer.TOKEN_BLOCK_END)
+        if (t.type === lexer.TOKEN_OPERATOR && t.value === "=") assigns = true;
       if (tag.startsWith("end")) {
         const at = stack.map((s) => s.tag).lastIndexOf(tag.slice(3));
         if (at >= 0) stack.length = at;
@@ -323,7 +370,8 @@ export function templateFromResource(cr: unknown): VCenterTemplateSource {
   const where = `VCenterTemplate ${typeof namespace === "string" ? namespace : "?"}/${typeof name === "string" ? name : "?"}`;
   if (typeof name !== "string" || !name) throw new Error(`${where}: metadata.name is missing`);
   if (typeof namespace !== "string" || !namespace) throw new Error(`${where}: metadata.namespace is missing`);
-  if (scope !== "cluster" && scope !== "datacenter") throw new Error(`${where}: options.scope must be "cluster" or "datacenter", got ${JSON.stringify(scope)}`);
+  if (scope !== "cluster" && scope !== "datacenter")
+    throw new Error(`${where}: options.scope must be "cluster" or "datacenter", got ${JSON.stringify(scope)}`);
   if (typeof o.template !== "string") throw new Error(`${where}: template must be a string`);
   if (jinja2 !== undefined && (typeof jinja2 !== "object" || jinja2 === null || Array.isArray(jinja2))) {
     throw new Error(`${where}: options.jinja2_options must be a mapping`);

@@ -4,15 +4,39 @@
 // transient failures are retried by the transport (soap.ts), and a task submission whose answer was lost is found
 // again instead of being sent twice. Tasks in flight are bounded per endpoint across all clients of the process.
 import { AxiosInstance } from "axios";
-import { RetryOptions, TransportError, closeHttpClient, createHttpClient, hostsOnly, provesNotSent, sleep } from "../http";
+import {
+  RetryOptions,
+  TransportError,
+  closeHttpClient,
+  createHttpClient,
+  hostsOnly,
+  provesNotSent,
+  sleep,
+} from "../http";
 import { Semaphore } from "../http/pool";
 import { children, tag, text, textTag } from "../xml";
 import { TaskTimeoutError, VimFault, isFault, isMoRef, taskError } from "./errors";
-import { SERVICE_INSTANCE, cloneVmXml, configSpecXml, createContainerViewXml, loginXml, methodXml, retrievePropertiesExXml } from "./methods";
+import {
+  SERVICE_INSTANCE,
+  cloneVmXml,
+  configSpecXml,
+  createContainerViewXml,
+  loginXml,
+  methodXml,
+  retrievePropertiesExXml,
+} from "./methods";
 import { decodeObjectContent, decodeValue, moRefXml } from "./property";
 import { SoapTransport } from "./soap";
 import { TaskInfoUpdate, TaskWaiter, WaiterUnavailable } from "./tasks";
-import type { CloneSpec, MoRef, ObjectContent, PropertyFilterSpec, ServiceContent, VmConfigSpec, VsphereConnection } from "./types";
+import type {
+  CloneSpec,
+  MoRef,
+  ObjectContent,
+  PropertyFilterSpec,
+  ServiceContent,
+  VmConfigSpec,
+  VsphereConnection,
+} from "./types";
 
 export interface VimClientOptions {
   /** Parallel sockets to the endpoint (default 16). */
@@ -124,7 +148,8 @@ export class VimClient {
 
   /** The endpoint's task gate (tasks in flight now, queued, the peak seen, the limit), once a client used it. */
   static taskGate(url: string): Semaphore | undefined {
-    return taskGates.get(`vCenter ${sdkUrl(url)}`);
+    // Keyed as the transport names its endpoint (`where`: the host, never the URL).
+    return taskGates.get(`vCenter ${hostsOnly(sdkUrl(url))}`);
   }
 
   /** RetrieveServiceContent (which also fixes the API version for SOAPAction), then Login. */
@@ -133,11 +158,19 @@ export class VimClient {
     // Messages name the host, never the URL (part of a secret connection).
     const where = `vCenter ${hostsOnly(url)}`;
     const http = createHttpClient({
-      baseURL: url, insecure: conn.insecure, ca: conn.ca, maxSockets: opts.maxSockets,
-      timeoutMs: opts.requestTimeoutMs, deadlineMs: opts.requestDeadlineMs, maxResponseBytes: opts.maxResponseBytes,
+      baseURL: url,
+      insecure: conn.insecure,
+      ca: conn.ca,
+      maxSockets: opts.maxSockets,
+      timeoutMs: opts.requestTimeoutMs,
+      deadlineMs: opts.requestDeadlineMs,
+      maxResponseBytes: opts.maxResponseBytes,
     });
     const transport = new SoapTransport(http, where, opts.retry);
-    const content = await transport.call("RetrieveServiceContent", methodXml("RetrieveServiceContent", SERVICE_INSTANCE));
+    const content = await transport.call(
+      "RetrieveServiceContent",
+      methodXml("RetrieveServiceContent", SERVICE_INSTANCE),
+    );
     const serviceContent = toServiceContent(decodeValue(children(content, "returnval")[0] ?? {}), where);
     transport.apiVersion = serviceContent.about.apiVersion;
 
@@ -149,7 +182,12 @@ export class VimClient {
         await transport.call("Login", loginXml(serviceContent.sessionManager, username, password));
       } catch (err) {
         if (!(err instanceof VimFault)) throw err;
-        throw new VimFault(err.fault, `${where}: login failed for user "${username}" (${err.fault})`, err.detail, "Login");
+        throw new VimFault(
+          err.fault,
+          `${where}: login failed for user "${username}" (${err.fault})`,
+          err.detail,
+          "Login",
+        );
       }
     };
     try {
@@ -196,17 +234,35 @@ export class VimClient {
 
   /** e.g. "DC0/vm/web"; undefined when nothing is there. */
   async findByInventoryPath(path: string): Promise<MoRef | undefined> {
-    return optionalMoRef(await this.invoke("FindByInventoryPath", this.serviceContent.searchIndex, textTag("inventoryPath", path)));
+    return optionalMoRef(
+      await this.invoke("FindByInventoryPath", this.serviceContent.searchIndex, textTag("inventoryPath", path)),
+    );
   }
 
   /** The direct child of a folder, datacenter, compute resource or pool with this name; undefined when absent. */
   async findChild(parent: MoRef, name: string): Promise<MoRef | undefined> {
-    return optionalMoRef(await this.invoke("FindChild", this.serviceContent.searchIndex, moRefXml("entity", parent), textTag("name", name)));
+    return optionalMoRef(
+      await this.invoke(
+        "FindChild",
+        this.serviceContent.searchIndex,
+        moRefXml("entity", parent),
+        textTag("name", name),
+      ),
+    );
   }
 
   /** Throws VimFault DuplicateName when the parent already holds an entity with this name. */
   async createFolder(parent: MoRef, name: string): Promise<MoRef> {
     return requireMoRef(await this.invoke("CreateFolder", parent, textTag("name", name)), "CreateFolder");
+  }
+
+  /**
+   * Rename_Task on any managed entity. `name` as vCenter stores it (escaped, see escapeEntityName: the API
+   * accepts escapes and vcsim stores the name as given). Fails (DuplicateName; vcsim: InvalidArgument name) when a
+   * sibling already has that name.
+   */
+  async rename(entity: MoRef, name: string): Promise<void> {
+    await this.runTask("Rename_Task", entity, methodXml("Rename_Task", entity, textTag("newName", name)));
   }
 
   /** Clones and waits for the task; returns the new VM. */
@@ -215,15 +271,25 @@ export class VimClient {
     const ours = async (result: unknown) => {
       if (!isMoRef(result)) return false;
       // A candidate's VM may be gone already (an older clone, since destroyed): not ours either way.
-      const [o] = await this.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["name", "parent"] }], objectSet: [{ obj: result }] }).catch(() => []);
+      const [o] = await this.retrieveProperties({
+        propSet: [{ type: "VirtualMachine", pathSet: ["name", "parent"] }],
+        objectSet: [{ obj: result }],
+      }).catch(() => []);
       const parent = o?.props.parent;
       return o?.props.name === name && isMoRef(parent) && parent.value === folder.value;
     };
-    return requireMoRef(await this.runTask("CloneVM_Task", vm, cloneVmXml(vm, folder, name, spec), ours), "CloneVM_Task");
+    return requireMoRef(
+      await this.runTask("CloneVM_Task", vm, cloneVmXml(vm, folder, name, spec), ours),
+      "CloneVM_Task",
+    );
   }
 
   async reconfigVM(vm: MoRef, spec: VmConfigSpec): Promise<void> {
-    await this.runTask("ReconfigVM_Task", vm, methodXml("ReconfigVM_Task", vm, configSpecXml("spec", spec) ?? tag("spec", undefined)));
+    await this.runTask(
+      "ReconfigVM_Task",
+      vm,
+      methodXml("ReconfigVM_Task", vm, configSpecXml("spec", spec) ?? tag("spec", undefined)),
+    );
   }
 
   /** TaskError InvalidPowerState when already on; InvalidState for a template. */
@@ -267,7 +333,8 @@ export class VimClient {
   /** The CustomFieldsManager (vCenter only; a standalone ESXi host has none). Looked up once per client. */
   async customFieldsManager(): Promise<MoRef> {
     this.#customFieldsManager ??= (async () => {
-      const content = (await this.invoke("RetrieveServiceContent", SERVICE_INSTANCE)) as Record<string, unknown> | undefined;
+      const content = (await this.invoke("RetrieveServiceContent", SERVICE_INSTANCE)) as
+        Record<string, unknown> | undefined;
       const mgr = content?.customFieldsManager;
       if (!isMoRef(mgr)) throw new Error("this endpoint has no CustomFieldsManager (custom attributes need vCenter)");
       return mgr;
@@ -286,7 +353,10 @@ export class VimClient {
   async ensureCustomFieldDef(name: string, moType: string): Promise<number> {
     const mgr = await this.customFieldsManager();
     const find = async () => {
-      const [o] = await this.retrieveProperties({ propSet: [{ type: "CustomFieldsManager", pathSet: ["field"] }], objectSet: [{ obj: mgr }] });
+      const [o] = await this.retrieveProperties({
+        propSet: [{ type: "CustomFieldsManager", pathSet: ["field"] }],
+        objectSet: [{ obj: mgr }],
+      });
       const defs = (o?.props["field"] ?? []) as Array<{ key?: unknown; name?: unknown; managedObjectType?: unknown }>;
       const def = defs.find((d) => d.name === name && (!d.managedObjectType || d.managedObjectType === moType));
       return def === undefined ? undefined : Number(def.key);
@@ -294,7 +364,9 @@ export class VimClient {
     const existing = await find();
     if (existing !== undefined) return existing;
     try {
-      const def = (await this.invoke("AddCustomFieldDef", mgr, textTag("name", name), textTag("moType", moType))) as { key?: unknown };
+      const def = (await this.invoke("AddCustomFieldDef", mgr, textTag("name", name), textTag("moType", moType))) as {
+        key?: unknown;
+      };
       return Number(def.key);
     } catch (err) {
       if (!isFault(err, "DuplicateName")) throw err;
@@ -334,19 +406,30 @@ export class VimClient {
     // The whole paging loop is retried after a re-login: tokens belong to the session that made them.
     return this.withSession(async () => {
       const out: ObjectContent[] = [];
-      let res = await this.transport.call("RetrievePropertiesEx", retrievePropertiesExXml(collector, spec, opts.maxObjects));
+      let res = await this.transport.call(
+        "RetrievePropertiesEx",
+        retrievePropertiesExXml(collector, spec, opts.maxObjects),
+      );
       for (;;) {
         const result = children(res, "returnval")[0];
         const page = children(result, "objects").map(decodeObjectContent);
         const token = text(result, "token");
         // Without a session vcsim answers with every property "missing" (NotAuthenticated) instead of a fault.
         if (page.some((o) => o.missing?.some((m) => m.fault === "NotAuthenticated"))) {
-          throw new VimFault("NotAuthenticated", "RetrievePropertiesEx failed: NotAuthenticated", {}, "RetrievePropertiesEx");
+          throw new VimFault(
+            "NotAuthenticated",
+            "RetrievePropertiesEx failed: NotAuthenticated",
+            {},
+            "RetrievePropertiesEx",
+          );
         }
         out.push(...page);
         if (!token) return out;
         try {
-          res = await this.transport.call("ContinueRetrievePropertiesEx", methodXml("ContinueRetrievePropertiesEx", collector, textTag("token", token)));
+          res = await this.transport.call(
+            "ContinueRetrievePropertiesEx",
+            methodXml("ContinueRetrievePropertiesEx", collector, textTag("token", token)),
+          );
         } catch (err) {
           // The server holds the rest of the result until the token is cancelled or the session ends.
           if (!isFault(err, "NotAuthenticated")) await this.cancelRetrieve(token);
@@ -359,7 +442,9 @@ export class VimClient {
   /** Best effort: the result is abandoned anyway, and a dead session has freed it already. */
   private async cancelRetrieve(token: string): Promise<void> {
     const collector = this.serviceContent.propertyCollector;
-    await this.transport.call("CancelRetrievePropertiesEx", methodXml("CancelRetrievePropertiesEx", collector, textTag("token", token))).catch(() => undefined);
+    await this.transport
+      .call("CancelRetrievePropertiesEx", methodXml("CancelRetrievePropertiesEx", collector, textTag("token", token)))
+      .catch(() => undefined);
   }
 
   /**
@@ -380,11 +465,21 @@ export class VimClient {
    * transport; any other lost answer is resolved by finding the task it started (findLostTask), never by sending it
    * again, so a clone is not made twice. `ours` tells apart several candidate tasks by their result.
    */
-  private runTask(method: string, self: MoRef, body: string, ours?: (result: unknown) => Promise<boolean>): Promise<unknown> {
+  private runTask(
+    method: string,
+    self: MoRef,
+    body: string,
+    ours?: (result: unknown) => Promise<boolean>,
+  ): Promise<unknown> {
     return this.tasks.run(() => this.submitAndWait(method, self, body, ours));
   }
 
-  private async submitAndWait(method: string, self: MoRef, body: string, ours?: (result: unknown) => Promise<boolean>): Promise<unknown> {
+  private async submitAndWait(
+    method: string,
+    self: MoRef,
+    body: string,
+    ours?: (result: unknown) => Promise<boolean>,
+  ): Promise<unknown> {
     const sentAt = Date.now();
     let task: MoRef;
     try {
@@ -418,16 +513,29 @@ export class VimClient {
    * CurrentTime). With several candidates, each is awaited and the first whose result `ours` accepts is taken.
    * Looked for until lostTaskWindowMs passes: the server may still be working on the request.
    */
-  private async findLostTask(method: string, entity: MoRef, sentAt: number, ours?: (result: unknown) => Promise<boolean>): Promise<MoRef | undefined> {
+  private async findLostTask(
+    method: string,
+    entity: MoRef,
+    sentAt: number,
+    ours?: (result: unknown) => Promise<boolean>,
+  ): Promise<MoRef | undefined> {
     const until = Date.now() + this.lostTaskWindowMs;
     const serverNow = Date.parse(String(await this.invoke("CurrentTime", SERVICE_INSTANCE)));
     const since = (Number.isNaN(serverNow) ? Date.now() : serverNow) - (Date.now() - sentAt) - LOST_TASK_SLACK_MS;
     const notOurs = new Set<string>();
     for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      const [o] = await this.retrieveProperties({ propSet: [{ type: entity.type, pathSet: ["recentTask"] }], objectSet: [{ obj: entity }] });
-      const recent = (Array.isArray(o?.props.recentTask) ? o.props.recentTask : [o?.props.recentTask]).filter(isMoRef).filter((t) => !this.ownTasks.has(t.value) && !notOurs.has(t.value));
+      const [o] = await this.retrieveProperties({
+        propSet: [{ type: entity.type, pathSet: ["recentTask"] }],
+        objectSet: [{ obj: entity }],
+      });
+      const recent = (Array.isArray(o?.props.recentTask) ? o.props.recentTask : [o?.props.recentTask])
+        .filter(isMoRef)
+        .filter((t) => !this.ownTasks.has(t.value) && !notOurs.has(t.value));
       const infos = recent.length
-        ? await this.retrieveProperties({ propSet: [{ type: "Task", pathSet: ["info"] }], objectSet: recent.map((obj) => ({ obj })) })
+        ? await this.retrieveProperties({
+            propSet: [{ type: "Task", pathSet: ["info"] }],
+            objectSet: recent.map((obj) => ({ obj })),
+          })
         : [];
       const candidates = infos
         .map((i) => ({ task: i.obj, info: (i.props.info ?? {}) as Record<string, unknown> }))
@@ -469,7 +577,10 @@ export class VimClient {
       if (info.state === "error") throw taskError(method, task, info.error);
       if (info.timedOut || Date.now() + delay > deadline) {
         // Abandoned work must not go on changing the inventory behind the caller's back.
-        const cancelled = await this.cancelTask(task).then(() => true, () => false);
+        const cancelled = await this.cancelTask(task).then(
+          () => true,
+          () => false,
+        );
         throw new TaskTimeoutError(task, info.state, cancelled);
       }
       await sleep(delay);
@@ -478,8 +589,15 @@ export class VimClient {
   }
 
   private async readTask(task: MoRef): Promise<TaskInfoUpdate> {
-    const [o] = await this.retrieveProperties({ propSet: [{ type: "Task", pathSet: ["info.state", "info.result", "info.error"] }], objectSet: [{ obj: task }] });
-    return { state: String(o?.props["info.state"] ?? "unknown"), result: o?.props["info.result"], error: o?.props["info.error"] };
+    const [o] = await this.retrieveProperties({
+      propSet: [{ type: "Task", pathSet: ["info.state", "info.result", "info.error"] }],
+      objectSet: [{ obj: task }],
+    });
+    return {
+      state: String(o?.props["info.state"] ?? "unknown"),
+      result: o?.props["info.result"],
+      error: o?.props["info.error"],
+    };
   }
 
   private send(method: string, body: string): Promise<unknown> {
@@ -521,8 +639,10 @@ function sdkUrl(raw: string): string {
   } catch {
     throw new Error("vCenter url is not a valid URL (expected https://host/sdk)");
   }
-  if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error(`vCenter url must be http(s), not ${u.protocol}`);
-  if (u.username || u.password) throw new Error("vCenter url must not contain credentials: pass username and password separately");
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new Error(`vCenter url must be http(s), not ${u.protocol}`);
+  if (u.username || u.password)
+    throw new Error("vCenter url must not contain credentials: pass username and password separately");
   if (u.pathname === "/") u.pathname = "/sdk";
   return u.toString();
 }
@@ -531,8 +651,11 @@ function toServiceContent(v: unknown, where: string): ServiceContent {
   const c = (v ?? {}) as Record<string, unknown>;
   const about = (c.about ?? {}) as Record<string, unknown>;
   const refs = ["rootFolder", "propertyCollector", "searchIndex", "viewManager", "sessionManager"] as const;
-  for (const k of refs) if (!isMoRef(c[k])) throw new Error(`${where}: RetrieveServiceContent returned no ${k}; is this a vCenter /sdk endpoint?`);
-  if (typeof about.apiVersion !== "string") throw new Error(`${where}: RetrieveServiceContent returned no about.apiVersion`);
+  for (const k of refs)
+    if (!isMoRef(c[k]))
+      throw new Error(`${where}: RetrieveServiceContent returned no ${k}; is this a vCenter /sdk endpoint?`);
+  if (typeof about.apiVersion !== "string")
+    throw new Error(`${where}: RetrieveServiceContent returned no about.apiVersion`);
   return {
     rootFolder: c.rootFolder as MoRef,
     propertyCollector: c.propertyCollector as MoRef,
@@ -549,9 +672,20 @@ function toServiceContent(v: unknown, where: string): ServiceContent {
 
 /** "CloneVM_Task" vs TaskInfo name "CloneVM_Task" (vCenter), "CloneVm" (vcsim) or descriptionId "VirtualMachine.clone". */
 function sameMethod(method: string, info: Record<string, unknown>): boolean {
-  const norm = (s: string) => s.replace(/_Task$/i, "").replace(/vm$/i, "").toLowerCase();
+  const norm = (s: string) =>
+    s
+      .replace(/_Task$/i, "")
+      .replace(/vm$/i, "")
+      .toLowerCase();
   const m = norm(method);
-  const names = [String(info.name ?? ""), String(info.descriptionId ?? "").split(".").pop() ?? ""].map(norm).filter((n) => n.length >= 4);
+  const names = [
+    String(info.name ?? ""),
+    String(info.descriptionId ?? "")
+      .split(".")
+      .pop() ?? "",
+  ]
+    .map(norm)
+    .filter((n) => n.length >= 4);
   return names.some((n) => n === m || m.startsWith(n) || n.startsWith(m));
 }
 

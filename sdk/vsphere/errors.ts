@@ -19,7 +19,13 @@ export class VimFault extends Error {
 
 /** A task that ended in state "error"; `fault` is the type of info.error.fault. */
 export class TaskError extends VimFault {
-  constructor(fault: string, message: string, detail: Record<string, unknown>, method: string, readonly task: MoRef) {
+  constructor(
+    fault: string,
+    message: string,
+    detail: Record<string, unknown>,
+    method: string,
+    readonly task: MoRef,
+  ) {
     super(fault, message, detail, method);
     this.name = "TaskError";
   }
@@ -45,7 +51,12 @@ export function isFault(err: unknown, name: string): err is VimFault {
 }
 
 /** `CreateFolder failed: DuplicateName [name=web object=Folder:group-5]`: fault type, server text, short details. */
-export function faultMessage(method: string, fault: string, serverText: string | undefined, detail: Record<string, unknown>): string {
+export function faultMessage(
+  method: string,
+  fault: string,
+  serverText: string | undefined,
+  detail: Record<string, unknown>,
+): string {
   const text = serverText && serverText !== fault ? `: ${serverText}` : "";
   const summary = summarizeDetail(detail);
   return `${method} failed: ${fault}${text}${summary ? ` [${summary}]` : ""}`;
@@ -63,8 +74,14 @@ function summarizeDetail(detail: Record<string, unknown>): string {
 }
 
 export function isMoRef(v: unknown): v is MoRef {
-  return !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 2 &&
-    typeof (v as MoRef).type === "string" && typeof (v as MoRef).value === "string";
+  return (
+    !!v &&
+    typeof v === "object" &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 2 &&
+    typeof (v as MoRef).type === "string" &&
+    typeof (v as MoRef).value === "string"
+  );
 }
 
 /** Builds the TaskError for a decoded LocalizedMethodFault (TaskInfo.error). */

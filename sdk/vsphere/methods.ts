@@ -53,10 +53,20 @@ export function cloneVmXml(vm: MoRef, folder: MoRef, name: string, spec: CloneSp
 }
 
 export function retrievePropertiesExXml(collector: MoRef, spec: PropertyFilterSpec, maxObjects?: number): string {
-  return methodXml("RetrievePropertiesEx", collector, propertyFilterSpecXml(spec), tag("options", undefined, textTag("maxObjects", maxObjects)));
+  return methodXml(
+    "RetrievePropertiesEx",
+    collector,
+    propertyFilterSpecXml(spec),
+    tag("options", undefined, textTag("maxObjects", maxObjects)),
+  );
 }
 
-export function createContainerViewXml(viewManager: MoRef, container: MoRef, types: string[], recursive: boolean): string {
+export function createContainerViewXml(
+  viewManager: MoRef,
+  container: MoRef,
+  types: string[],
+  recursive: boolean,
+): string {
   return methodXml(
     "CreateContainerView",
     viewManager,

@@ -18,7 +18,11 @@ export const vimSessionStats = pool.stats;
  * Runs `fn` with the process-wide session for this endpoint and user (logged in on first use, renewed by the client
  * when it expires, logged out when idle or at exit). `opts` apply when the session is opened.
  */
-export function withVimSession<T>(conn: VsphereConnection, fn: (client: VimClient) => Promise<T>, opts: VimClientOptions = {}): Promise<T> {
+export function withVimSession<T>(
+  conn: VsphereConnection,
+  fn: (client: VimClient) => Promise<T>,
+  opts: VimClientOptions = {},
+): Promise<T> {
   const key = sessionKey(["vim", conn.url, conn.username, conn.insecure], `${conn.password}\0${conn.ca ?? ""}`);
   return pool.use(key, () => VimClient.connect(conn, { maxSockets: 32, ...defaults, ...opts }), fn);
 }

@@ -21,11 +21,23 @@ export function propertyFilterSpecXml(spec: PropertyFilterSpec, name = "specSet"
 }
 
 function propertySpecXml(p: PropertySpec): string {
-  return tag("propSet", undefined, textTag("type", p.type), textTag("all", false), ...p.pathSet.map((path) => textTag("pathSet", path)));
+  return tag(
+    "propSet",
+    undefined,
+    textTag("type", p.type),
+    textTag("all", false),
+    ...p.pathSet.map((path) => textTag("pathSet", path)),
+  );
 }
 
 function objectSpecXml(o: ObjectSpec): string {
-  return tag("objectSet", undefined, moRefXml("obj", o.obj), textTag("skip", o.skip), ...(o.selectSet ?? []).map(selectionXml));
+  return tag(
+    "objectSet",
+    undefined,
+    moRefXml("obj", o.obj),
+    textTag("skip", o.skip),
+    ...(o.selectSet ?? []).map(selectionXml),
+  );
 }
 
 /** A name is a SelectionSpec (a reference to a TraversalSpec declared elsewhere in the filter); vim needs xsi:type
@@ -47,7 +59,13 @@ function selectionXml(s: string | TraversalSpec): string {
 export function folderTreeSpec(folder: MoRef, type: string, pathSet: string[]): PropertyFilterSpec {
   return {
     propSet: [{ type, pathSet }],
-    objectSet: [{ obj: folder, skip: true, selectSet: [{ name: "folderChildren", type: "Folder", path: "childEntity", selectSet: ["folderChildren"] }] }],
+    objectSet: [
+      {
+        obj: folder,
+        skip: true,
+        selectSet: [{ name: "folderChildren", type: "Folder", path: "childEntity", selectSet: ["folderChildren"] }],
+      },
+    ],
   };
 }
 

@@ -6,7 +6,16 @@ import { VimFault, faultMessage } from "./errors";
 import { decodeValue } from "./property";
 
 /** Elements that repeat in responses; forced to arrays so one occurrence parses like many. */
-const REPEATED = ["returnval", "objects", "propSet", "missingSet", "ManagedObjectReference", "filterSet", "objectSet", "changeSet"];
+const REPEATED = [
+  "returnval",
+  "objects",
+  "propSet",
+  "missingSet",
+  "ManagedObjectReference",
+  "filterSet",
+  "objectSet",
+  "changeSet",
+];
 
 const SESSION_COOKIE = "vmware_soap_session";
 
@@ -34,7 +43,11 @@ export function parseResponse(xml: string, method: string, where: string, status
   if (fault) throw parseFault(fault, method);
   const response = children(body, `${method}Response`)[0];
   if (!response || status !== 200) {
-    throw new TransportError(`${where}: ${method} answered HTTP ${status} without a SOAP response (${statusHint(status)})`, undefined, status);
+    throw new TransportError(
+      `${where}: ${method} answered HTTP ${status} without a SOAP response (${statusHint(status)})`,
+      undefined,
+      status,
+    );
   }
   return response;
 }
@@ -43,7 +56,8 @@ export function parseResponse(xml: string, method: string, where: string, status
 function statusHint(status: number): string {
   if (status >= 300 && status < 400) return "redirected: use the https:// URL of the /sdk endpoint";
   if (status === 401 || status === 403) return "refused by the server or a proxy in front of it";
-  if (status === 502 || status === 503 || status === 504) return "vCenter or a proxy in front of it is unavailable or still starting; try again later";
+  if (status === 502 || status === 503 || status === 504)
+    return "vCenter or a proxy in front of it is unavailable or still starting; try again later";
   return "is the URL the /sdk endpoint?";
 }
 
@@ -67,9 +81,22 @@ export function parseFault(fault: XmlNode, method: string): VimFault {
  * retried on any transient failure. Every other method is retried only when the failure proves it was not sent.
  */
 export const IDEMPOTENT_METHODS = new Set([
-  "RetrieveServiceContent", "RetrievePropertiesEx", "RetrieveProperties", "FindByInventoryPath", "FindChild",
-  "FindByUuid", "FindAllByUuid", "FindByIp", "FindByDnsName", "CurrentTime", "SessionIsActive", "Login",
-  "CreateContainerView", "WaitForUpdatesEx",
+  "RetrieveServiceContent",
+  "RetrievePropertiesEx",
+  "RetrieveProperties",
+  "FindByInventoryPath",
+  "FindChild",
+  "FindByUuid",
+  "FindAllByUuid",
+  "FindByIp",
+  "FindByDnsName",
+  "CurrentTime",
+  "SessionIsActive",
+  "Login",
+  "CreateContainerView",
+  "WaitForUpdatesEx",
+  // Sets a custom attribute to a given value: sent twice, the same value is set twice.
+  "SetField",
 ]);
 
 /**

@@ -149,7 +149,11 @@ export class TaskWaiter {
           this.longPolling = true;
           let res: XmlNode;
           try {
-            res = await this.host.call("WaitForUpdatesEx", waitForUpdatesExXml(objects.collector, this.version, this.host.maxWaitSeconds), false);
+            res = await this.host.call(
+              "WaitForUpdatesEx",
+              waitForUpdatesExXml(objects.collector, this.version, this.host.maxWaitSeconds),
+              false,
+            );
           } finally {
             this.longPolling = false;
           }
@@ -190,13 +194,27 @@ export class TaskWaiter {
   }
 
   private async create(generation: number): Promise<SessionObjects> {
-    const collector = moRef(await this.host.call("CreatePropertyCollector", methodXml("CreatePropertyCollector", this.host.propertyCollector), true));
-    const view = moRef(await this.host.call("CreateListView", methodXml("CreateListView", this.host.viewManager), true));
+    const collector = moRef(
+      await this.host.call(
+        "CreatePropertyCollector",
+        methodXml("CreatePropertyCollector", this.host.propertyCollector),
+        true,
+      ),
+    );
+    const view = moRef(
+      await this.host.call("CreateListView", methodXml("CreateListView", this.host.viewManager), true),
+    );
     const spec = {
       propSet: [{ type: "Task", pathSet: TASK_PATHS }],
-      objectSet: [{ obj: view, skip: true, selectSet: [{ name: "tasks", type: "ListView", path: "view", skip: false }] }],
+      objectSet: [
+        { obj: view, skip: true, selectSet: [{ name: "tasks", type: "ListView", path: "view", skip: false }] },
+      ],
     };
-    await this.host.call("CreateFilter", methodXml("CreateFilter", collector, propertyFilterSpecXml(spec, "spec"), textTag("partialUpdates", false)), true);
+    await this.host.call(
+      "CreateFilter",
+      methodXml("CreateFilter", collector, propertyFilterSpecXml(spec, "spec"), textTag("partialUpdates", false)),
+      true,
+    );
     return { generation, collector, view };
   }
 
@@ -221,7 +239,16 @@ export class TaskWaiter {
       this.adds.clear();
       this.removes.clear();
       try {
-        await this.host.call("ModifyListView", methodXml("ModifyListView", objects.view, ...add.map((t) => moRefXml("add", t)), ...remove.map((t) => moRefXml("remove", t))), true);
+        await this.host.call(
+          "ModifyListView",
+          methodXml(
+            "ModifyListView",
+            objects.view,
+            ...add.map((t) => moRefXml("add", t)),
+            ...remove.map((t) => moRefXml("remove", t)),
+          ),
+          true,
+        );
         this.stats.viewChanges++;
       } catch (err) {
         for (const t of add) if (this.watches.has(t.value)) this.adds.set(t.value, t);
@@ -248,7 +275,9 @@ export class TaskWaiter {
         if (!watch) continue;
         if (text(os, "kind") === "leave") {
           // The task object is gone (expired): a poll says what became of it.
-          this.settle(watch, (w) => w.reject(new WaiterUnavailable(new Error(`task ${watch.task.value} left the view`))));
+          this.settle(watch, (w) =>
+            w.reject(new WaiterUnavailable(new Error(`task ${watch.task.value} left the view`))),
+          );
           continue;
         }
         for (const cs of children(os, "changeSet")) {
@@ -294,7 +323,10 @@ export class TaskWaiter {
 
   private async cancelLongPoll(): Promise<void> {
     const objects = await this.objects?.catch(() => undefined);
-    if (objects) await this.host.call("CancelWaitForUpdates", methodXml("CancelWaitForUpdates", objects.collector), true).catch(() => undefined);
+    if (objects)
+      await this.host
+        .call("CancelWaitForUpdates", methodXml("CancelWaitForUpdates", objects.collector), true)
+        .catch(() => undefined);
   }
 
   /** The session ended (NotAuthenticated), or our collector or view is gone with an older one. */
@@ -331,7 +363,12 @@ export class TaskWaiter {
 }
 
 export function waitForUpdatesExXml(collector: MoRef, version: string, maxWaitSeconds: number): string {
-  return methodXml("WaitForUpdatesEx", collector, textTag("version", version), tag("options", undefined, textTag("maxWaitSeconds", maxWaitSeconds)));
+  return methodXml(
+    "WaitForUpdatesEx",
+    collector,
+    textTag("version", version),
+    tag("options", undefined, textTag("maxWaitSeconds", maxWaitSeconds)),
+  );
 }
 
 function moRef(res: XmlNode): MoRef {

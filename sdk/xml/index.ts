@@ -32,7 +32,11 @@ export function tag(
 }
 
 /** `<name>escaped value</name>`, or nothing when the value is undefined. */
-export function textTag(name: string, value: string | number | boolean | undefined, attrs?: Record<string, string>): string | undefined {
+export function textTag(
+  name: string,
+  value: string | number | boolean | undefined,
+  attrs?: Record<string, string>,
+): string | undefined {
   if (value === undefined) return undefined;
   return tag(name, attrs, escapeXml(value));
 }

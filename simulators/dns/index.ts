@@ -63,7 +63,10 @@ function zoneText(zone: string, serial: number, records: ZoneRecord[]): string {
 
 function namedConf(dir: string, port: number, zone: string, secret: string, broken: string[] = []): string {
   const brokenZones = broken
-    .map((z) => `zone "${z.replace(/\.$/, "")}" {\n  type primary;\n  file "${dir}/missing-${z.replace(/\W/g, "_")}.zone";\n  allow-transfer { key "${TSIG_KEY_NAME}"; };\n};\n`)
+    .map(
+      (z) =>
+        `zone "${z.replace(/\.$/, "")}" {\n  type primary;\n  file "${dir}/missing-${z.replace(/\W/g, "_")}.zone";\n  allow-transfer { key "${TSIG_KEY_NAME}"; };\n};\n`,
+    )
     .join("");
   return `options {
   directory "${dir}";
@@ -132,7 +135,14 @@ async function servedSerial(port: number, zone: string): Promise<number | undefi
   });
 }
 
-async function waitForSerial(port: number, zone: string, serial: number, child: ChildProcess, log: () => string, ms: number): Promise<boolean> {
+async function waitForSerial(
+  port: number,
+  zone: string,
+  serial: number,
+  child: ChildProcess,
+  log: () => string,
+  ms: number,
+): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`named exited with ${child.exitCode}: ${log().slice(-1500)}`);
@@ -180,7 +190,8 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     }
     if (!up) {
       await stop();
-      if (fixed || attempt >= 2) throw new Error(`named did not serve ${zone} on 127.0.0.1:${port}: ${log.slice(-1500)}`);
+      if (fixed || attempt >= 2)
+        throw new Error(`named did not serve ${zone} on 127.0.0.1:${port}: ${log.slice(-1500)}`);
       continue;
     }
     return {

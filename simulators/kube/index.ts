@@ -75,9 +75,11 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
   const dataDir = prepareDataDir(opts.dataDir);
   // By role; a component restarted on new ports replaces its dead predecessor.
   const running: { etcd?: Component; apiserver?: Component; controllerManager?: Component } = {};
-  const inStopOrder = () => [running.controllerManager, running.apiserver, running.etcd].filter((c): c is Component => !!c);
+  const inStopOrder = () =>
+    [running.controllerManager, running.apiserver, running.etcd].filter((c): c is Component => !!c);
   const killAll = () => {
-    for (const c of inStopOrder()) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
+    for (const c of inStopOrder())
+      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
   };
   // Never outlive the process that started it: on a normal exit kill everything and remove the data; on a crash or
   // a signal the children get SIGTERM from the kernel (setpriv --pdeathsig, below).
@@ -109,11 +111,22 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
     const etcd = await startWithFreePorts(2, async ([client, peer]) => {
       const peerUrl = `https://127.0.0.1:${peer}`;
       const c = launch(dataDir, "etcd", bins.etcd, [
-        "--name=pvk", `--data-dir=${path.join(dataDir, "etcd")}`, "--unsafe-no-fsync", "--log-level=warn",
-        `--listen-client-urls=https://127.0.0.1:${client}`, `--advertise-client-urls=https://127.0.0.1:${client}`,
-        `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`, `--initial-cluster=pvk=${peerUrl}`,
-        `--cert-file=${pki.servingCert}`, `--key-file=${pki.servingKey}`, "--client-cert-auth", `--trusted-ca-file=${pki.caCert}`,
-        `--peer-cert-file=${pki.servingCert}`, `--peer-key-file=${pki.servingKey}`, "--peer-client-cert-auth",
+        "--name=pvk",
+        `--data-dir=${path.join(dataDir, "etcd")}`,
+        "--unsafe-no-fsync",
+        "--log-level=warn",
+        `--listen-client-urls=https://127.0.0.1:${client}`,
+        `--advertise-client-urls=https://127.0.0.1:${client}`,
+        `--listen-peer-urls=${peerUrl}`,
+        `--initial-advertise-peer-urls=${peerUrl}`,
+        `--initial-cluster=pvk=${peerUrl}`,
+        `--cert-file=${pki.servingCert}`,
+        `--key-file=${pki.servingKey}`,
+        "--client-cert-auth",
+        `--trusted-ca-file=${pki.caCert}`,
+        `--peer-cert-file=${pki.servingCert}`,
+        `--peer-key-file=${pki.servingKey}`,
+        "--peer-client-cert-auth",
         `--peer-trusted-ca-file=${pki.caCert}`,
       ]);
       running.etcd = c;
@@ -127,13 +140,21 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
 
     const api = await startWithFreePorts(1, async ([port]) => {
       const c = launch(dataDir, "kube-apiserver", bins.apiserver, [
-        `--etcd-servers=${etcd.url}`, `--etcd-cafile=${pki.caCert}`, `--etcd-certfile=${pki.etcdClient.cert}`,
+        `--etcd-servers=${etcd.url}`,
+        `--etcd-cafile=${pki.caCert}`,
+        `--etcd-certfile=${pki.etcdClient.cert}`,
         `--etcd-keyfile=${pki.etcdClient.key}`,
-        "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${port}`,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        `--secure-port=${port}`,
         `--cert-dir=${path.join(dataDir, "apiserver-certs")}`,
-        `--tls-cert-file=${pki.servingCert}`, `--tls-private-key-file=${pki.servingKey}`, `--client-ca-file=${pki.caCert}`,
-        `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-        "--service-account-issuer=https://kubernetes.default.svc", "--service-cluster-ip-range=10.96.0.0/24",
+        `--tls-cert-file=${pki.servingCert}`,
+        `--tls-private-key-file=${pki.servingKey}`,
+        `--client-ca-file=${pki.caCert}`,
+        `--service-account-key-file=${pki.serviceAccountPub}`,
+        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+        "--service-account-issuer=https://kubernetes.default.svc",
+        "--service-cluster-ip-range=10.96.0.0/24",
         "--authorization-mode=RBAC",
         // The `kubernetes` Service's endpoints would be 127.0.0.1, which Endpoints validation refuses.
         "--endpoint-reconciler-type=none",
@@ -141,7 +162,11 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
       ]);
       running.apiserver = c;
       const server = `https://127.0.0.1:${port}`;
-      await waitReady(c, timeoutMs, async () => (await httpsRequest(`${server}/readyz`, "GET", tlsAs(pki.admin))).status === 200);
+      await waitReady(
+        c,
+        timeoutMs,
+        async () => (await httpsRequest(`${server}/readyz`, "GET", tlsAs(pki.admin))).status === 200,
+      );
       return { server };
     });
     const apiserverMs = Date.now() - t0;
@@ -162,19 +187,24 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
     writePrivate(kcmKubeconfigPath, kubeconfigYaml(api.server, ca, pki.controllerManager, "kube-controller-manager"));
     await startWithFreePorts(1, async ([port]) => {
       const c = launch(dataDir, "kube-controller-manager", bins.controllerManager, [
-        `--kubeconfig=${kcmKubeconfigPath}`, `--authentication-kubeconfig=${kcmKubeconfigPath}`,
+        `--kubeconfig=${kcmKubeconfigPath}`,
+        `--authentication-kubeconfig=${kcmKubeconfigPath}`,
         `--authorization-kubeconfig=${kcmKubeconfigPath}`,
-        "--bind-address=127.0.0.1", `--secure-port=${port}`,
-        `--tls-cert-file=${pki.servingCert}`, `--tls-private-key-file=${pki.servingKey}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${port}`,
+        `--tls-cert-file=${pki.servingCert}`,
+        `--tls-private-key-file=${pki.servingKey}`,
         // As kubeadm: each controller acts as its own service account, with the bootstrap RBAC roles.
-        "--use-service-account-credentials=true", `--service-account-private-key-file=${pki.serviceAccountKey}`,
+        "--use-service-account-credentials=true",
+        `--service-account-private-key-file=${pki.serviceAccountKey}`,
         `--root-ca-file=${pki.caCert}`,
         // Only the controllers whose absence a user of the API would notice without Pods running: deletion
         // (garbage collector, namespaces), service accounts and their tokens, and the workload status of
         // Deployments/ReplicaSets (their Pods stay Pending: there is no scheduler or kubelet).
         "--controllers=garbage-collector-controller,namespace-controller,serviceaccount-controller," +
           "serviceaccount-token-controller,deployment-controller,replicaset-controller",
-        "--leader-elect=false", "--profiling=false",
+        "--leader-elect=false",
+        "--profiling=false",
       ]);
       running.controllerManager = c;
       await waitReady(c, timeoutMs, async () => {
@@ -196,9 +226,18 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
       kubeconfig,
       kubeconfigPath,
       dataDir,
-      readyMs: { etcd: etcdMs, apiserver: apiserverMs - etcdMs, controllerManager: controllerManagerMs - apiserverMs, total: Date.now() - t0 },
+      readyMs: {
+        etcd: etcdMs,
+        apiserver: apiserverMs - etcdMs,
+        controllerManager: controllerManagerMs - apiserverMs,
+        total: Date.now() - t0,
+      },
       request,
-      pids: { etcd: pidOf(running.etcd), apiserver: pidOf(running.apiserver), controllerManager: pidOf(running.controllerManager) },
+      pids: {
+        etcd: pidOf(running.etcd),
+        apiserver: pidOf(running.apiserver),
+        controllerManager: pidOf(running.controllerManager),
+      },
       stop,
     };
   } catch (e) {
@@ -227,10 +266,15 @@ function kubeconfigYaml(server: string, ca: string, id: { cert: string; key: str
     apiVersion: "v1",
     kind: "Config",
     clusters: [{ name: "local", cluster: { server, "certificate-authority-data": b64(ca) } }],
-    users: [{
-      name: user,
-      user: { "client-certificate-data": b64(fs.readFileSync(id.cert)), "client-key-data": b64(fs.readFileSync(id.key)) },
-    }],
+    users: [
+      {
+        name: user,
+        user: {
+          "client-certificate-data": b64(fs.readFileSync(id.cert)),
+          "client-key-data": b64(fs.readFileSync(id.key)),
+        },
+      },
+    ],
     contexts: [{ name: "local", context: { cluster: "local", user } }],
     "current-context": "local",
   });
@@ -298,12 +342,14 @@ async function startWithFreePorts<T>(n: number, start: (ports: number[]) => Prom
 
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () =>
-      new Promise<net.Server>((resolve, reject) => {
-        const s = net.createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => resolve(s));
-      }),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const s = net.createServer();
+          s.once("error", reject);
+          s.listen(0, "127.0.0.1", () => resolve(s));
+        }),
     ),
   );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
@@ -319,7 +365,8 @@ function httpsRequest(
   ro: KubeRequestOptions = {},
 ): Promise<KubeResponse & { retryAfter?: number }> {
   const data = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-  const type = ro.contentType ?? (method.toUpperCase() === "PATCH" ? "application/merge-patch+json" : "application/json");
+  const type =
+    ro.contentType ?? (method.toUpperCase() === "PATCH" ? "application/merge-patch+json" : "application/json");
   return new Promise((resolve, reject) => {
     const req = https.request(
       url,
@@ -341,7 +388,11 @@ function httpsRequest(
             /* not JSON (e.g. /readyz's "ok"): keep the text */
           }
           const retryAfter = Number(res.headers["retry-after"]);
-          resolve({ status: res.statusCode ?? 0, body: parsed, ...(Number.isFinite(retryAfter) ? { retryAfter } : {}) });
+          resolve({
+            status: res.statusCode ?? 0,
+            body: parsed,
+            ...(Number.isFinite(retryAfter) ? { retryAfter } : {}),
+          });
         });
       },
     );

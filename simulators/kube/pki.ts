@@ -38,16 +38,47 @@ export async function createPki(dir: string): Promise<Pki> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const p = (f: string) => path.join(dir, f);
   await openssl(
-    ["req", "-x509", ...KEY, ...DAYS, "-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=pulumi-vmware-kit local CA",
-      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+    [
+      "req",
+      "-x509",
+      ...KEY,
+      ...DAYS,
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-subj",
+      "/CN=pulumi-vmware-kit local CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+    ],
     dir,
   );
   const leaf = async (name: string, subject: string, ext: string[]) => {
-    fs.writeFileSync(p(`${name}.ext`), ["basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature", ...ext, ""].join("\n"));
+    fs.writeFileSync(
+      p(`${name}.ext`),
+      ["basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature", ...ext, ""].join("\n"),
+    );
     await openssl(["req", "-new", ...KEY, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject], dir);
     await openssl(
-      ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", ...DAYS,
-        "-extfile", `${name}.ext`, "-out", `${name}.crt`],
+      [
+        "x509",
+        "-req",
+        "-in",
+        `${name}.csr`,
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        ...DAYS,
+        "-extfile",
+        `${name}.ext`,
+        "-out",
+        `${name}.crt`,
+      ],
       dir,
     );
     return { cert: p(`${name}.crt`), key: p(`${name}.key`) };

@@ -48,7 +48,11 @@ export class FaultProxy {
   }
 
   /** Adds a toxic now; returns it so the test can remove it at another chosen moment. */
-  async toxic<T>(type: ToxicType, attributes: T, opts: { stream?: Direction; toxicity?: number; name?: string } = {}): Promise<Toxic<T>> {
+  async toxic<T>(
+    type: ToxicType,
+    attributes: T,
+    opts: { stream?: Direction; toxicity?: number; name?: string } = {},
+  ): Promise<Toxic<T>> {
     return this.proxy.addToxic<T>({
       name: opts.name ?? `${type}-${++this.seq}`,
       type,

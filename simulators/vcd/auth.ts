@@ -30,8 +30,15 @@ function openSession(sim: Sim, user: User, kind: Session["kind"]): Session {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const token = `${b64({ alg: "RS256", typ: "JWT" })}.${b64({ sub: user.name, sid: id, iss: "vcd-simulator" })}.${randomBytes(32).toString("base64url")}`;
   const s: Session = {
-    id, token, legacyToken: randomBytes(16).toString("hex"), userId: user.id, orgId: user.orgId,
-    provider: user.orgId === SYSTEM_ORG_ID, kind, lastUsed: Date.now(), expired: false,
+    id,
+    token,
+    legacyToken: randomBytes(16).toString("hex"),
+    userId: user.id,
+    orgId: user.orgId,
+    provider: user.orgId === SYSTEM_ORG_ID,
+    kind,
+    lastUsed: Date.now(),
+    expired: false,
   };
   sim.state.sessions.set(id, s);
   return s;
@@ -51,11 +58,15 @@ export function cloudapiLogin(sim: Sim, req: Req, provider: boolean): Reply {
     operatingOrg: { name: org.name, id: `urn:vcloud:org:${org.id}` },
     location: `${org.name}@simulator`,
     roles: [user.role],
-    roleRefs: [{ name: user.role, id: `urn:vcloud:role:${Buffer.from(user.role).toString("hex").padEnd(32, "0").slice(0, 32)}` }],
+    roleRefs: [
+      { name: user.role, id: `urn:vcloud:role:${Buffer.from(user.role).toString("hex").padEnd(32, "0").slice(0, 32)}` },
+    ],
     sessionIdleTimeoutMinutes: sim.state.sessionIdleTimeoutMinutes,
   };
   return {
-    status: 200, type: "application/json", body: JSON.stringify(body),
+    status: 200,
+    type: "application/json",
+    body: JSON.stringify(body),
     headers: { "X-VMWARE-VCLOUD-ACCESS-TOKEN": s.token, "X-VMWARE-VCLOUD-TOKEN-TYPE": "Bearer" },
   };
 }
@@ -63,11 +74,19 @@ export function cloudapiLogin(sim: Sim, req: Req, provider: boolean): Reply {
 export function legacyLogin(sim: Sim, req: Req): Reply {
   const major = Number((req.version ?? "0").split(".")[0]);
   if (major >= 38) {
-    throw new SimError(401, "NOT_AUTHENTICATED", `Login through /api/sessions is not supported for API version ${req.version}; use /cloudapi/1.0.0/sessions.`);
+    throw new SimError(
+      401,
+      "NOT_AUTHENTICATED",
+      `Login through /api/sessions is not supported for API version ${req.version}; use /cloudapi/1.0.0/sessions.`,
+    );
   }
   const user = basicUser(sim, req);
   const s = openSession(sim, user, "legacy");
-  return xmlReply(200, MEDIA.session, req.render.session(s), { "X-Vcloud-Authorization": s.legacyToken, "X-VMWARE-VCLOUD-ACCESS-TOKEN": s.token, "X-VMWARE-VCLOUD-TOKEN-TYPE": "Bearer" });
+  return xmlReply(200, MEDIA.session, req.render.session(s), {
+    "X-Vcloud-Authorization": s.legacyToken,
+    "X-VMWARE-VCLOUD-ACCESS-TOKEN": s.token,
+    "X-VMWARE-VCLOUD-TOKEN-TYPE": "Bearer",
+  });
 }
 
 export function getSession(_sim: Sim, req: Req): Reply {

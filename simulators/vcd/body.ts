@@ -21,7 +21,12 @@ const bad = (msg: string) => new SimError(400, "BAD_REQUEST", `Bad request: ${ms
 export function parseBody(xml: string): El {
   let doc: XmlJsElement;
   try {
-    doc = xml2js(xml, { compact: false, ignoreComment: true, ignoreInstruction: true, ignoreDeclaration: true }) as XmlJsElement;
+    doc = xml2js(xml, {
+      compact: false,
+      ignoreComment: true,
+      ignoreInstruction: true,
+      ignoreDeclaration: true,
+    }) as XmlJsElement;
   } catch (e) {
     throw bad(`the request body is not well-formed XML (${(e as Error).message.split("\n")[0]})`);
   }
@@ -39,7 +44,7 @@ function convert(e: XmlJsElement, scope: Record<string, string>): El {
   }
   const [prefix, local] = split(e.name!);
   // An unprefixed element outside any default namespace is in no namespace (and will not match the schema).
-  const uri = prefix === "" ? ns[""] ?? "" : ns[prefix];
+  const uri = prefix === "" ? (ns[""] ?? "") : ns[prefix];
   if (uri === undefined) throw bad(`The prefix "${prefix}" for element "${e.name}" is not bound.`);
   const attrs: Record<string, string> = {};
   for (const [k, v] of Object.entries(rawAttrs)) {
@@ -72,14 +77,57 @@ function split(name: string): [string, string] {
 const SEQUENCES: Record<string, string[]> = {
   ComposeVAppParams: ["Description", "VAppParent", "InstantiationParams", "SourcedItem*", "AllEULAsAccepted"],
   // RecomposeVAppParamsType extends ComposeVAppParamsType (its own items follow; govcd puts DeleteItem last).
-  RecomposeVAppParams: ["Description", "VAppParent", "InstantiationParams", "SourcedItem*", "CreateItem*", "AllEULAsAccepted", "DeleteItem*", "ReconfigureItem*"],
-  InstantiateVAppTemplateParams: ["Description", "VAppParent", "InstantiationParams", "Source!", "IsSourceDelete", "SourcedItem*", "AllEULAsAccepted"],
+  RecomposeVAppParams: [
+    "Description",
+    "VAppParent",
+    "InstantiationParams",
+    "SourcedItem*",
+    "CreateItem*",
+    "AllEULAsAccepted",
+    "DeleteItem*",
+    "ReconfigureItem*",
+  ],
+  InstantiateVAppTemplateParams: [
+    "Description",
+    "VAppParent",
+    "InstantiationParams",
+    "Source!",
+    "IsSourceDelete",
+    "SourcedItem*",
+    "AllEULAsAccepted",
+  ],
   InstantiationParams: ["Section*"],
   NetworkConfigSection: ["ovf:Info!", "Link*", "NetworkConfig*"],
   NetworkConfig: ["Description", "Configuration!", "IsDeployed"],
-  Configuration: ["IpScopes", "ParentNetwork", "FenceMode!", "RetainNetInfoAcrossDeployments", "Features", "SyslogServerSettings", "RouterInfo"],
-  VApp: ["Link*", "Description", "Tasks", "Files", "VAppParent", "Section*", "DateCreated", "Owner", "InMaintenanceMode", "Children"],
-  LeaseSettingsSection: ["ovf:Info!", "Link*", "DeploymentLeaseInSeconds", "StorageLeaseInSeconds", "DeploymentLeaseExpiration", "StorageLeaseExpiration"],
+  Configuration: [
+    "IpScopes",
+    "ParentNetwork",
+    "FenceMode!",
+    "RetainNetInfoAcrossDeployments",
+    "Features",
+    "SyslogServerSettings",
+    "RouterInfo",
+  ],
+  VApp: [
+    "Link*",
+    "Description",
+    "Tasks",
+    "Files",
+    "VAppParent",
+    "Section*",
+    "DateCreated",
+    "Owner",
+    "InMaintenanceMode",
+    "Children",
+  ],
+  LeaseSettingsSection: [
+    "ovf:Info!",
+    "Link*",
+    "DeploymentLeaseInSeconds",
+    "StorageLeaseInSeconds",
+    "DeploymentLeaseExpiration",
+    "StorageLeaseExpiration",
+  ],
   Owner: ["Link*", "User!"],
   DeployVAppParams: [],
   UndeployVAppParams: ["UndeployPowerAction"],
@@ -89,7 +137,13 @@ const SEQUENCES: Record<string, string[]> = {
   TypedValue: ["Value!"],
 };
 
-interface Token { ns: string; local: string; many: boolean; required: boolean; section: boolean }
+interface Token {
+  ns: string;
+  local: string;
+  many: boolean;
+  required: boolean;
+  section: boolean;
+}
 
 function tokens(seq: string[]): Token[] {
   return seq.map((t) => {
@@ -128,7 +182,8 @@ export function validate(e: El) {
   for (const c of e.children) {
     let j = i;
     while (j < ts.length && !matches(ts[j], c)) {
-      if (ts[j].required) j = ts.length; // a required element was skipped: nothing later may match
+      if (ts[j].required)
+        j = ts.length; // a required element was skipped: nothing later may match
       else j++;
     }
     if (j >= ts.length) {
@@ -144,7 +199,9 @@ export function validate(e: El) {
   }
   // Required tokens are never repeatable, so one that matched has moved i past itself.
   if (ts.slice(i).some((t) => t.required)) {
-    throw bad(`cvc-complex-type.2.4.b: The content of element '${e.local}' is not complete. One of '{${expected(ts, i)}}' is expected.`);
+    throw bad(
+      `cvc-complex-type.2.4.b: The content of element '${e.local}' is not complete. One of '{${expected(ts, i)}}' is expected.`,
+    );
   }
 }
 

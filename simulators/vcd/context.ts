@@ -35,7 +35,12 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export const xmlReply = (status: number, type: string, body: string, headers?: Record<string, string>): Reply => ({ status, type, body, headers });
+export const xmlReply = (status: number, type: string, body: string, headers?: Record<string, string>): Reply => ({
+  status,
+  type,
+  body,
+  headers,
+});
 
 export function requireSession(req: Req): Session {
   if (!req.session) throw notAuthenticated();
@@ -57,8 +62,15 @@ export function assertOrgAccess(req: Req, orgId: string, what: string) {
 
 /** Content-Type must name the request's media type (JAX-RS @Consumes); parameters such as version are ignored. */
 export function requireContentType(req: Req, mediaType: string) {
-  const ct = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  const ct = String(req.headers["content-type"] ?? "")
+    .split(";")[0]
+    .trim()
+    .toLowerCase();
   if (ct !== mediaType.toLowerCase()) {
-    throw new SimError(415, "UNSUPPORTED_MEDIA_TYPE", `The request has an unsupported content type "${ct || "(none)"}"; expected "${mediaType}".`);
+    throw new SimError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `The request has an unsupported content type "${ct || "(none)"}"; expected "${mediaType}".`,
+    );
   }
 }

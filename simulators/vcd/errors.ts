@@ -38,5 +38,9 @@ export function errorXml(err: SimError, requestId: string): string {
 }
 
 export function errorJson(err: SimError, requestId: string): string {
-  return JSON.stringify({ minorErrorCode: err.minorErrorCode, message: `[ ${requestId} ] ${err.message}`, stackTrace: null });
+  return JSON.stringify({
+    minorErrorCode: err.minorErrorCode,
+    message: `[ ${requestId} ] ${err.message}`,
+    stackTrace: null,
+  });
 }

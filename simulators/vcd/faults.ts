@@ -12,10 +12,28 @@ export interface RequestLogEntry {
   minorErrorCode?: string;
 }
 
-interface ServerErrorRule { remaining: number; status: number; method?: string; path?: RegExp }
-interface TaskErrorRule { remaining: number; operationName?: string; failure: TaskFailure }
-interface SlowRule { remaining: number; timing: Partial<TaskTiming> }
-interface LostReplyRule { remaining: number; status: number; method?: string; path?: RegExp; dropped?: boolean }
+interface ServerErrorRule {
+  remaining: number;
+  status: number;
+  method?: string;
+  path?: RegExp;
+}
+interface TaskErrorRule {
+  remaining: number;
+  operationName?: string;
+  failure: TaskFailure;
+}
+interface SlowRule {
+  remaining: number;
+  timing: Partial<TaskTiming>;
+}
+interface LostReplyRule {
+  remaining: number;
+  status: number;
+  method?: string;
+  path?: RegExp;
+  dropped?: boolean;
+}
 
 export class Faults {
   readonly requestLog: RequestLogEntry[] = [];
@@ -35,7 +53,12 @@ export class Faults {
 
   /** The next `count` requests matching method/path answer `status` (500 by default) with an INTERNAL_SERVER_ERROR body. */
   serverError(opts: { count?: number; status?: number; method?: string; path?: RegExp } = {}) {
-    this.serverErrors.push({ remaining: opts.count ?? 1, status: opts.status ?? 500, method: opts.method?.toUpperCase(), path: opts.path });
+    this.serverErrors.push({
+      remaining: opts.count ?? 1,
+      status: opts.status ?? 500,
+      method: opts.method?.toUpperCase(),
+      path: opts.path,
+    });
   }
 
   /**
@@ -43,12 +66,23 @@ export class Faults {
    * default, as a load balancer answers when vCD's reply does not reach it) or, with status 0, a reset connection.
    */
   loseReply(opts: { count?: number; status?: number; method?: string; path?: RegExp } = {}) {
-    this.lostReplies.push({ remaining: opts.count ?? 1, status: opts.status ?? 502, method: opts.method?.toUpperCase(), path: opts.path });
+    this.lostReplies.push({
+      remaining: opts.count ?? 1,
+      status: opts.status ?? 502,
+      method: opts.method?.toUpperCase(),
+      path: opts.path,
+    });
   }
 
   /** The next `count` matching requests are dropped unread: the connection is reset and nothing is carried out. */
   dropRequest(opts: { count?: number; method?: string; path?: RegExp } = {}) {
-    this.lostReplies.push({ remaining: opts.count ?? 1, status: 0, method: opts.method?.toUpperCase(), path: opts.path, dropped: true });
+    this.lostReplies.push({
+      remaining: opts.count ?? 1,
+      status: 0,
+      method: opts.method?.toUpperCase(),
+      path: opts.path,
+      dropped: true,
+    });
   }
 
   /** The next `count` tasks (optionally of one operationName) end in status `error` with this message. */
@@ -56,7 +90,11 @@ export class Faults {
     this.taskErrors.push({
       remaining: opts.count ?? 1,
       operationName: opts.operationName,
-      failure: { status: 500, minorErrorCode: opts.minorErrorCode ?? "INTERNAL_SERVER_ERROR", message: opts.message ?? "Injected task failure." },
+      failure: {
+        status: 500,
+        minorErrorCode: opts.minorErrorCode ?? "INTERNAL_SERVER_ERROR",
+        message: opts.message ?? "Injected task failure.",
+      },
     });
   }
 
@@ -81,20 +119,30 @@ export class Faults {
 
   /** Number of logged requests, optionally only those matching method and/or path. */
   count(filter: { method?: string; path?: RegExp } = {}): number {
-    return this.requestLog.filter((r) => (!filter.method || r.method === filter.method.toUpperCase()) && (!filter.path || filter.path.test(r.path))).length;
+    return this.requestLog.filter(
+      (r) => (!filter.method || r.method === filter.method.toUpperCase()) && (!filter.path || filter.path.test(r.path)),
+    ).length;
   }
 
   // --- consulted by the server ---
 
   takeServerError(method: string, path: string): number | undefined {
-    const rule = this.serverErrors.find((r) => r.remaining > 0 && (!r.method || r.method === method) && (!r.path || r.path.test(path)));
+    const rule = this.serverErrors.find(
+      (r) => r.remaining > 0 && (!r.method || r.method === method) && (!r.path || r.path.test(path)),
+    );
     if (!rule) return undefined;
     rule.remaining--;
     return rule.status;
   }
 
   takeLostReply(method: string, path: string, dropped = false): number | undefined {
-    const rule = this.lostReplies.find((r) => r.remaining > 0 && !!r.dropped === dropped && (!r.method || r.method === method) && (!r.path || r.path.test(path)));
+    const rule = this.lostReplies.find(
+      (r) =>
+        r.remaining > 0 &&
+        !!r.dropped === dropped &&
+        (!r.method || r.method === method) &&
+        (!r.path || r.path.test(path)),
+    );
     if (!rule) return undefined;
     rule.remaining--;
     return rule.status;
@@ -112,7 +160,9 @@ export class Faults {
   }
 
   takeTaskFailure(operationName: string): TaskFailure | undefined {
-    const rule = this.taskErrors.find((r) => r.remaining > 0 && (!r.operationName || r.operationName === operationName));
+    const rule = this.taskErrors.find(
+      (r) => r.remaining > 0 && (!r.operationName || r.operationName === operationName),
+    );
     if (!rule) return undefined;
     rule.remaining--;
     return rule.failure;

@@ -101,7 +101,12 @@ export function defaultSeed(): VcdSimulatorConfig {
             name: "base",
             templates: [
               { name: "photon-5", description: "Photon OS 5", vmCount: 1 },
-              { name: "appliance-eula", description: "Vendor appliance", vmCount: 1, eula: "You agree to the vendor licence terms." },
+              {
+                name: "appliance-eula",
+                description: "Vendor appliance",
+                vmCount: 1,
+                eula: "You agree to the vendor licence terms.",
+              },
             ],
           },
         ],
@@ -109,6 +114,13 @@ export function defaultSeed(): VcdSimulatorConfig {
         leasePolicy: { deploymentLeaseSeconds: 604800, storageLeaseSeconds: 2592000 },
       },
     ],
-    providerUsers: [{ name: "administrator", password: "admin-Passw0rd!", fullName: "System Administrator", role: "System Administrator" }],
+    providerUsers: [
+      {
+        name: "administrator",
+        password: "admin-Passw0rd!",
+        fullName: "System Administrator",
+        role: "System Administrator",
+      },
+    ],
   };
 }

@@ -17,7 +17,12 @@ import { MEDIA } from "../../sdk/vcd/wire";
 import { Renderer } from "./xml";
 
 type Handler = (sim: Sim, req: Req) => Reply;
-interface Route { method: string; pattern: RegExp; handler: Handler; auth: boolean }
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+  auth: boolean;
+}
 
 const ID = "([^/]+)";
 const VAPP = `/api/vApp/vapp-${ID}`;
@@ -46,7 +51,8 @@ const browse = {
   },
   org: (sim: Sim, req: Req) => xmlReply(200, MEDIA.org, req.render.org(visibleOrg(sim, req))),
   vdc: (sim: Sim, req: Req) => xmlReply(200, MEDIA.vdc, req.render.vdc(lookup(sim.state.vdcs, req, "vdc"))),
-  catalog: (sim: Sim, req: Req) => xmlReply(200, MEDIA.catalog, req.render.catalog(lookup(sim.state.catalogs, req, "catalog"))),
+  catalog: (sim: Sim, req: Req) =>
+    xmlReply(200, MEDIA.catalog, req.render.catalog(lookup(sim.state.catalogs, req, "catalog"))),
   catalogItem: (sim: Sim, req: Req) => {
     const item = sim.state.catalogItems.get(req.params[0]);
     const cat = item && sim.state.catalogs.get(item.catalogId);
@@ -54,7 +60,8 @@ const browse = {
     assertOrgAccess(req, cat.orgId, `com.vmware.vcloud.entity.catalogitem:${item.id}`);
     return xmlReply(200, MEDIA.catalogItem, req.render.catalogItem(item));
   },
-  template: (sim: Sim, req: Req) => xmlReply(200, MEDIA.vAppTemplate, req.render.template(lookup(sim.state.templates, req, "vapptemplate"))),
+  template: (sim: Sim, req: Req) =>
+    xmlReply(200, MEDIA.vAppTemplate, req.render.template(lookup(sim.state.templates, req, "vapptemplate"))),
   user: (sim: Sim, req: Req) => xmlReply(200, MEDIA.user, req.render.user(lookup(sim.state.users, req, "user"))),
   adminOrg: (sim: Sim, req: Req) => xmlReply(200, MEDIA.adminOrg, req.render.adminOrg(visibleOrg(sim, req))),
   task: (sim: Sim, req: Req) => xmlReply(200, MEDIA.task, req.render.task(lookup(sim.tasks.tasks, req, "task"))),
@@ -64,7 +71,12 @@ const browse = {
   },
 };
 
-const route = (method: string, path: string, handler: Handler, auth = true): Route => ({ method, pattern: new RegExp(`^${path}$`), handler, auth });
+const route = (method: string, path: string, handler: Handler, auth = true): Route => ({
+  method,
+  pattern: new RegExp(`^${path}$`),
+  handler,
+  auth,
+});
 
 const ROUTES: Route[] = [
   route("POST", "/api/sessions", (sim, req) => legacyLogin(sim, req), false),
@@ -103,7 +115,12 @@ const ROUTES: Route[] = [
   route("DELETE", `${VAPP}/metadata/(SYSTEM/)?${ID}`, vapps.deleteMetadataValue),
 ];
 
-const INJECTED_CODES: Record<number, string> = { 404: "RESOURCE_NOT_FOUND", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT" };
+const INJECTED_CODES: Record<number, string> = {
+  404: "RESOURCE_NOT_FOUND",
+  502: "BAD_GATEWAY",
+  503: "SERVICE_UNAVAILABLE",
+  504: "GATEWAY_TIMEOUT",
+};
 
 /** The `version=` parameter of the Accept header, if any. */
 export function acceptedVersion(accept: string | undefined): string | undefined {
@@ -131,10 +148,16 @@ export interface VcdSimulator {
   stop(): Promise<void>;
 }
 
-export async function startVcdSimulator(config: VcdSimulatorConfig = defaultSeed(), opts: VcdSimulatorOptions = {}): Promise<VcdSimulator> {
+export async function startVcdSimulator(
+  config: VcdSimulatorConfig = defaultSeed(),
+  opts: VcdSimulatorOptions = {},
+): Promise<VcdSimulator> {
   const state = new SimState(config);
   const faults = new Faults(state);
-  const tasks = new TaskEngine(() => faults.taskTiming(state.taskTiming), () => state.now());
+  const tasks = new TaskEngine(
+    () => faults.taskTiming(state.taskTiming),
+    () => state.now(),
+  );
   const sim: Sim = { state, tasks, faults };
   let base = "";
 
@@ -149,7 +172,12 @@ export async function startVcdSimulator(config: VcdSimulatorConfig = defaultSeed
       }
       const reply = serve(sim, base, inReq, Buffer.concat(chunks).toString("utf8"));
       const lost = faults.takeLostReply((inReq.method ?? "GET").toUpperCase(), url.pathname);
-      faults.requestLog.push({ method: inReq.method ?? "GET", path: url.pathname + url.search, status: lost ?? reply.status, minorErrorCode: reply.minor });
+      faults.requestLog.push({
+        method: inReq.method ?? "GET",
+        path: url.pathname + url.search,
+        status: lost ?? reply.status,
+        minorErrorCode: reply.minor,
+      });
       // The request was carried out above; only its answer goes missing.
       if (lost === 0) {
         res.socket?.resetAndDestroy();
@@ -162,7 +190,9 @@ export async function startVcdSimulator(config: VcdSimulatorConfig = defaultSeed
       }
     });
   };
-  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : http.createServer(listener);
+  const server = opts.tls
+    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener)
+    : http.createServer(listener);
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -172,15 +202,24 @@ export async function startVcdSimulator(config: VcdSimulatorConfig = defaultSeed
   const url = `${opts.tls ? "https" : "http"}://${host}:${port}`;
   base = opts.publicUrl?.replace(/\/+$/, "") ?? url;
   return {
-    url, state, faults, tasks,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    url,
+    state,
+    faults,
+    tasks,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 
-interface Wire { status: number; headers: Record<string, string>; body?: string; minor?: string }
+interface Wire {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+  minor?: string;
+}
 
 function serve(sim: Sim, base: string, inReq: http.IncomingMessage, body: string): Wire {
   const requestId = randomUUID();
@@ -191,7 +230,12 @@ function serve(sim: Sim, base: string, inReq: http.IncomingMessage, body: string
   const headers: Record<string, string> = { "X-VMWARE-VCLOUD-REQUEST-ID": requestId };
   const fail = (err: SimError, version?: string): Wire => ({
     status: err.status,
-    headers: { ...headers, "Content-Type": cloudapi ? `application/json${version ? `;version=${version}` : ""}` : `${MEDIA.error}${version ? `;version=${version}` : ""}` },
+    headers: {
+      ...headers,
+      "Content-Type": cloudapi
+        ? `application/json${version ? `;version=${version}` : ""}`
+        : `${MEDIA.error}${version ? `;version=${version}` : ""}`,
+    },
     body: cloudapi ? errorJson(err, requestId) : errorXml(err, requestId),
     minor: err.minorErrorCode,
   });
@@ -202,20 +246,41 @@ function serve(sim: Sim, base: string, inReq: http.IncomingMessage, body: string
   render.progress = (t) => sim.tasks.progress(t);
 
   if (method === "GET" && path === "/api/versions") {
-    return { status: 200, headers: { ...headers, "Content-Type": MEDIA.versions }, body: render.versions(sim.state.cloudapi) };
+    return {
+      status: 200,
+      headers: { ...headers, "Content-Type": MEDIA.versions },
+      body: render.versions(sim.state.cloudapi),
+    };
   }
   if (cloudapi && !sim.state.cloudapi) {
     return fail(new SimError(404, "RESOURCE_NOT_FOUND", `The resource ${path} was not found.`));
   }
-  if (!path.startsWith("/api/") && !cloudapi) return fail(new SimError(404, "RESOURCE_NOT_FOUND", `The resource ${path} was not found.`));
+  if (!path.startsWith("/api/") && !cloudapi)
+    return fail(new SimError(404, "RESOURCE_NOT_FOUND", `The resource ${path} was not found.`));
 
   const version = acceptedVersion(inReq.headers.accept);
   const supported = sim.state.versions.map((v) => v.version);
   if (!version || !supported.includes(version)) {
-    return fail(new SimError(406, "NOT_ACCEPTABLE", `The request has invalid accept header. Supported API versions are: [${supported.join(", ")}]`));
+    return fail(
+      new SimError(
+        406,
+        "NOT_ACCEPTABLE",
+        `The request has invalid accept header. Supported API versions are: [${supported.join(", ")}]`,
+      ),
+    );
   }
 
-  const req: Req = { method, path, query: url.searchParams, headers: inReq.headers, body, requestId, version, render, params: [] };
+  const req: Req = {
+    method,
+    path,
+    query: url.searchParams,
+    headers: inReq.headers,
+    body,
+    requestId,
+    version,
+    render,
+    params: [],
+  };
   try {
     const candidates = ROUTES.map((r) => ({ r, m: r.pattern.exec(path) })).filter((x) => x.m);
     if (!candidates.length) throw new SimError(404, "RESOURCE_NOT_FOUND", `The resource ${path} was not found.`);
@@ -226,7 +291,8 @@ function serve(sim: Sim, base: string, inReq: http.IncomingMessage, body: string
       if (!req.session) throw notAuthenticated();
     }
     const injected = sim.faults.takeServerError(method, path);
-    if (injected) throw new SimError(injected, INJECTED_CODES[injected] ?? "INTERNAL_SERVER_ERROR", "Injected server error.");
+    if (injected)
+      throw new SimError(injected, INJECTED_CODES[injected] ?? "INTERNAL_SERVER_ERROR", "Injected server error.");
     req.params = hit.m!.slice(1).map((p) => p ?? "");
     const reply = hit.r.handler(sim, req);
     const out: Wire = { status: reply.status, headers: { ...headers, ...reply.headers } };

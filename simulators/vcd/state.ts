@@ -3,17 +3,69 @@ import { randomUUID } from "crypto";
 import { MetadataDomain, MetadataType, MetadataVisibility, VAppStatus } from "../../sdk/vcd/wire";
 import { DEFAULT_TASK_TIMING, DEFAULT_VERSIONS, SeedLeasePolicy, TaskTiming, VcdSimulatorConfig } from "./seed";
 
-export interface Org { id: string; name: string; fullName: string; leasePolicy: SeedLeasePolicy }
-export interface User { id: string; orgId: string; name: string; password: string; fullName: string; role: string }
-export interface Vdc { id: string; orgId: string; name: string; description: string }
-export interface Network { id: string; orgId: string; vdcId: string; name: string }
-export interface Catalog { id: string; orgId: string; name: string; description: string }
-export interface CatalogItem { id: string; catalogId: string; templateId: string; name: string }
-export interface Template { id: string; orgId: string; vdcId: string; catalogId: string; name: string; description: string; eula?: string; vmCount: number }
+export interface Org {
+  id: string;
+  name: string;
+  fullName: string;
+  leasePolicy: SeedLeasePolicy;
+}
+export interface User {
+  id: string;
+  orgId: string;
+  name: string;
+  password: string;
+  fullName: string;
+  role: string;
+}
+export interface Vdc {
+  id: string;
+  orgId: string;
+  name: string;
+  description: string;
+}
+export interface Network {
+  id: string;
+  orgId: string;
+  vdcId: string;
+  name: string;
+}
+export interface Catalog {
+  id: string;
+  orgId: string;
+  name: string;
+  description: string;
+}
+export interface CatalogItem {
+  id: string;
+  catalogId: string;
+  templateId: string;
+  name: string;
+}
+export interface Template {
+  id: string;
+  orgId: string;
+  vdcId: string;
+  catalogId: string;
+  name: string;
+  description: string;
+  eula?: string;
+  vmCount: number;
+}
 
-export interface MetadataItem { key: string; domain: MetadataDomain; visibility: MetadataVisibility; type: MetadataType; value: string }
+export interface MetadataItem {
+  key: string;
+  domain: MetadataDomain;
+  visibility: MetadataVisibility;
+  type: MetadataType;
+  value: string;
+}
 
-export interface VAppNetworkConfig { id: string; networkName: string; parentNetworkId?: string; fenceMode: string }
+export interface VAppNetworkConfig {
+  id: string;
+  networkName: string;
+  parentNetworkId?: string;
+  fenceMode: string;
+}
 
 export interface VApp {
   id: string;
@@ -75,19 +127,36 @@ export class SimState {
   clockOffsetMs = 0;
 
   constructor(config: VcdSimulatorConfig) {
-    this.versions = (config.versions ?? DEFAULT_VERSIONS).map((v) => ({ version: v.version, deprecated: !!v.deprecated }));
+    this.versions = (config.versions ?? DEFAULT_VERSIONS).map((v) => ({
+      version: v.version,
+      deprecated: !!v.deprecated,
+    }));
     this.cloudapi = config.cloudapi ?? true;
     this.taskTiming = { ...DEFAULT_TASK_TIMING, ...config.tasks };
     this.sessionIdleTimeoutMinutes = config.sessionIdleTimeoutMinutes ?? 30;
     // vCD writes vapp.origin.* from 10.5.1 (API 38.1) on; a seed without 38.1 models an older server.
-    const [major, minor] = this.versions.map((v) => v.version.split(".").map(Number)).reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a), [0, 0]);
+    const [major, minor] = this.versions
+      .map((v) => v.version.split(".").map(Number))
+      .reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a), [0, 0]);
     this.originMetadata = config.originMetadata ?? (major > 38 || (major === 38 && minor >= 1));
-    this.orgs.set(SYSTEM_ORG_ID, { id: SYSTEM_ORG_ID, name: "System", fullName: "System", leasePolicy: { deploymentLeaseSeconds: 0, storageLeaseSeconds: 0 } });
-    for (const u of config.providerUsers ?? []) this.addUser(SYSTEM_ORG_ID, u.name, u.password, u.fullName, u.role ?? "System Administrator");
+    this.orgs.set(SYSTEM_ORG_ID, {
+      id: SYSTEM_ORG_ID,
+      name: "System",
+      fullName: "System",
+      leasePolicy: { deploymentLeaseSeconds: 0, storageLeaseSeconds: 0 },
+    });
+    for (const u of config.providerUsers ?? [])
+      this.addUser(SYSTEM_ORG_ID, u.name, u.password, u.fullName, u.role ?? "System Administrator");
     for (const o of config.orgs) {
-      const org: Org = { id: randomUUID(), name: o.name, fullName: o.fullName ?? o.name, leasePolicy: o.leasePolicy ?? { deploymentLeaseSeconds: 604800, storageLeaseSeconds: 2592000 } };
+      const org: Org = {
+        id: randomUUID(),
+        name: o.name,
+        fullName: o.fullName ?? o.name,
+        leasePolicy: o.leasePolicy ?? { deploymentLeaseSeconds: 604800, storageLeaseSeconds: 2592000 },
+      };
       this.orgs.set(org.id, org);
-      for (const u of o.users) this.addUser(org.id, u.name, u.password, u.fullName, u.role ?? "Organization Administrator");
+      for (const u of o.users)
+        this.addUser(org.id, u.name, u.password, u.fullName, u.role ?? "Organization Administrator");
       let firstVdc: Vdc | undefined;
       for (const v of o.vdcs) {
         const vdc: Vdc = { id: randomUUID(), orgId: org.id, name: v.name, description: v.description ?? "" };
@@ -104,8 +173,14 @@ export class SimState {
         for (const t of c.templates) {
           if (!firstVdc) throw new Error(`seed: org ${o.name} has catalog templates but no VDC to store them in`);
           const tpl: Template = {
-            id: randomUUID(), orgId: org.id, vdcId: firstVdc.id, catalogId: cat.id, name: t.name,
-            description: t.description ?? "", eula: t.eula, vmCount: t.vmCount ?? 1,
+            id: randomUUID(),
+            orgId: org.id,
+            vdcId: firstVdc.id,
+            catalogId: cat.id,
+            name: t.name,
+            description: t.description ?? "",
+            eula: t.eula,
+            vmCount: t.vmCount ?? 1,
           };
           this.templates.set(tpl.id, tpl);
           const item: CatalogItem = { id: randomUUID(), catalogId: cat.id, templateId: tpl.id, name: t.name };
@@ -144,8 +219,13 @@ export class SimState {
   /** A summary of the inventory for tests, benches and the demo. */
   inventory() {
     return [...this.vapps.values()].map((v) => ({
-      id: v.id, name: v.name, vdc: this.vdcs.get(v.vdcId)?.name, status: v.status, deployed: v.deployed,
-      owner: this.users.get(v.ownerId)?.name, description: v.description,
+      id: v.id,
+      name: v.name,
+      vdc: this.vdcs.get(v.vdcId)?.name,
+      status: v.status,
+      deployed: v.deployed,
+      owner: this.users.get(v.ownerId)?.name,
+      description: v.description,
       metadata: Object.fromEntries(v.metadata.map((m) => [m.key, m.value])),
     }));
   }

@@ -119,6 +119,8 @@ export class TaskEngine {
   }
 
   activeFor(ownerId: string): SimTask[] {
-    return [...this.tasks.values()].filter((t) => t.owner.id === ownerId && (t.status === "queued" || t.status === "running"));
+    return [...this.tasks.values()].filter(
+      (t) => t.owner.id === ownerId && (t.status === "queued" || t.status === "running"),
+    );
   }
 }

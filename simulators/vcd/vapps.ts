@@ -7,8 +7,16 @@ import { El, kid, kids, kidText, readBody } from "./body";
 import { MetadataItem, VApp, VAppNetworkConfig } from "./state";
 import { SimTask } from "./tasks";
 import {
-  FENCE_MODES, MEDIA, METADATA_DOMAINS, METADATA_TYPES, METADATA_VISIBILITIES, MetadataDomain, MetadataType, MetadataVisibility,
-  UNDEPLOY_POWER_ACTIONS, VAppStatus,
+  FENCE_MODES,
+  MEDIA,
+  METADATA_DOMAINS,
+  METADATA_TYPES,
+  METADATA_VISIBILITIES,
+  MetadataDomain,
+  MetadataType,
+  MetadataVisibility,
+  UNDEPLOY_POWER_ACTIONS,
+  VAppStatus,
 } from "../../sdk/vcd/wire";
 
 const UUID = "([0-9a-fA-F-]{36})";
@@ -32,15 +40,35 @@ const parseBool = (s: string | undefined, dflt: boolean) => (s === undefined ? d
 /** Refuses a change while the vApp is locked by another task, or while a BUSY_ENTITY fault is armed for it. */
 function assertNotBusy(sim: Sim, v: VApp) {
   if (sim.faults.takeBusy(v.id, v.name) || sim.tasks.activeFor(v.id).length > 0) {
-    throw new SimError(400, "BUSY_ENTITY", `The entity vApp "${v.name}" (urn:vcloud:vapp:${v.id}) is busy completing an operation.`);
+    throw new SimError(
+      400,
+      "BUSY_ENTITY",
+      `The entity vApp "${v.name}" (urn:vcloud:vapp:${v.id}) is busy completing an operation.`,
+    );
   }
 }
 
-function startTask(sim: Sim, req: Req, v: VApp, operationName: string, operation: string, apply: () => void, onFail?: () => void): SimTask {
+function startTask(
+  sim: Sim,
+  req: Req,
+  v: VApp,
+  operationName: string,
+  operation: string,
+  apply: () => void,
+  onFail?: () => void,
+): SimTask {
   const user = sessionUser(sim, req);
   const failure = sim.faults.takeTaskFailure(operationName);
   return sim.tasks.create(
-    { operationName, operation: `${operation} ${v.name}(${v.id})`, owner: { kind: "vApp", id: v.id, name: v.name }, userId: user.id, orgId: v.orgId, apply, onFail },
+    {
+      operationName,
+      operation: `${operation} ${v.name}(${v.id})`,
+      owner: { kind: "vApp", id: v.id, name: v.name },
+      userId: user.id,
+      orgId: v.orgId,
+      apply,
+      onFail,
+    },
     failure,
   );
 }
@@ -67,16 +95,19 @@ function parseLease(text: string | undefined, field: string): number | undefined
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text)) throw badRequest(`Bad request: "${text}" is not a valid value for ${field}.`);
   const n = Number(text);
-  if (n !== 0 && n < 3600) throw badRequest(`The value of ${field} must be 0 or at least 3600 seconds (1 hour), got ${n}.`);
+  if (n !== 0 && n < 3600)
+    throw badRequest(`The value of ${field} must be 0 or at least 3600 seconds (1 hour), got ${n}.`);
   return n;
 }
 
 function restartStorageLease(sim: Sim, v: VApp) {
-  v.storageExpiration = v.storageLeaseSeconds > 0 ? new Date(sim.state.now().getTime() + v.storageLeaseSeconds * 1000) : undefined;
+  v.storageExpiration =
+    v.storageLeaseSeconds > 0 ? new Date(sim.state.now().getTime() + v.storageLeaseSeconds * 1000) : undefined;
 }
 
 function startDeploymentLease(sim: Sim, v: VApp) {
-  v.deploymentExpiration = v.deploymentLeaseSeconds > 0 ? new Date(sim.state.now().getTime() + v.deploymentLeaseSeconds * 1000) : undefined;
+  v.deploymentExpiration =
+    v.deploymentLeaseSeconds > 0 ? new Date(sim.state.now().getTime() + v.deploymentLeaseSeconds * 1000) : undefined;
 }
 
 function undeployNow(sim: Sim, v: VApp, status = VAppStatus.POWERED_OFF) {
@@ -90,7 +121,13 @@ function undeployNow(sim: Sim, v: VApp, status = VAppStatus.POWERED_OFF) {
 export function settleLeases(sim: Sim) {
   const now = sim.state.now().getTime();
   for (const v of sim.state.vapps.values()) {
-    if (v.deployed && v.deploymentExpiration && v.deploymentExpiration.getTime() < now && sim.tasks.activeFor(v.id).length === 0) undeployNow(sim, v);
+    if (
+      v.deployed &&
+      v.deploymentExpiration &&
+      v.deploymentExpiration.getTime() < now &&
+      sim.tasks.activeFor(v.id).length === 0
+    )
+      undeployNow(sim, v);
   }
 }
 
@@ -103,13 +140,15 @@ function parseNetworks(sim: Sim, orgId: string, vdcId: string, params: El | unde
     if (!networkName) throw badRequest("Bad request: NetworkConfig requires the networkName attribute.");
     const conf = kid(nc, "Configuration");
     const fenceMode = kidText(conf, "FenceMode") ?? "";
-    if (!(FENCE_MODES as readonly string[]).includes(fenceMode)) throw badRequest(`Bad request: "${fenceMode}" is not a valid FenceMode (${FENCE_MODES.join(", ")}).`);
+    if (!(FENCE_MODES as readonly string[]).includes(fenceMode))
+      throw badRequest(`Bad request: "${fenceMode}" is not a valid FenceMode (${FENCE_MODES.join(", ")}).`);
     const parentHref = kid(conf, "ParentNetwork")?.attrs.href;
     let parentNetworkId: string | undefined;
     if (parentHref) {
       parentNetworkId = idFromHref(parentHref, new RegExp(`/network/${UUID}`));
       const net = parentNetworkId ? sim.state.networks.get(parentNetworkId) : undefined;
-      if (!net || net.orgId !== orgId || net.vdcId !== vdcId) throw badRequest(`The network reference ${parentHref} is invalid.`, "INVALID_REFERENCE");
+      if (!net || net.orgId !== orgId || net.vdcId !== vdcId)
+        throw badRequest(`The network reference ${parentHref} is invalid.`, "INVALID_REFERENCE");
     } else if (fenceMode !== "isolated") {
       throw badRequest(`Bad request: network "${networkName}" with fence mode ${fenceMode} needs a ParentNetwork.`);
     }
@@ -123,32 +162,54 @@ function newVApp(sim: Sim, req: Req, vdcId: string, root: El): VApp {
   assertOrgAccess(req, vdc.orgId, `com.vmware.vcloud.entity.vdc:${vdcId}`);
   const name = root.attrs.name;
   if (!name || !name.trim()) throw badRequest("Bad request: the vApp name is required.");
-  if (sim.state.vappByName(vdc.id, name)) throw new SimError(400, "DUPLICATE_NAME", `The VMware Cloud Director entity ${name} already exists.`);
+  if (sim.state.vappByName(vdc.id, name))
+    throw new SimError(400, "DUPLICATE_NAME", `The VMware Cloud Director entity ${name} already exists.`);
   const org = sim.state.orgs.get(vdc.orgId)!;
   const user = sessionUser(sim, req);
   return {
-    id: randomUUID(), orgId: vdc.orgId, vdcId: vdc.id, name, description: kidText(root, "Description"),
-    status: VAppStatus.UNRESOLVED, deployed: false, ownerId: user.id, created: sim.state.now(), vmCount: 0,
-    deploymentLeaseSeconds: org.leasePolicy.deploymentLeaseSeconds, storageLeaseSeconds: org.leasePolicy.storageLeaseSeconds,
-    networks: parseNetworks(sim, vdc.orgId, vdc.id, kid(root, "InstantiationParams")), metadata: [],
+    id: randomUUID(),
+    orgId: vdc.orgId,
+    vdcId: vdc.id,
+    name,
+    description: kidText(root, "Description"),
+    status: VAppStatus.UNRESOLVED,
+    deployed: false,
+    ownerId: user.id,
+    created: sim.state.now(),
+    vmCount: 0,
+    deploymentLeaseSeconds: org.leasePolicy.deploymentLeaseSeconds,
+    storageLeaseSeconds: org.leasePolicy.storageLeaseSeconds,
+    networks: parseNetworks(sim, vdc.orgId, vdc.id, kid(root, "InstantiationParams")),
+    metadata: [],
   };
 }
 
 function created(sim: Sim, req: Req, v: VApp, t: SimTask): Reply {
-  return xmlReply(201, MEDIA.vApp, req.render.vapp(v, sim.tasks.activeFor(v.id).length ? [t] : []), { Location: req.render.vappHref(v) });
+  return xmlReply(201, MEDIA.vApp, req.render.vapp(v, sim.tasks.activeFor(v.id).length ? [t] : []), {
+    Location: req.render.vappHref(v),
+  });
 }
 
 export function compose(sim: Sim, req: Req): Reply {
   requireContentType(req, MEDIA.compose);
   const root = readBody(req.body, "ComposeVAppParams");
-  if (kids(root, "SourcedItem").length) throw badRequest("Bad request: SourcedItem (composing from existing VMs) is not implemented by this simulator.");
+  if (kids(root, "SourcedItem").length)
+    throw badRequest("Bad request: SourcedItem (composing from existing VMs) is not implemented by this simulator.");
   const v = newVApp(sim, req, req.params[0], root);
   sim.state.vapps.set(v.id, v);
   // An empty vApp has no VMs to deploy or power on, so deploy/powerOn are moot and it settles at RESOLVED.
-  const t = startTask(sim, req, v, "vdcComposeVapp", "Composing Virtual Application", () => {
-    v.status = VAppStatus.RESOLVED;
-    restartStorageLease(sim, v);
-  }, () => (v.status = VAppStatus.FAILED_CREATION));
+  const t = startTask(
+    sim,
+    req,
+    v,
+    "vdcComposeVapp",
+    "Composing Virtual Application",
+    () => {
+      v.status = VAppStatus.RESOLVED;
+      restartStorageLease(sim, v);
+    },
+    () => (v.status = VAppStatus.FAILED_CREATION),
+  );
   return created(sim, req, v, t);
 }
 
@@ -161,7 +222,11 @@ export function instantiate(sim: Sim, req: Req): Reply {
   if (!tpl) throw forbidden(`com.vmware.vcloud.entity.vapptemplate:${tplId ?? srcHref}`);
   assertOrgAccess(req, tpl.orgId, `com.vmware.vcloud.entity.vapptemplate:${tpl.id}`);
   if (tpl.eula && !parseBool(kidText(root, "AllEULAsAccepted"), false)) {
-    throw new SimError(400, "EULA_NOT_ACCEPTED", `The EULAs of vApp template "${tpl.name}" must be accepted: set AllEULAsAccepted to true.`);
+    throw new SimError(
+      400,
+      "EULA_NOT_ACCEPTED",
+      `The EULAs of vApp template "${tpl.name}" must be accepted: set AllEULAsAccepted to true.`,
+    );
   }
   const v = newVApp(sim, req, req.params[0], root);
   v.templateId = tpl.id;
@@ -169,25 +234,43 @@ export function instantiate(sim: Sim, req: Req): Reply {
   const deploy = parseBool(root.attrs.deploy, true);
   const powerOn = parseBool(root.attrs.powerOn, true);
   sim.state.vapps.set(v.id, v);
-  const t = startTask(sim, req, v, "vdcInstantiateVapp", "Creating Virtual Application", () => {
-    v.vmCount = tpl.vmCount;
-    if (powerOn || deploy) {
-      v.deployed = true;
-      v.status = powerOn ? VAppStatus.POWERED_ON : VAppStatus.POWERED_OFF;
-      startDeploymentLease(sim, v);
-    } else v.status = VAppStatus.POWERED_OFF;
-    restartStorageLease(sim, v);
-    if (sim.state.originMetadata) {
-      // vCD 10.5.1+ (API 38.1) writes vapp.origin.{id,name,type} on a vApp made from a template (or another vApp),
-      // and vm.origin.* on each VM made from a template's VM (not modelled: VMs are not resources here). Source:
-      // terraform-provider-vcd CHANGELOG 3.11.0 (#1146, #1173) and its acceptance test TestAccVcdVAppInheritedMetadata
-      // (vcd/datasource_vcd_vapp_test.go: origin.id a bare uuid, origin.type com.vmware.vcloud.entity.*), run
-      // against real 10.5.1+ servers. go-vcloud-director CODING_GUIDELINES.md calls these SYSTEM metadata; READONLY
-      // and the template's entity type name are inferred.
-      const ro = (key: string, value: string): MetadataItem => ({ key, value, domain: "SYSTEM", visibility: "READONLY", type: "MetadataStringValue" });
-      v.metadata.push(ro("vapp.origin.id", tpl.id), ro("vapp.origin.name", tpl.name), ro("vapp.origin.type", "com.vmware.vcloud.entity.vapptemplate"));
-    }
-  }, () => (v.status = VAppStatus.FAILED_CREATION));
+  const t = startTask(
+    sim,
+    req,
+    v,
+    "vdcInstantiateVapp",
+    "Creating Virtual Application",
+    () => {
+      v.vmCount = tpl.vmCount;
+      if (powerOn || deploy) {
+        v.deployed = true;
+        v.status = powerOn ? VAppStatus.POWERED_ON : VAppStatus.POWERED_OFF;
+        startDeploymentLease(sim, v);
+      } else v.status = VAppStatus.POWERED_OFF;
+      restartStorageLease(sim, v);
+      if (sim.state.originMetadata) {
+        // vCD 10.5.1+ (API 38.1) writes vapp.origin.{id,name,type} on a vApp made from a template (or another vApp),
+        // and vm.origin.* on each VM made from a template's VM (not modelled: VMs are not resources here). Source:
+        // terraform-provider-vcd CHANGELOG 3.11.0 (#1146, #1173) and its acceptance test TestAccVcdVAppInheritedMetadata
+        // (vcd/datasource_vcd_vapp_test.go: origin.id a bare uuid, origin.type com.vmware.vcloud.entity.*), run
+        // against real 10.5.1+ servers. go-vcloud-director CODING_GUIDELINES.md calls these SYSTEM metadata; READONLY
+        // and the template's entity type name are inferred.
+        const ro = (key: string, value: string): MetadataItem => ({
+          key,
+          value,
+          domain: "SYSTEM",
+          visibility: "READONLY",
+          type: "MetadataStringValue",
+        });
+        v.metadata.push(
+          ro("vapp.origin.id", tpl.id),
+          ro("vapp.origin.name", tpl.name),
+          ro("vapp.origin.type", "com.vmware.vcloud.entity.vapptemplate"),
+        );
+      }
+    },
+    () => (v.status = VAppStatus.FAILED_CREATION),
+  );
   return created(sim, req, v, t);
 }
 
@@ -205,13 +288,17 @@ export function editVApp(sim: Sim, req: Req): Reply {
   const name = root.attrs.name;
   if (!name || !name.trim()) throw badRequest("Bad request: the vApp name is required.");
   const other = sim.state.vappByName(v.vdcId, name);
-  if (other && other.id !== v.id) throw new SimError(400, "DUPLICATE_NAME", `The VMware Cloud Director entity ${name} already exists.`);
+  if (other && other.id !== v.id)
+    throw new SimError(400, "DUPLICATE_NAME", `The VMware Cloud Director entity ${name} already exists.`);
   assertNotBusy(sim, v);
   const description = kidText(root, "Description") ?? "";
-  return accepted(req, startTask(sim, req, v, "vdcUpdateVapp", "Updating Virtual Application", () => {
-    v.name = name;
-    v.description = description;
-  }));
+  return accepted(
+    req,
+    startTask(sim, req, v, "vdcUpdateVapp", "Updating Virtual Application", () => {
+      v.name = name;
+      v.description = description;
+    }),
+  );
 }
 
 /**
@@ -223,17 +310,24 @@ export function recompose(sim: Sim, req: Req): Reply {
   requireContentType(req, MEDIA.recompose);
   const root = readBody(req.body, "RecomposeVAppParams");
   const items = root.children.filter((c) => !["Description", "AllEULAsAccepted"].includes(c.local));
-  if (items.length) throw badRequest(`Bad request: ${items[0].local} (changing a vApp's VMs or networks by recompose) is not implemented by this simulator.`);
+  if (items.length)
+    throw badRequest(
+      `Bad request: ${items[0].local} (changing a vApp's VMs or networks by recompose) is not implemented by this simulator.`,
+    );
   const name = root.attrs.name ?? v.name;
   if (!name.trim()) throw badRequest("Bad request: the vApp name is required.");
   const other = sim.state.vappByName(v.vdcId, name);
-  if (other && other.id !== v.id) throw new SimError(400, "DUPLICATE_NAME", `The VMware Cloud Director entity ${name} already exists.`);
+  if (other && other.id !== v.id)
+    throw new SimError(400, "DUPLICATE_NAME", `The VMware Cloud Director entity ${name} already exists.`);
   assertNotBusy(sim, v);
   const description = kidText(root, "Description");
-  return accepted(req, startTask(sim, req, v, "vdcRecomposeVapp", "Updating Virtual Application", () => {
-    v.name = name;
-    if (description !== undefined) v.description = description;
-  }));
+  return accepted(
+    req,
+    startTask(sim, req, v, "vdcRecomposeVapp", "Updating Virtual Application", () => {
+      v.name = name;
+      if (description !== undefined) v.description = description;
+    }),
+  );
 }
 
 export function getOwner(sim: Sim, req: Req): Reply {
@@ -247,7 +341,8 @@ export function setOwner(sim: Sim, req: Req): Reply {
   const href = kid(root, "User")?.attrs.href;
   const userId = idFromHref(href, new RegExp(`/admin/user/${UUID}`));
   const user = userId ? sim.state.users.get(userId) : undefined;
-  if (!user || user.orgId !== v.orgId) throw badRequest(`The user reference ${href ?? "(none)"} is invalid.`, "INVALID_REFERENCE");
+  if (!user || user.orgId !== v.orgId)
+    throw badRequest(`The user reference ${href ?? "(none)"} is invalid.`, "INVALID_REFERENCE");
   assertNotBusy(sim, v);
   v.ownerId = user.id;
   return { status: 204 };
@@ -255,7 +350,12 @@ export function setOwner(sim: Sim, req: Req): Reply {
 
 export function getLease(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
-  if (v.status === VAppStatus.UNRESOLVED) throw new SimError(400, "BUSY_ENTITY", `The entity vApp "${v.name}" (urn:vcloud:vapp:${v.id}) is busy completing an operation.`);
+  if (v.status === VAppStatus.UNRESOLVED)
+    throw new SimError(
+      400,
+      "BUSY_ENTITY",
+      `The entity vApp "${v.name}" (urn:vcloud:vapp:${v.id}) is busy completing an operation.`,
+    );
   return xmlReply(200, MEDIA.lease, req.render.lease(v, true));
 }
 
@@ -267,23 +367,28 @@ export function setLease(sim: Sim, req: Req): Reply {
   const sto = parseLease(kidText(root, "StorageLeaseInSeconds"), "StorageLeaseInSeconds");
   assertNotBusy(sim, v);
   const policy = sim.state.orgs.get(v.orgId)!.leasePolicy;
-  return accepted(req, startTask(sim, req, v, "vdcUpdateVapp", "Updating Virtual Application", () => {
-    if (dep !== undefined) {
-      v.deploymentLeaseSeconds = clampLease(dep, policy.deploymentLeaseSeconds);
-      if (v.deployed) startDeploymentLease(sim, v);
-    }
-    if (sto !== undefined) {
-      v.storageLeaseSeconds = clampLease(sto, policy.storageLeaseSeconds);
-      restartStorageLease(sim, v);
-    }
-  }));
+  return accepted(
+    req,
+    startTask(sim, req, v, "vdcUpdateVapp", "Updating Virtual Application", () => {
+      if (dep !== undefined) {
+        v.deploymentLeaseSeconds = clampLease(dep, policy.deploymentLeaseSeconds);
+        if (v.deployed) startDeploymentLease(sim, v);
+      }
+      if (sto !== undefined) {
+        v.storageLeaseSeconds = clampLease(sto, policy.storageLeaseSeconds);
+        restartStorageLease(sim, v);
+      }
+    }),
+  );
 }
 
 // --- power ---
 
 function assertHasVms(v: VApp) {
   if (v.vmCount === 0) {
-    throw badRequest(`The requested operation could not be executed on vApp "${v.name}". The vApp does not contain any VMs.`);
+    throw badRequest(
+      `The requested operation could not be executed on vApp "${v.name}". The vApp does not contain any VMs.`,
+    );
   }
 }
 
@@ -292,31 +397,43 @@ export function deploy(sim: Sim, req: Req): Reply {
   requireContentType(req, MEDIA.deploy);
   const root = readBody(req.body, "DeployVAppParams");
   assertHasVms(v);
-  if (v.deployed) throw badRequest(`The requested operation could not be executed since vApp "${v.name}" is already deployed.`);
+  if (v.deployed)
+    throw badRequest(`The requested operation could not be executed since vApp "${v.name}" is already deployed.`);
   const powerOn = parseBool(root.attrs.powerOn, true);
   const leaseAttr = root.attrs.deploymentLeaseSeconds;
   const lease = leaseAttr === undefined ? undefined : parseLease(leaseAttr, "deploymentLeaseSeconds");
   assertNotBusy(sim, v);
   const policy = sim.state.orgs.get(v.orgId)!.leasePolicy;
-  return accepted(req, startTask(sim, req, v, "vappDeploy", "Starting Virtual Application", () => {
-    if (lease !== undefined) v.deploymentLeaseSeconds = clampLease(lease, policy.deploymentLeaseSeconds);
-    v.deployed = true;
-    v.status = powerOn ? VAppStatus.POWERED_ON : VAppStatus.POWERED_OFF;
-    startDeploymentLease(sim, v);
-  }));
+  return accepted(
+    req,
+    startTask(sim, req, v, "vappDeploy", "Starting Virtual Application", () => {
+      if (lease !== undefined) v.deploymentLeaseSeconds = clampLease(lease, policy.deploymentLeaseSeconds);
+      v.deployed = true;
+      v.status = powerOn ? VAppStatus.POWERED_ON : VAppStatus.POWERED_OFF;
+      startDeploymentLease(sim, v);
+    }),
+  );
 }
-
 
 export function undeploy(sim: Sim, req: Req): Reply {
   const v = vappFor(sim, req, req.params[0]);
   requireContentType(req, MEDIA.undeploy);
   const root = readBody(req.body, "UndeployVAppParams");
   const action = kidText(root, "UndeployPowerAction") ?? "powerOff";
-  if (!(UNDEPLOY_POWER_ACTIONS as readonly string[]).includes(action)) throw badRequest(`Bad request: "${action}" is not a valid UndeployPowerAction (${UNDEPLOY_POWER_ACTIONS.join(", ")}).`);
-  if (!v.deployed) throw badRequest(`The requested operation could not be executed since vApp "${v.name}" is not running.`);
+  if (!(UNDEPLOY_POWER_ACTIONS as readonly string[]).includes(action))
+    throw badRequest(
+      `Bad request: "${action}" is not a valid UndeployPowerAction (${UNDEPLOY_POWER_ACTIONS.join(", ")}).`,
+    );
+  if (!v.deployed)
+    throw badRequest(`The requested operation could not be executed since vApp "${v.name}" is not running.`);
   assertNotBusy(sim, v);
   const op = action === "suspend" ? "vappUndeploySuspend" : "vappUndeployPowerOff";
-  return accepted(req, startTask(sim, req, v, op, "Stopping Virtual Application", () => undeployNow(sim, v, action === "suspend" ? VAppStatus.SUSPENDED : VAppStatus.POWERED_OFF)));
+  return accepted(
+    req,
+    startTask(sim, req, v, op, "Stopping Virtual Application", () =>
+      undeployNow(sim, v, action === "suspend" ? VAppStatus.SUSPENDED : VAppStatus.POWERED_OFF),
+    ),
+  );
 }
 
 export function power(sim: Sim, req: Req): Reply {
@@ -324,19 +441,56 @@ export function power(sim: Sim, req: Req): Reply {
   const action = req.params[1];
   assertHasVms(v);
   const on = v.status === VAppStatus.POWERED_ON;
-  const transitions: Record<string, { allowed: boolean; why: string; op: string; opText: string; apply: () => void }> = {
-    powerOn: { allowed: !on, why: "is already powered on", op: "vappPowerOn", opText: "Starting Virtual Application", apply: () => {
-      if (!v.deployed) startDeploymentLease(sim, v);
-      v.deployed = true;
-      v.status = VAppStatus.POWERED_ON;
-    } },
-    // Power off keeps the vApp deployed (that is what undeploy is for), so a DELETE is still refused afterwards.
-    powerOff: { allowed: on, why: "is not powered on", op: "vappPowerOff", opText: "Stopping Virtual Application", apply: () => (v.status = VAppStatus.POWERED_OFF) },
-    shutdown: { allowed: on, why: "is not powered on", op: "vappShutdownGuest", opText: "Shutting down Virtual Application", apply: () => (v.status = VAppStatus.POWERED_OFF) },
-    suspend: { allowed: on, why: "is not powered on", op: "vappSuspend", opText: "Suspending Virtual Application", apply: () => (v.status = VAppStatus.SUSPENDED) },
-    reboot: { allowed: on, why: "is not powered on", op: "vappRebootGuest", opText: "Rebooting Virtual Application", apply: () => undefined },
-    reset: { allowed: on, why: "is not powered on", op: "vappReset", opText: "Resetting Virtual Application", apply: () => undefined },
-  };
+  const transitions: Record<string, { allowed: boolean; why: string; op: string; opText: string; apply: () => void }> =
+    {
+      powerOn: {
+        allowed: !on,
+        why: "is already powered on",
+        op: "vappPowerOn",
+        opText: "Starting Virtual Application",
+        apply: () => {
+          if (!v.deployed) startDeploymentLease(sim, v);
+          v.deployed = true;
+          v.status = VAppStatus.POWERED_ON;
+        },
+      },
+      // Power off keeps the vApp deployed (that is what undeploy is for), so a DELETE is still refused afterwards.
+      powerOff: {
+        allowed: on,
+        why: "is not powered on",
+        op: "vappPowerOff",
+        opText: "Stopping Virtual Application",
+        apply: () => (v.status = VAppStatus.POWERED_OFF),
+      },
+      shutdown: {
+        allowed: on,
+        why: "is not powered on",
+        op: "vappShutdownGuest",
+        opText: "Shutting down Virtual Application",
+        apply: () => (v.status = VAppStatus.POWERED_OFF),
+      },
+      suspend: {
+        allowed: on,
+        why: "is not powered on",
+        op: "vappSuspend",
+        opText: "Suspending Virtual Application",
+        apply: () => (v.status = VAppStatus.SUSPENDED),
+      },
+      reboot: {
+        allowed: on,
+        why: "is not powered on",
+        op: "vappRebootGuest",
+        opText: "Rebooting Virtual Application",
+        apply: () => undefined,
+      },
+      reset: {
+        allowed: on,
+        why: "is not powered on",
+        op: "vappReset",
+        opText: "Resetting Virtual Application",
+        apply: () => undefined,
+      },
+    };
   const tr = transitions[action];
   if (!tr) throw new SimError(405, "METHOD_NOT_ALLOWED", `The operation ${action} is not supported.`);
   if (!tr.allowed) throw badRequest(`The requested operation could not be executed since vApp "${v.name}" ${tr.why}.`);
@@ -350,13 +504,24 @@ function findMetadata(v: VApp, key: string, domain: MetadataDomain): MetadataIte
   return v.metadata.find((m) => m.key === key && m.domain === domain);
 }
 
-function checkTypedValue(type: string | undefined, value: string | undefined, key: string): { type: MetadataType; value: string } {
-  if (!type || !(METADATA_TYPES as readonly string[]).includes(type)) throw badRequest(`Bad request: metadata entry "${key}" needs a TypedValue with xsi:type one of ${METADATA_TYPES.join(", ")}.`);
+function checkTypedValue(
+  type: string | undefined,
+  value: string | undefined,
+  key: string,
+): { type: MetadataType; value: string } {
+  if (!type || !(METADATA_TYPES as readonly string[]).includes(type))
+    throw badRequest(
+      `Bad request: metadata entry "${key}" needs a TypedValue with xsi:type one of ${METADATA_TYPES.join(", ")}.`,
+    );
   const v = value ?? "";
   const ok =
-    type === "MetadataNumberValue" ? /^-?\d+$/.test(v) :
-    type === "MetadataBooleanValue" ? v === "true" || v === "false" :
-    type === "MetadataDateTimeValue" ? /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) : true;
+    type === "MetadataNumberValue"
+      ? /^-?\d+$/.test(v)
+      : type === "MetadataBooleanValue"
+        ? v === "true" || v === "false"
+        : type === "MetadataDateTimeValue"
+          ? /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v)
+          : true;
   if (!ok) throw badRequest(`Bad request: "${v}" is not a valid value for metadata entry "${key}" of type ${type}.`);
   return { type: type as MetadataType, value: v };
 }
@@ -366,12 +531,16 @@ function metadataItem(req: Req, e: El, key: string, pathDomain?: MetadataDomain)
   const domainEl = kid(e, "Domain");
   const domain = (domainEl?.text || pathDomain || "GENERAL") as MetadataDomain;
   const visibility = (domainEl?.attrs.visibility ?? "READWRITE") as MetadataVisibility;
-  if (!METADATA_DOMAINS.includes(domain)) throw badRequest(`Bad request: "${domain}" is not a metadata domain (${METADATA_DOMAINS.join(", ")}).`);
-  if (!METADATA_VISIBILITIES.includes(visibility)) throw badRequest(`Bad request: "${visibility}" is not a metadata visibility.`);
-  if (pathDomain && domain !== pathDomain) throw badRequest(`Bad request: the metadata domain ${domain} does not match the request path.`);
+  if (!METADATA_DOMAINS.includes(domain))
+    throw badRequest(`Bad request: "${domain}" is not a metadata domain (${METADATA_DOMAINS.join(", ")}).`);
+  if (!METADATA_VISIBILITIES.includes(visibility))
+    throw badRequest(`Bad request: "${visibility}" is not a metadata visibility.`);
+  if (pathDomain && domain !== pathDomain)
+    throw badRequest(`Bad request: the metadata domain ${domain} does not match the request path.`);
   // vCD answers a GENERAL entry that is not READWRITE, or a SYSTEM one that is, with a bare 500 "visibility"
   // (govcd metadata_v2.go rewrites that message for its users).
-  if ((domain === "GENERAL") !== (visibility === "READWRITE")) throw new SimError(500, "INTERNAL_SERVER_ERROR", "visibility");
+  if ((domain === "GENERAL") !== (visibility === "READWRITE"))
+    throw new SimError(500, "INTERNAL_SERVER_ERROR", "visibility");
   if (domain === "SYSTEM" && !req.session?.provider) throw forbidden("metadata in the SYSTEM domain");
   const tv = kid(e, "TypedValue");
   const { type, value } = checkTypedValue(tv?.attrs["xsi:type"], kidText(tv, "Value"), key);
@@ -379,7 +548,8 @@ function metadataItem(req: Req, e: El, key: string, pathDomain?: MetadataDomain)
 }
 
 function assertWritable(req: Req, existing: MetadataItem | undefined) {
-  if (existing && existing.visibility !== "READWRITE" && !req.session?.provider) throw forbidden(`metadata entry ${existing.key}`);
+  if (existing && existing.visibility !== "READWRITE" && !req.session?.provider)
+    throw forbidden(`metadata entry ${existing.key}`);
 }
 
 function upsert(v: VApp, m: MetadataItem) {
@@ -422,7 +592,12 @@ export function mergeMetadata(sim: Sim, req: Req): Reply {
   });
   for (const m of items) assertWritable(req, findMetadata(v, m.key, m.domain));
   assertNotBusy(sim, v);
-  return accepted(req, startTask(sim, req, v, "metadataUpdate", "Updating metadata of Virtual Application", () => items.forEach((m) => upsert(v, m))));
+  return accepted(
+    req,
+    startTask(sim, req, v, "metadataUpdate", "Updating metadata of Virtual Application", () =>
+      items.forEach((m) => upsert(v, m)),
+    ),
+  );
 }
 
 export function putMetadataValue(sim: Sim, req: Req): Reply {
@@ -433,7 +608,10 @@ export function putMetadataValue(sim: Sim, req: Req): Reply {
   const m = metadataItem(req, root, key, domain);
   assertWritable(req, findMetadata(v, key, domain));
   assertNotBusy(sim, v);
-  return accepted(req, startTask(sim, req, v, "metadataUpdate", "Updating metadata of Virtual Application", () => upsert(v, m)));
+  return accepted(
+    req,
+    startTask(sim, req, v, "metadataUpdate", "Updating metadata of Virtual Application", () => upsert(v, m)),
+  );
 }
 
 export function deleteMetadataValue(sim: Sim, req: Req): Reply {
@@ -444,9 +622,12 @@ export function deleteMetadataValue(sim: Sim, req: Req): Reply {
   assertWritable(req, existing);
   if (domain === "SYSTEM" && !req.session?.provider) throw forbidden(`metadata entry ${key}`);
   assertNotBusy(sim, v);
-  return accepted(req, startTask(sim, req, v, "metadataDelete", "Deleting metadata of Virtual Application", () => {
-    v.metadata = v.metadata.filter((m) => !(m.key === key && m.domain === domain));
-  }));
+  return accepted(
+    req,
+    startTask(sim, req, v, "metadataDelete", "Deleting metadata of Virtual Application", () => {
+      v.metadata = v.metadata.filter((m) => !(m.key === key && m.domain === domain));
+    }),
+  );
 }
 
 // --- delete ---
@@ -458,8 +639,11 @@ export function deleteVApp(sim: Sim, req: Req): Reply {
     throw badRequest(`The requested operation could not be executed on vApp "${v.name}". Stop the vApp and try again.`);
   }
   assertNotBusy(sim, v);
-  return accepted(req, startTask(sim, req, v, "vdcDeleteVapp", "Deleting Virtual Application", () => {
-    sim.state.vapps.delete(v.id);
-    sim.state.deletedVApps.add(v.id);
-  }));
+  return accepted(
+    req,
+    startTask(sim, req, v, "vdcDeleteVapp", "Deleting Virtual Application", () => {
+      sim.state.vapps.delete(v.id);
+      sim.state.deletedVApps.add(v.id);
+    }),
+  );
 }

@@ -35,7 +35,12 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   const useTls = opts.tls ?? true;
   const args = ["-l", `127.0.0.1:${opts.port ?? 0}`, "-username", username, "-password", password, "-tls=" + useTls];
   if (opts.methodDelay) {
-    args.push("-method-delay", Object.entries(opts.methodDelay).map(([m, d]) => `${m}:${d}`).join(","));
+    args.push(
+      "-method-delay",
+      Object.entries(opts.methodDelay)
+        .map(([m, d]) => `${m}:${d}`)
+        .join(","),
+    );
   }
   if (opts.load) args.push("-load", opts.load);
   args.push(...(opts.args ?? []));
@@ -63,7 +68,13 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     child.on("exit", (code) => {
       clearTimeout(timer);
       const busy = /address already in use/.test(stderr);
-      reject(new Error(busy ? `vcsim: 127.0.0.1:${opts.port} is already in use by another process` : `vcsim exited with ${code}: ${stderr.slice(-500)}`));
+      reject(
+        new Error(
+          busy
+            ? `vcsim: 127.0.0.1:${opts.port} is already in use by another process`
+            : `vcsim exited with ${code}: ${stderr.slice(-500)}`,
+        ),
+      );
     });
   });
   child.removeAllListeners("exit");
@@ -91,7 +102,10 @@ function peerCertificatePem(port: number): Promise<string> {
     const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false }, () => {
       const der = socket.getPeerCertificate(false).raw;
       socket.end();
-      const b64 = der.toString("base64").match(/.{1,64}/g)!.join("\n");
+      const b64 = der
+        .toString("base64")
+        .match(/.{1,64}/g)!
+        .join("\n");
       resolve(`-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`);
     });
     socket.on("error", reject);

@@ -64,8 +64,12 @@ describe(`engine: README "Use it in your project" (${combination().name}: Node.j
 
   const pulumi = (args: string[]) =>
     new Promise<string>((resolve, reject) =>
-      execFile("pulumi", ["--non-interactive", ...args], { cwd: dir, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-        err ? reject(new Error(`pulumi ${args.join(" ")}:\n${stdout}\n${stderr}`)) : resolve(String(stdout)),
+      execFile(
+        "pulumi",
+        ["--non-interactive", ...args],
+        { cwd: dir, env, maxBuffer: 64 << 20 },
+        (err, stdout, stderr) =>
+          err ? reject(new Error(`pulumi ${args.join(" ")}:\n${stdout}\n${stderr}`)) : resolve(String(stdout)),
       ),
     );
 
@@ -108,23 +112,35 @@ describe(`engine: README "Use it in your project" (${combination().name}: Node.j
         assert.equal(words[2], "typescript", line);
         const name = flag(words, "--name") ?? path.basename(dir);
         const { deps, devDeps } = projectDependencies();
-        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(TEMPLATE.packageJson(name, deps, devDeps), null, 4));
+        fs.writeFileSync(
+          path.join(dir, "package.json"),
+          JSON.stringify(TEMPLATE.packageJson(name, deps, devDeps), null, 4),
+        );
         fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TEMPLATE.tsconfig, null, 4));
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), TEMPLATE.pulumiYaml(name, "A minimal TypeScript Pulumi program"));
+        fs.writeFileSync(
+          path.join(dir, "Pulumi.yaml"),
+          TEMPLATE.pulumiYaml(name, "A minimal TypeScript Pulumi program"),
+        );
         fs.writeFileSync(path.join(dir, "index.ts"), 'import * as pulumi from "@pulumi/pulumi";\n');
         await npmInstall(dir, []);
         await pulumi(["stack", "init", flag(words, "--stack") ?? "dev"]);
       } else if (words[0] === "npm" && words[1] === "install") {
         assert.ok(words.includes("pulumi-vmware-kit"), line);
         const tarball = await kitTarball();
-        await npmInstall(dir, words.slice(2).map((w) => (w === "pulumi-vmware-kit" ? tarball : w)));
+        await npmInstall(
+          dir,
+          words.slice(2).map((w) => (w === "pulumi-vmware-kit" ? tarball : w)),
+        );
       } else {
         assert.fail(`this test does not know how to run README's line: ${line}`);
       }
     }
     const nm = path.join(dir, "node_modules");
     assert.equal(copiesOf(nm, "@pulumi/pulumi").length, 1, copiesOf(nm, "@pulumi/pulumi").join("\n"));
-    assert.equal(JSON.parse(fs.readFileSync(path.join(nm, "@pulumi/pulumi/package.json"), "utf8")).version, combination().sdk);
+    assert.equal(
+      JSON.parse(fs.readFileSync(path.join(nm, "@pulumi/pulumi/package.json"), "utf8")).version,
+      combination().sdk,
+    );
     assert.equal(copiesOf(nm, "@pulumi/kubernetes").length, 1);
     assert.ok(copiesOf(nm, "pulumi-vmware-kit").length === 1);
   });
@@ -154,13 +170,22 @@ describe(`engine: README "Use it in your project" (${combination().name}: Node.j
         const rest = words.slice(3).filter((w) => w !== "--secret");
         const [key, value] = rest;
         assert.ok(values[key], `README sets ${key}, which this test does not know`);
-        await pulumi([...words.slice(1, 3), ...(words.includes("--secret") ? ["--secret"] : []), key, "--", values[key](value)]);
+        await pulumi([
+          ...words.slice(1, 3),
+          ...(words.includes("--secret") ? ["--secret"] : []),
+          key,
+          "--",
+          values[key](value),
+        ]);
       } else {
         const out = await pulumi(words.slice(1));
         if (words[1] === "up") {
           upDone = true;
           const vms = await vmsInFolder(sim, "/DC0/vm/web");
-          assert.deepEqual(vms.map((v) => [v.name, v.cpu, v.memoryMB, v.powerState]), [0, 1, 2].map((i) => [`web-${i}`, 2, 2048, "poweredOn"]));
+          assert.deepEqual(
+            vms.map((v) => [v.name, v.cpu, v.memoryMB, v.powerState]),
+            [0, 1, 2].map((i) => [`web-${i}`, 2, 2048, "poweredOn"]),
+          );
           const outputs = JSON.parse(await pulumi(["stack", "output", "--json"]));
           assert.deepEqual(outputs.vms, ["web-0 poweredOn", "web-1 poweredOn", "web-2 poweredOn"]);
         }

@@ -34,7 +34,7 @@ const vct = new VCenterTemplate("vct", {
 // Every input is also an output.
 export const replicas: pulumi.Output<number> = group.replicas;
 export const folder: pulumi.Output<string> = group.folder;
-export const powerState: pulumi.Output<"on" | "off"> = group.powerState;
+export const powerState: pulumi.Output<"on" | "off" | undefined> = group.powerState; // optional: with adopt, undeclared power is kept
 export const vdc: pulumi.Output<string> = app.vdc;
 export const namespace: pulumi.Output<string> = vct.namespace;
 export const clients = [typeof VimClient, typeof VcdClient, typeof MasterPassword, typeof TemplateSet];
@@ -49,7 +49,10 @@ describe("engine: the kit in a user's project (npm pack tarball, pulumi new type
     nodeModules = await installedNodeModules();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pvk-userproject-"));
     const { deps, devDeps } = projectDependencies();
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(TEMPLATE.packageJson("user", deps, devDeps), null, 2));
+    fs.writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify(TEMPLATE.packageJson("user", deps, devDeps), null, 2),
+    );
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TEMPLATE.tsconfig, null, 2));
     fs.symlinkSync(nodeModules, path.join(dir, "node_modules"), "dir");
   });

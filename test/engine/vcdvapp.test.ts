@@ -31,7 +31,11 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
     sim = await startVcdSimulator({ ...seed, tasks: { queuedMs: 5, runningMs: 20 } }, { port: 0 });
     c = new VcdClient({ url: sim.url, ...ALICE, taskPollMs: 10 });
     project = await PulumiProject.create("vcdvapp");
-    await configure(project, { description: "frontend", template: "photon-5", metadata: JSON.stringify({ team: "web", replicas: 3 }) });
+    await configure(project, {
+      description: "frontend",
+      template: "photon-5",
+      metadata: JSON.stringify({ team: "web", replicas: 3 }),
+    });
   });
 
   after(async () => {
@@ -67,7 +71,14 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
   });
 
   it("changes description, owner, power, leases and metadata in place", async () => {
-    await project.config({ description: "frontend v2", owner: "bob", powerOn: true, deploymentLease: 7200, storageLease: 0, metadata: JSON.stringify({ team: "ops", tier: "gold" }) });
+    await project.config({
+      description: "frontend v2",
+      owner: "bob",
+      powerOn: true,
+      deploymentLease: 7200,
+      storageLease: 0,
+      metadata: JSON.stringify({ team: "ops", tier: "gold" }),
+    });
     const plan = await project.preview();
     assert.match(plan.stdout, /~ pulumi-nodejs:dynamic\/vmware:VcdVapp: \(update\)/);
     assert.match(plan.stdout, /description\s*: "frontend" => "frontend v2"/);
@@ -78,7 +89,13 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
     assert.equal(v.description, "frontend v2");
     assert.equal(v.owner, "bob");
     assert.equal(v.status, 4);
-    assert.deepEqual(Object.keys(v.metadata).filter((k) => !k.startsWith("vapp.origin.")).sort(), ["team", "tier"], "replicas removed");
+    assert.deepEqual(
+      Object.keys(v.metadata)
+        .filter((k) => !k.startsWith("vapp.origin."))
+        .sort(),
+      ["team", "tier"],
+      "replicas removed",
+    );
     assert.equal(v.metadata.team, "ops");
     const lease = await c.vapps.getLease(href);
     assert.equal(lease.deploymentSeconds, 7200);
@@ -106,10 +123,13 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
     const plan = await project.preview();
     assert.match(plan.stdout, /description\s*: "edited in the portal" => "frontend v2"/);
     await project.up();
-    const v = (await c.vapps.get(href, { metadata: true }));
+    const v = await c.vapps.get(href, { metadata: true });
     assert.equal(v.description, "frontend v2");
     assert.ok(!v.metadata!.some((m) => m.key === "sneaky"));
-    assert.ok(v.metadata!.some((m) => m.key === "vapp.origin.name"), "vCD's own entries are left alone");
+    assert.ok(
+      v.metadata!.some((m) => m.key === "vapp.origin.name"),
+      "vCD's own entries are left alone",
+    );
   });
 
   it("a vdc change replaces the vApp and the diff names vdc", async () => {
@@ -120,7 +140,10 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
     const summary = await project.run(["preview"]);
     assert.match(summary.stdout, /VcdVapp\s+app\s+replace\s+\[diff: ~vdc\]/);
     await project.up();
-    assert.deepEqual(vapps().map((v) => [v.name, v.vdc]), [["app-renamed", "acme-vdc2"]]);
+    assert.deepEqual(
+      vapps().map((v) => [v.name, v.vdc]),
+      [["app-renamed", "acme-vdc2"]],
+    );
     assert.ok(!(await c.vapps.tryGet(href)), "the old vApp is gone");
     href = (await project.outputs()).href;
   });
@@ -148,8 +171,12 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
     const p = await PulumiProject.create("vcdvapp", "import-option");
     try {
       await configure(p, { resourceName: "probe" });
-      fs.writeFileSync(path.join(p.dir, "index.ts"), fs.readFileSync(path.join(p.dir, "index.ts"), "utf8")
-        .replace("adopt: importHref,\n  },\n);", `},\n  { import: ${JSON.stringify(made.href)} },\n);`));
+      fs.writeFileSync(
+        path.join(p.dir, "index.ts"),
+        fs
+          .readFileSync(path.join(p.dir, "index.ts"), "utf8")
+          .replace("adopt: importHref,\n  },\n);", `},\n  { import: ${JSON.stringify(made.href)} },\n);`),
+      );
       const r = await p.run(["preview"], { allowFailure: true });
       assert.notEqual(r.code, 0);
       // The SDK finds no provider code in the Read: @pulumi/pulumi 3.248 fails on it as an undefined property,
@@ -171,7 +198,11 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
       await p.up();
       const res = p.resources(JSON.parse(await p.stateText())).find((r) => r.type.endsWith("VcdVapp"));
       assert.equal(res.id, made.href, "the existing vApp is the resource");
-      assert.deepEqual(vapps().map((v) => v.name), ["adopted"], "adopted, not created");
+      assert.deepEqual(
+        vapps().map((v) => v.name),
+        ["adopted"],
+        "adopted, not created",
+      );
       assert.deepEqual(res.outputs.metadata, { legacy: "x" }, "metadata undeclared: left as found");
       assert.doesNotMatch((await p.preview()).stdout, /\(update\)|\(replace\)/);
 
@@ -179,7 +210,10 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
       await p.up();
       const v = await c.vapps.get(made.href, { metadata: true });
       assert.equal(v.description, "managed now");
-      assert.deepEqual(v.metadata!.map((m) => [m.key, m.value]), [["owner", "platform"]]);
+      assert.deepEqual(
+        v.metadata!.map((m) => [m.key, m.value]),
+        [["owner", "platform"]],
+      );
 
       await p.destroy();
       assert.deepEqual(vapps(), []);
@@ -190,8 +224,18 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
   });
 
   it("adopting a running prod-db: preview --diff lists every change first; undeclared name, power and metadata keys stay", async () => {
-    const made = await c.vapps.instantiate({ vdc: "acme-vdc", name: "prod-db", catalog: "base", template: "photon-5", acceptAllEulas: true, powerOn: true });
-    await c.vapps.mergeMetadata(made.href, [{ key: "backup-policy", value: "gold" }, { key: "tier", value: "silver" }]);
+    const made = await c.vapps.instantiate({
+      vdc: "acme-vdc",
+      name: "prod-db",
+      catalog: "base",
+      template: "photon-5",
+      acceptAllEulas: true,
+      powerOn: true,
+    });
+    await c.vapps.mergeMetadata(made.href, [
+      { key: "backup-policy", value: "gold" },
+      { key: "tier", value: "silver" },
+    ]);
     const p = await PulumiProject.create("vcdvapp", "adopt-prod");
     const untouched = () => {
       const v = byName("prod-db")!;
@@ -207,7 +251,10 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
       assert.match(plan.stdout, /keptMetadataKeys\s*: \[\s*\[0\]: "backup-policy"\s*\]/);
       assert.match(plan.stdout, /name\s*: "prod-db"/, "undeclared name: the vApp's own");
       assert.match(plan.stdout, /powerOn\s*: true/, "undeclared power: as found");
-      assert.match(plan.stdout + plan.stderr, /warning: VcdVapp "db": adopting vApp "prod-db" will: metadata "tier": "silver" → "gold"/);
+      assert.match(
+        plan.stdout + plan.stderr,
+        /warning: VcdVapp "db": adopting vApp "prod-db" will: metadata "tier": "silver" → "gold"/,
+      );
       untouched();
 
       // Declaring a name and powerOn: false shows the rename and the power off, still before anything happens.
@@ -240,7 +287,10 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
       const summary = await p.run(["preview"]);
       assert.match(summary.stdout, /VcdVapp\s+movable\s+replace\s+\[diff: ~endpoint\]/);
       const diff = await p.preview();
-      assert.match(diff.stdout, /~ endpoint\s*: "127\.0\.0\.1:\d+ \(org acme\)" => "vcd\.elsewhere\.example \(org acme\)"/);
+      assert.match(
+        diff.stdout,
+        /~ endpoint\s*: "127\.0\.0\.1:\d+ \(org acme\)" => "vcd\.elsewhere\.example \(org acme\)"/,
+      );
       await p.config({ "vcd:url": sim.url });
       await p.destroy();
     } finally {
@@ -270,7 +320,10 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
       await p.destroy("--run-program");
       assert.equal(byName("rot"), undefined);
       const everything = plain.stdout + plain.stderr + refreshed.stdout + p.backendFilesText();
-      assert.ok(!everything.includes(rotated) && !everything.includes(ALICE.password), "no password in output or state");
+      assert.ok(
+        !everything.includes(rotated) && !everything.includes(ALICE.password),
+        "no password in output or state",
+      );
     } finally {
       alice.password = ALICE.password;
       p.cleanup();

@@ -24,7 +24,8 @@ export function govc(sim: Vcsim, args: string[]): Promise<string> {
         },
         maxBuffer: 32 * 1024 * 1024,
       },
-      (err, stdout, stderr) => (err ? reject(new Error(`govc ${args.join(" ")}: ${stderr || err.message}`)) : resolve(String(stdout))),
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`govc ${args.join(" ")}: ${stderr || err.message}`)) : resolve(String(stdout)),
     ),
   );
 }

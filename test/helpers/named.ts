@@ -8,7 +8,10 @@ import { NAMED } from "../../simulators/dns";
 export function ensureNamed(ctx: Mocha.Context): void {
   if (fs.existsSync(NAMED)) return;
   try {
-    execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "dns-server.sh")], { stdio: "inherit", timeout: 600000 });
+    execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "dns-server.sh")], {
+      stdio: "inherit",
+      timeout: 600000,
+    });
   } catch {
     ctx.skip();
   }

@@ -32,7 +32,9 @@ export class PulumiProject {
     const dir = path.join(root, "project");
     fs.mkdirSync(dir);
     const src = path.join(REPO, "examples", example);
-    for (const f of fs.readdirSync(src)) if (/\.(ts|yaml)$/.test(f) && !/^Pulumi\..+\.yaml$/.test(f)) fs.copyFileSync(path.join(src, f), path.join(dir, f));
+    for (const f of fs.readdirSync(src))
+      if (/\.(ts|yaml)$/.test(f) && !/^Pulumi\..+\.yaml$/.test(f))
+        fs.copyFileSync(path.join(src, f), path.join(dir, f));
     const { deps, devDeps } = projectDependencies();
     const pkg = TEMPLATE.packageJson(`${example}-test`, { ...deps, "pulumi-vmware-kit": `file:${tarball}` }, devDeps);
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
@@ -66,7 +68,11 @@ export class PulumiProject {
           const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
           const result = { code, stdout: String(stdout), stderr: String(stderr) };
           if (code !== 0 && !opts.allowFailure) {
-            reject(new Error(`pulumi ${args.join(" ")} failed (${code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`));
+            reject(
+              new Error(
+                `pulumi ${args.join(" ")} failed (${code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+              ),
+            );
           } else resolve(result);
         },
       );

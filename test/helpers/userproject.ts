@@ -72,7 +72,9 @@ export async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.P
     return r.stdout;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`, { cause: err });
+    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -115,7 +117,10 @@ export function installedNodeModules(): Promise<string> {
     const dir = path.join(perRunDir(), "install");
     fs.mkdirSync(dir);
     const { deps, devDeps } = projectDependencies();
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(TEMPLATE.packageJson("engine-tests", deps, devDeps), null, 2));
+    fs.writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify(TEMPLATE.packageJson("engine-tests", deps, devDeps), null, 2),
+    );
     await npmInstall(dir, [await kitTarball(), `@pulumi/kubernetes@${kit.devDependencies["@pulumi/kubernetes"]}`]);
     return path.join(dir, "node_modules");
   })();

@@ -25,15 +25,29 @@ const exampleVmGroup = {
   apiVersion: "vsphere.vmware.com/v1alpha1",
   kind: "VmGroup",
   metadata: { name: "web" },
-  spec: { datacenter: "DC0", template: "DC0_H0_VM0", folder: "web", replicas: 3, cpu: 2, memoryMB: 1024, powerState: "on" },
+  spec: {
+    datacenter: "DC0",
+    template: "DC0_H0_VM0",
+    folder: "web",
+    replicas: 3,
+    cpu: 2,
+    memoryMB: 1024,
+    powerState: "on",
+  },
 };
 const exampleVcdVapp = {
   apiVersion: "kvcd.lrivallain.dev/v1",
   kind: "VcdVapp",
   metadata: { name: "app" },
   spec: {
-    org: "acme", vdc: "acme-vdc", description: "frontend", owner: "bob", source: { catalog: "base", template: "photon-5" },
-    powerOn: true, leases: { deploymentSeconds: 0, storageSeconds: 0 }, metadata: { team: "web", replicas: 3 },
+    org: "acme",
+    vdc: "acme-vdc",
+    description: "frontend",
+    owner: "bob",
+    source: { catalog: "base", template: "photon-5" },
+    powerOn: true,
+    leases: { deploymentSeconds: 0, storageSeconds: 0 },
+    metadata: { team: "web", replicas: 3 },
   },
 };
 
@@ -76,15 +90,18 @@ describe("crds/ on a real kube-apiserver", function () {
       assert.deepEqual(crd.spec.versions[0].schema, onDisk.spec.versions[0].schema);
       // `kubectl get` shows the printer columns.
       const { group, versions, names } = crd.spec;
-      const table = await kube().request("GET", `/apis/${group}/${versions[0].name}/${names.plural}`, undefined, { accept: TABLE });
+      const table = await kube().request("GET", `/apis/${group}/${versions[0].name}/${names.plural}`, undefined, {
+        accept: TABLE,
+      });
       assert.equal(table.status, 200, JSON.stringify(table.body));
       const columns = table.body.columnDefinitions.map((c: any) => c.name);
-      for (const c of onDisk.spec.versions[0].additionalPrinterColumns ?? []) assert.ok(columns.includes(c.name), `${c.name} in ${columns}`);
+      for (const c of onDisk.spec.versions[0].additionalPrinterColumns ?? [])
+        assert.ok(columns.includes(c.name), `${c.name} in ${columns}`);
     });
   }
 
   describe("custom resources made from the examples", () => {
-    it("VmGroup (examples/vmgroup) is stored: powerState the string \"on\", the CRD's defaults applied", async () => {
+    it('VmGroup (examples/vmgroup) is stored: powerState the string "on", the CRD\'s defaults applied', async () => {
       vmGroupSpecSchema.parse(exampleVmGroup.spec); // the same spec passes check()'s schema
       const r = await kube().request("POST", `${VMGROUPS}?fieldValidation=Strict`, exampleVmGroup);
       assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -119,7 +136,9 @@ describe("crds/ on a real kube-apiserver", function () {
     });
 
     it("VCenterTemplate: every CR of examples/vcenter/vcenter-templates.yaml is stored as written", async () => {
-      const docs = parseAllDocuments(fs.readFileSync(path.join(root, "examples", "vcenter", "vcenter-templates.yaml"), "utf8"));
+      const docs = parseAllDocuments(
+        fs.readFileSync(path.join(root, "examples", "vcenter", "vcenter-templates.yaml"), "utf8"),
+      );
       assert.ok(docs.length >= 3);
       for (const doc of docs as any[]) {
         const cr = doc.toJS();
@@ -131,7 +150,11 @@ describe("crds/ on a real kube-apiserver", function () {
   });
 
   describe("bad custom resources are refused, naming the field", () => {
-    const vg = (name: string, spec: Record<string, unknown>) => ({ ...exampleVmGroup, metadata: { name }, spec: { ...exampleVmGroup.spec, ...spec } });
+    const vg = (name: string, spec: Record<string, unknown>) => ({
+      ...exampleVmGroup,
+      metadata: { name },
+      spec: { ...exampleVmGroup.spec, ...spec },
+    });
     it("a wrong type", async () => {
       const msg = refusal(await kube().request("POST", VMGROUPS, vg("bad-type", { replicas: "three" })));
       assert.match(msg, /spec\.replicas: Invalid value: "string": spec\.replicas in body must be of type integer/);
@@ -146,18 +169,39 @@ describe("crds/ on a real kube-apiserver", function () {
     });
     it("memory not a multiple of 4 MB, and a missing required field", async () => {
       const { datacenter: _omit, ...noDc } = exampleVmGroup.spec;
-      const msg = refusal(await kube().request("POST", VMGROUPS, { ...vg("bad-mem", { memoryMB: 1023 }), spec: { ...noDc, memoryMB: 1023 } }));
+      const msg = refusal(
+        await kube().request("POST", VMGROUPS, {
+          ...vg("bad-mem", { memoryMB: 1023 }),
+          spec: { ...noDc, memoryMB: 1023 },
+        }),
+      );
       assert.match(msg, /spec\.memoryMB: Invalid value: 1023: spec\.memoryMB in body should be a multiple of 4/);
       assert.match(msg, /spec\.datacenter: Required value/);
     });
     it("an unknown field under strict field validation", async () => {
-      const msg = refusal(await kube().request("POST", `${VMGROUPS}?fieldValidation=Strict`, vg("bad-unknown", { connection: { url: "x" } })));
+      const msg = refusal(
+        await kube().request(
+          "POST",
+          `${VMGROUPS}?fieldValidation=Strict`,
+          vg("bad-unknown", { connection: { url: "x" } }),
+        ),
+      );
       assert.match(msg, /unknown field "spec\.connection"/);
     });
     it("VcdVapp and VCenterTemplate too", async () => {
-      const vapp = { ...exampleVcdVapp, metadata: { name: "bad-fence" }, spec: { ...exampleVcdVapp.spec, fenceMode: "open" } };
+      const vapp = {
+        ...exampleVcdVapp,
+        metadata: { name: "bad-fence" },
+        spec: { ...exampleVcdVapp.spec, fenceMode: "open" },
+      };
       assert.match(refusal(await kube().request("POST", VCDVAPPS, vapp)), /spec\.fenceMode: Unsupported value: "open"/);
-      const vct = { apiVersion: "vcenter-operator.stable.sap.cc/v1", kind: "VCenterTemplate", metadata: { name: "bad-scope" }, options: { scope: "host" }, template: "x" };
+      const vct = {
+        apiVersion: "vcenter-operator.stable.sap.cc/v1",
+        kind: "VCenterTemplate",
+        metadata: { name: "bad-scope" },
+        options: { scope: "host" },
+        template: "x",
+      };
       assert.match(refusal(await kube().request("POST", VCTS, vct)), /options\.scope: Unsupported value: "host"/);
     });
   });
@@ -165,11 +209,14 @@ describe("crds/ on a real kube-apiserver", function () {
   describe("the seeds' own custom resources", () => {
     it("kopf-operator-vmworld's VmGroup (memory in GB) is refused as written, naming spec.memory and our required fields", async () => {
       const text = seed("kopf-vmgroup.yaml");
-      const strict = refusal(await kube().request("POST", `${VMGROUPS}?fieldValidation=Strict`, text, { contentType: "application/yaml" }));
+      const strict = refusal(
+        await kube().request("POST", `${VMGROUPS}?fieldValidation=Strict`, text, { contentType: "application/yaml" }),
+      );
       assert.match(strict, /unknown field "spec\.memory"/);
       // Without strict validation the API server drops spec.memory, and then what our VmGroup needs is missing.
       const lax = refusal(await kube().request("POST", VMGROUPS, text, { contentType: "application/yaml" }));
-      for (const f of ["datacenter", "folder", "memoryMB"]) assert.match(lax, new RegExp(`spec\\.${f}: Required value`));
+      for (const f of ["datacenter", "folder", "memoryMB"])
+        assert.match(lax, new RegExp(`spec\\.${f}: Required value`));
     });
 
     it("kopf's VmGroup converted with vmGroupFromSeed is accepted: 1 GB → memoryMB 1024", async () => {
@@ -183,9 +230,14 @@ describe("crds/ on a real kube-apiserver", function () {
 
     it("codeconnect's VmGroup: its group is not served here (404); converted, it is accepted", async () => {
       const text = seed("codeconnect-vmgroup.yaml");
-      const r = await kube().request("POST", "/apis/vm.codeconnect.vmworld.com/v1alpha1/namespaces/default/vmgroups", text, {
-        contentType: "application/yaml",
-      });
+      const r = await kube().request(
+        "POST",
+        "/apis/vm.codeconnect.vmworld.com/v1alpha1/namespaces/default/vmgroups",
+        text,
+        {
+          contentType: "application/yaml",
+        },
+      );
       assert.equal(r.status, 404);
       const converted = vmGroupFromSeed(parse(text), { datacenter: "DC0" });
       const ok = await kube().request("POST", `${VMGROUPS}?fieldValidation=Strict`, converted);
@@ -194,17 +246,33 @@ describe("crds/ on a real kube-apiserver", function () {
     });
 
     it("kvcd's VcdVapp is accepted as written (strict), and kubectl get shows kvcd's columns", async () => {
-      assert.equal((await kube().request("POST", "/api/v1/namespaces", { metadata: { name: "test-kvcd" } })).status, 201);
+      assert.equal(
+        (await kube().request("POST", "/api/v1/namespaces", { metadata: { name: "test-kvcd" } })).status,
+        201,
+      );
       const text = seed("kvcd-vcdvapp.yaml");
-      const r = await kube().request("POST", "/apis/kvcd.lrivallain.dev/v1/namespaces/test-kvcd/vcdvapps?fieldValidation=Strict", text, {
-        contentType: "application/yaml",
-      });
+      const r = await kube().request(
+        "POST",
+        "/apis/kvcd.lrivallain.dev/v1/namespaces/test-kvcd/vcdvapps?fieldValidation=Strict",
+        text,
+        {
+          contentType: "application/yaml",
+        },
+      );
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal(r.body.spec.description, "Test description");
       assert.equal(r.body.metadata.annotations.isprod, "false");
-      const table = await kube().request("GET", "/apis/kvcd.lrivallain.dev/v1/namespaces/test-kvcd/vcdvapps", undefined, { accept: TABLE });
+      const table = await kube().request(
+        "GET",
+        "/apis/kvcd.lrivallain.dev/v1/namespaces/test-kvcd/vcdvapps",
+        undefined,
+        { accept: TABLE },
+      );
       // kvcd's README: NAME ORG VDC STATUS UUID
-      assert.deepEqual(table.body.columnDefinitions.map((c: any) => c.name.toUpperCase()), ["NAME", "ORG", "VDC", "STATUS", "UUID"]);
+      assert.deepEqual(
+        table.body.columnDefinitions.map((c: any) => c.name.toUpperCase()),
+        ["NAME", "ORG", "VDC", "STATUS", "UUID"],
+      );
     });
   });
 });

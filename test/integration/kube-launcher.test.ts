@@ -21,7 +21,14 @@ function listeningAddresses(pid: number): string[] {
       const f = line.trim().split(/\s+/);
       if (f.length < 10 || f[3] !== "0A" || !inodes.has(f[9])) continue; // 0A = LISTEN
       const [hex, port] = f[1].split(":");
-      const addr = hex.length === 8 ? hex.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join(".") : `[${hex}]`;
+      const addr =
+        hex.length === 8
+          ? hex
+              .match(/../g)!
+              .reverse()
+              .map((b) => parseInt(b, 16))
+              .join(".")
+          : `[${hex}]`;
       out.push(`${addr}:${parseInt(port, 16)}`);
     }
   }
@@ -50,7 +57,9 @@ describe("simulators/kube: etcd, kube-apiserver and kube-controller-manager on 1
   before(async function () {
     this.timeout(300_000);
     kube = await startKube();
-    console.log(`      control plane ready in ${kube.readyMs.total} ms (etcd+PKI ${kube.readyMs.etcd}, apiserver ${kube.readyMs.apiserver}, controller-manager ${kube.readyMs.controllerManager})`);
+    console.log(
+      `      control plane ready in ${kube.readyMs.total} ms (etcd+PKI ${kube.readyMs.etcd}, apiserver ${kube.readyMs.apiserver}, controller-manager ${kube.readyMs.controllerManager})`,
+    );
   });
   after(async function () {
     this.timeout(60_000);
@@ -124,7 +133,9 @@ describe("simulators/kube: etcd, kube-apiserver and kube-controller-manager on 1
     const cm = { metadata: { name: "cm" }, data: { a: "1" } };
     assert.equal((await kube.request("POST", `/api/v1/namespaces/${ns}/configmaps`, cm)).status, 201);
     // pulumi-kubernetes deletes this way; the foregroundDeletion finalizer is cleared by the garbage collector.
-    const del = await kube.request("DELETE", `/api/v1/namespaces/${ns}/configmaps/cm`, { propagationPolicy: "Foreground" });
+    const del = await kube.request("DELETE", `/api/v1/namespaces/${ns}/configmaps/cm`, {
+      propagationPolicy: "Foreground",
+    });
     assert.ok([200, 202].includes(del.status), JSON.stringify(del.body));
     await eventually("ConfigMap gone", async () =>
       (await kube.request("GET", `/api/v1/namespaces/${ns}/configmaps/cm`)).status === 404 ? true : undefined,
@@ -155,7 +166,11 @@ describe("simulators/kube: etcd, kube-apiserver and kube-controller-manager on 1
     const parent = spawn(process.execPath, ["-e", script], { cwd: __dirname, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     parent.stdout!.on("data", (d) => (out += d));
-    const started = await eventually("the child's control plane ready", async () => (/\{"pids"/.test(out) ? JSON.parse(out) : undefined), 150_000);
+    const started = await eventually(
+      "the child's control plane ready",
+      async () => (/\{"pids"/.test(out) ? JSON.parse(out) : undefined),
+      150_000,
+    );
     const pids = Object.values(started.pids) as number[];
     assert.ok(pids.every(alive));
     parent.kill("SIGKILL");

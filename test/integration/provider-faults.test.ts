@@ -30,17 +30,30 @@ interface Fault {
 /** The toxics of the matrix; `mid` faults land inside a mutation (tasks are slowed so there is an inside). */
 const faults = (mid: number): Fault[] => [
   { name: "reset_peer (downstream)", at: mid, lift: mid + 300, apply: (p) => p.toxic("reset_peer", { timeout: 0 }) },
-  { name: "reset_peer (upstream)", at: mid, lift: mid + 300, apply: (p) => p.toxic("reset_peer", { timeout: 0 }, { stream: "upstream" }) },
+  {
+    name: "reset_peer (upstream)",
+    at: mid,
+    lift: mid + 300,
+    apply: (p) => p.toxic("reset_peer", { timeout: 0 }, { stream: "upstream" }),
+  },
   { name: "limit_data (answers cut)", at: mid, lift: mid + 300, apply: (p) => p.toxic("limit_data", { bytes: 300 }) },
   { name: "timeout (held 600 ms)", at: mid, lift: mid + 600, apply: (p) => p.toxic("timeout", { timeout: 0 }) },
   { name: "upstream restart (down 500 ms)", at: mid, lift: mid + 500, apply: (p) => p.disable() },
-  { name: "latency 80 ms + slow_close", at: 0, apply: async (p) => (await p.toxic("latency", { latency: 80, jitter: 20 }), p.toxic("slow_close", { delay: 100 })) },
+  {
+    name: "latency 80 ms + slow_close",
+    at: 0,
+    apply: async (p) => (await p.toxic("latency", { latency: 80, jitter: 20 }), p.toxic("slow_close", { delay: 100 })),
+  },
 ];
 
 /** Clear errors only: what failed and why, never a stack of internals or a secret. */
-const CLEAR = /cannot reach|answer was lost|gave no complete answer|did not finish in time|answered HTTP 50[234]|connection|vCD task|VmGroup|VcdVapp/;
+const CLEAR =
+  /cannot reach|answer was lost|gave no complete answer|did not finish in time|answered HTTP 50[234]|connection|vCD task|VmGroup|VcdVapp/;
 
-interface Outcome { ok: boolean; error?: Error }
+interface Outcome {
+  ok: boolean;
+  error?: Error;
+}
 
 async function underFault<T>(proxy: FaultProxy, f: Fault, op: () => Promise<T>): Promise<Outcome & { value?: T }> {
   const started = Date.now();
@@ -70,7 +83,11 @@ let retriesSeen = 0;
 function outcome(first: Outcome, converged: boolean): string {
   if (first.ok) return retriesSeen ? "succeeded after retry" : "succeeded";
   const e = first.error as Error & { cause?: Error };
-  const why = /answer was lost/.test(e.message) ? "answer lost, not resent" : e instanceof PartialStateError ? "partial state recorded" : e.name;
+  const why = /answer was lost/.test(e.message)
+    ? "answer lost, not resent"
+    : e instanceof PartialStateError
+      ? "partial state recorded"
+      : e.name;
   return `clear error (${why})${converged ? ", next run converged" : ""}`;
 }
 
@@ -86,15 +103,30 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
     toxi = await startToxiproxy();
     // Short budgets so a fault that cannot be retried ends the test quickly (a provider keeps the defaults).
     const onRetry = () => void retriesSeen++;
-    setVimSessionDefaults({ taskPollMs: 10, lostTaskWindowMs: 3_000, requestDeadlineMs: 3_000, retry: { baseDelayMs: 50, maxDelayMs: 300, deadlineMs: 5_000, onRetry } });
-    setVcdSessionDefaults({ retryDelayMs: 50, retryMaxDelayMs: 300, retryDeadlineMs: 5_000, requestDeadlineMs: 3_000, lostCreationWindowMs: 3_000, taskPollMs: 10, onRetry });
+    setVimSessionDefaults({
+      taskPollMs: 10,
+      lostTaskWindowMs: 3_000,
+      requestDeadlineMs: 3_000,
+      retry: { baseDelayMs: 50, maxDelayMs: 300, deadlineMs: 5_000, onRetry },
+    });
+    setVcdSessionDefaults({
+      retryDelayMs: 50,
+      retryMaxDelayMs: 300,
+      retryDeadlineMs: 5_000,
+      requestDeadlineMs: 3_000,
+      lostCreationWindowMs: 3_000,
+      taskPollMs: 10,
+      onRetry,
+    });
   });
   after(async () => {
     ledger.print();
     setVimSessionDefaults({});
     setVcdSessionDefaults({});
     // eslint-disable-next-line no-console
-    console.log(`      fault matrix: ${counts.injected} faults injected; ${counts.succeeded} operations succeeded through them (${counts.retried} after retries), ${counts.clearError} ended in a clear error and converged on the next run`);
+    console.log(
+      `      fault matrix: ${counts.injected} faults injected; ${counts.succeeded} operations succeeded through them (${counts.retried} after retries), ${counts.clearError} ended in a clear error and converged on the next run`,
+    );
     await toxi?.stop();
   });
 
@@ -104,7 +136,11 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
     if (first.ok) counts.succeeded++;
     else {
       counts.clearError++;
-      assert.match(String(first.error?.message ?? first.error), CLEAR, `unclear error under ${f.name}: ${first.error?.stack ?? JSON.stringify(first.error)}`);
+      assert.match(
+        String(first.error?.message ?? first.error),
+        CLEAR,
+        `unclear error under ${f.name}: ${first.error?.stack ?? JSON.stringify(first.error)}`,
+      );
     }
   }
 
@@ -112,10 +148,19 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
     let sim: Vcsim;
     let observer: VimClient;
     let proxy: FaultProxy;
-    const props = (url: string, folder: string, replicas: number) => ({
-      connection: { url, username: sim.username, password: sim.password, ca: sim.ca },
-      datacenter: "DC0", template: "DC0_H0_VM0", folder, replicas, cpu: 1, memoryMB: 64, powerState: "on", maxConcurrency: 2, resourceName: folder,
-    }) as never;
+    const props = (url: string, folder: string, replicas: number) =>
+      ({
+        connection: { url, username: sim.username, password: sim.password, ca: sim.ca },
+        datacenter: "DC0",
+        template: "DC0_H0_VM0",
+        folder,
+        replicas,
+        cpu: 1,
+        memoryMB: 64,
+        powerState: "on",
+        maxConcurrency: 2,
+        resourceName: folder,
+      }) as never;
 
     /** Names under DC0/vm that belong to this suite's groups: must be none after each test. */
     async function leftovers(): Promise<string[]> {
@@ -125,7 +170,10 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
     }
 
     before(async () => {
-      sim = await startVcsim({ username: "matrix", methodDelay: { CloneVM_Task: 250, PowerOnVM_Task: 100, PowerOffVM_Task: 100, Destroy_Task: 100 } });
+      sim = await startVcsim({
+        username: "matrix",
+        methodDelay: { CloneVM_Task: 250, PowerOnVM_Task: 100, PowerOffVM_Task: 100, Destroy_Task: 100 },
+      });
       observer = await VimClient.connect({ url: sim.url, username: sim.username, password: sim.password, ca: sim.ca });
     });
     beforeEach(async () => {
@@ -141,11 +189,28 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
       await sim?.stop();
     });
 
-    /** The next `up` after a failed create: finish the recorded group, or create it again. */
-    async function createConverged(url: string, folder: string, first: Outcome & { value?: { id: string } }): Promise<string> {
-      if (first.ok) return first.value!.id;
-      if (first.error instanceof PartialStateError) return (await vmgroup.update(first.error.id, props(url, folder, 2), props(url, folder, 2)), first.error.id);
-      return (await vmgroup.create(props(url, folder, 2))).id;
+    /**
+     * The stored state after a create or update: the engine passes it (not the inputs) to read, update and delete,
+     * and it is what records which VMs the group owns.
+     */
+    type Stored = { id: string; outs: Record<string, unknown> };
+    const stored = (id: string, outs: unknown): Stored => ({ id, outs: (outs ?? {}) as Record<string, unknown> });
+    const state = (s: Stored, url: string) =>
+      ({ ...s.outs, connection: { url, username: sim.username, password: sim.password, ca: sim.ca } }) as never;
+
+    /** The next `up` after a failed create: finish the recorded group (from the partial state), or create it again. */
+    async function createConverged(
+      url: string,
+      folder: string,
+      first: Outcome & { value?: { id: string; outs?: unknown } },
+    ): Promise<Stored> {
+      if (first.ok) return stored(first.value!.id, first.value!.outs);
+      if (first.error instanceof PartialStateError) {
+        const partial = stored(first.error.id, first.error.properties);
+        return stored(partial.id, (await vmgroup.update(partial.id, state(partial, url), props(url, folder, 2))).outs);
+      }
+      const made = await vmgroup.create(props(url, folder, 2));
+      return stored(made.id, made.outs);
     }
 
     for (const f of faults(200)) {
@@ -154,11 +219,11 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
         const url = proxy.via(sim.url);
         const first = await underFault(proxy, f, () => vmgroup.create(props(url, folder, 2)));
         tally(f, first);
-        const id = await createConverged(url, folder, first);
-        const read = await vmgroup.read(id, props(url, folder, 2));
+        const made = await createConverged(url, folder, first);
+        const read = await vmgroup.read(made.id, state(made, url));
         assert.equal((read.props as { currentReplicas: number }).currentReplicas, 2);
         ledger.record("VmGroup create", f.name, outcome(first, true));
-        await vmgroup.remove(id, props(sim.url, folder, 2));
+        await vmgroup.remove(made.id, state(stored(made.id, read.props), sim.url));
       });
     }
 
@@ -166,14 +231,23 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
       it(`update (scale 1 -> 2) under ${f.name}`, async () => {
         const folder = `fm-u${n}`;
         const url = proxy.via(sim.url);
-        const { id } = await vmgroup.create(props(sim.url, folder, 1));
-        const first = await underFault(proxy, f, () => vmgroup.update(id, props(url, folder, 1), props(url, folder, 2)));
+        const made = await vmgroup.create(props(sim.url, folder, 1));
+        const id = made.id;
+        const first = await underFault(proxy, f, () =>
+          vmgroup.update(id, state(stored(id, made.outs), url), props(url, folder, 2)),
+        );
         tally(f, first);
-        if (!first.ok) await vmgroup.update(id, props(url, folder, 1), props(url, folder, 2));
-        const read = await vmgroup.read(id, props(sim.url, folder, 2));
+        // The next `up` starts from what the failed one recorded (a partial state), else from the old state.
+        let after = first.ok
+          ? stored(id, first.value!.outs)
+          : first.error instanceof PartialStateError
+            ? stored(id, first.error.properties)
+            : stored(id, made.outs);
+        if (!first.ok) after = stored(id, (await vmgroup.update(id, state(after, url), props(url, folder, 2))).outs);
+        const read = await vmgroup.read(id, state(after, sim.url));
         assert.equal((read.props as { currentReplicas: number }).currentReplicas, 2);
         ledger.record("VmGroup update", f.name, outcome(first, true));
-        await vmgroup.remove(id, props(sim.url, folder, 2));
+        await vmgroup.remove(id, state(stored(id, read.props), sim.url));
       });
     }
 
@@ -181,14 +255,15 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
       it(`read under ${f.name}`, async () => {
         const folder = `fm-r${n}`;
         const url = proxy.via(sim.url);
-        const { id } = await vmgroup.create(props(sim.url, folder, 1));
+        const made = await vmgroup.create(props(sim.url, folder, 1));
+        const id = made.id;
         await closeVimSessions();
-        const first = await underFault(proxy, f, () => vmgroup.read(id, props(url, folder, 1)));
+        const first = await underFault(proxy, f, () => vmgroup.read(id, state(stored(id, made.outs), url)));
         tally(f, first);
-        const read = first.ok ? first.value! : await vmgroup.read(id, props(url, folder, 1));
+        const read = first.ok ? first.value! : await vmgroup.read(id, state(stored(id, made.outs), url));
         assert.equal(read.id, id, "a fault never reads as 'the group is gone'");
         ledger.record("VmGroup read", f.name, outcome(first, true));
-        await vmgroup.remove(id, props(sim.url, folder, 1));
+        await vmgroup.remove(id, state(stored(id, made.outs), sim.url));
       });
     }
 
@@ -196,10 +271,11 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
       it(`delete under ${f.name}`, async () => {
         const folder = `fm-d${n}`;
         const url = proxy.via(sim.url);
-        const { id } = await vmgroup.create(props(sim.url, folder, 2));
-        const first = await underFault(proxy, f, () => vmgroup.remove(id, props(url, folder, 2)));
+        const made = await vmgroup.create(props(sim.url, folder, 2));
+        const id = made.id;
+        const first = await underFault(proxy, f, () => vmgroup.remove(id, state(stored(id, made.outs), url)));
         tally(f, first);
-        if (!first.ok) await vmgroup.remove(id, props(url, folder, 2));
+        if (!first.ok) await vmgroup.remove(id, state(stored(id, made.outs), url));
         ledger.record("VmGroup delete", f.name, outcome(first, true));
       });
     }
@@ -208,9 +284,18 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
   describe("VcdVapp (vCD simulator)", () => {
     let sim: VcdSimulator;
     let proxy: FaultProxy;
-    const props = (url: string, name: string, description = "v1") => ({
-      connection: { url, ...ALICE }, org: "acme", vdc: "acme-vdc", name, description, fenceMode: "bridged", acceptAllEulas: true, powerOn: false, resourceName: name,
-    }) as never;
+    const props = (url: string, name: string, description = "v1") =>
+      ({
+        connection: { url, ...ALICE },
+        org: "acme",
+        vdc: "acme-vdc",
+        name,
+        description,
+        fenceMode: "bridged",
+        acceptAllEulas: true,
+        powerOn: false,
+        resourceName: name,
+      }) as never;
     const ours = () => [...sim.state.vapps.values()].filter((v) => v.name.startsWith("fm-"));
 
     before(async () => {
@@ -223,7 +308,11 @@ describe("fault matrix: resource x operation through toxiproxy", function () {
     afterEach(async () => {
       await proxy.remove();
       await closeVcdSessions();
-      assert.deepEqual(ours().map((v) => v.name), [], "orphans left behind");
+      assert.deepEqual(
+        ours().map((v) => v.name),
+        [],
+        "orphans left behind",
+      );
     });
     after(async () => sim?.stop());
 

@@ -40,7 +40,9 @@ describe("vcd: versions and login (client against the simulator)", () => {
   });
 
   it("ignores deprecated and unknown versions when negotiating", async () => {
-    const s = await startSim(fastSeed({ versions: [{ version: "37.0", deprecated: true }, { version: "38.0" }, { version: "40.0" }] }));
+    const s = await startSim(
+      fastSeed({ versions: [{ version: "37.0", deprecated: true }, { version: "38.0" }, { version: "40.0" }] }),
+    );
     try {
       const c = clientFor(s);
       await c.connect();
@@ -93,7 +95,10 @@ describe("vcd: versions and login (client against the simulator)", () => {
     const c = clientFor(sim, { apiVersion: "37.0" });
     await c.connect();
     assert.strictEqual(c.sessionInfo?.kind, "legacy");
-    assert.deepStrictEqual(sim.faults.requestLog.filter((r) => r.method === "POST").map((r) => `${r.path} ${r.status}`), ["/cloudapi/1.0.0/sessions 404", "/api/sessions 200"]);
+    assert.deepStrictEqual(
+      sim.faults.requestLog.filter((r) => r.method === "POST").map((r) => `${r.path} ${r.status}`),
+      ["/cloudapi/1.0.0/sessions 404", "/api/sessions 200"],
+    );
   });
 
   it("refuses the legacy login at API 38.0 and later, and accepts it below", async () => {
@@ -116,7 +121,10 @@ describe("vcd: versions and login (client against the simulator)", () => {
     assert.match(await bad.text(), /minorErrorCode="NOT_AUTHENTICATED"/);
     const login = await fetch(`${sim.url}/cloudapi/1.0.0/sessions`, {
       method: "POST",
-      headers: { Accept: "application/json;version=39.0", Authorization: `Basic ${Buffer.from(`${ALICE.username}@acme:${ALICE.password}`).toString("base64")}` },
+      headers: {
+        Accept: "application/json;version=39.0",
+        Authorization: `Basic ${Buffer.from(`${ALICE.username}@acme:${ALICE.password}`).toString("base64")}`,
+      },
     });
     const token = login.headers.get("x-vmware-vcloud-access-token")!;
     const body = (await login.json()) as { org: { name: string }; sessionIdleTimeoutMinutes: number };
@@ -126,7 +134,10 @@ describe("vcd: versions and login (client against the simulator)", () => {
     assert.strictEqual((await fetch(`${sim.url}/api/session`, { headers: auth })).status, 200);
     assert.strictEqual((await fetch(`${sim.url}/api/session`, { method: "DELETE", headers: auth })).status, 204);
     assert.strictEqual((await fetch(`${sim.url}/api/session`, { headers: auth })).status, 401);
-    const json401 = await fetch(`${sim.url}/cloudapi/1.0.0/sessions`, { method: "POST", headers: { Accept: "application/json;version=39.0" } });
+    const json401 = await fetch(`${sim.url}/cloudapi/1.0.0/sessions`, {
+      method: "POST",
+      headers: { Accept: "application/json;version=39.0" },
+    });
     assert.strictEqual(json401.status, 401);
     assert.deepStrictEqual(Object.keys((await json401.json()) as object).slice(0, 2), ["minorErrorCode", "message"]);
   });

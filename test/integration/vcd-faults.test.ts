@@ -34,13 +34,22 @@ describe("vcd: injected faults (client against the simulator)", () => {
     sim.faults.busyEntity("target", 10);
     const e = await thrown(() => c.vapps.update(v, { description: "never" }));
     assert.ok(e instanceof BusyEntityError && e.status === 400, String(e));
-    assert.strictEqual(sim.faults.requestLog.filter((r) => r.minorErrorCode === "BUSY_ENTITY").length, 4, "1 try + 3 retries");
+    assert.strictEqual(
+      sim.faults.requestLog.filter((r) => r.minorErrorCode === "BUSY_ENTITY").length,
+      4,
+      "1 try + 3 retries",
+    );
   });
 
   it("refuses a change while another task holds the entity (real BUSY_ENTITY)", async () => {
     const v = await target();
     sim.faults.slowTasks({ runningMs: 300 }, 1);
-    const first = await c.startTask("POST", `${v.href}/action/recomposeVApp`, '<RecomposeVAppParams xmlns="http://www.vmware.com/vcloud/v1.5" name="target"><Description>one</Description></RecomposeVAppParams>', "application/vnd.vmware.vcloud.recomposeVAppParams+xml");
+    const first = await c.startTask(
+      "POST",
+      `${v.href}/action/recomposeVApp`,
+      '<RecomposeVAppParams xmlns="http://www.vmware.com/vcloud/v1.5" name="target"><Description>one</Description></RecomposeVAppParams>',
+      "application/vnd.vmware.vcloud.recomposeVAppParams+xml",
+    );
     const quick = clientFor(sim, { busyRetries: 0 });
     const e = await thrown(() => quick.vapps.setLease(v, { storageSeconds: 7200 }));
     assert.ok(e instanceof BusyEntityError, String(e));
@@ -53,7 +62,10 @@ describe("vcd: injected faults (client against the simulator)", () => {
     sim.faults.reset();
     sim.faults.serverError({ method: "GET", path: /\/api\/vApp\//, count: 1, status: 503 });
     assert.strictEqual((await c.vapps.get(v)).name, "target");
-    assert.deepStrictEqual(sim.faults.requestLog.map((r) => r.status), [503, 200]);
+    assert.deepStrictEqual(
+      sim.faults.requestLog.map((r) => r.status),
+      [503, 200],
+    );
     sim.faults.serverError({ method: "POST", path: /recomposeVApp$/, count: 1 });
     const e = await thrown(() => c.vapps.update(v, { description: "x" }));
     assert.ok(e instanceof VcdError && e.status === 500 && e.minorErrorCode === "INTERNAL_SERVER_ERROR", String(e));
@@ -91,14 +103,19 @@ describe("vcd: injected faults (client against the simulator)", () => {
     // the task keeps the vApp busy until it ends; cancel it so the next change can go through
     const r = await c.request("POST", `${(e as TaskTimeoutError).taskHref}/action/cancel`, { expect: [204] });
     assert.strictEqual(r.status, 204);
-    await assert.rejects(() => c.waitForTask((e as TaskTimeoutError).taskHref), (err: unknown) => err instanceof TaskError && err.details.status === "canceled");
+    await assert.rejects(
+      () => c.waitForTask((e as TaskTimeoutError).taskHref),
+      (err: unknown) => err instanceof TaskError && err.details.status === "canceled",
+    );
   });
 
   it("waits through a slow task with growing poll intervals", async () => {
     const v = await target();
     sim.faults.slowTasks({ queuedMs: 50, runningMs: 250 }, 1);
     const before = c.requestCount;
-    const after = await clientFor(sim, { taskPollMs: 10, taskMaxPollMs: 80 }).vapps.update(v, { description: "slow ok" });
+    const after = await clientFor(sim, { taskPollMs: 10, taskMaxPollMs: 80 }).vapps.update(v, {
+      description: "slow ok",
+    });
     assert.strictEqual(after.description, "slow ok");
     const polls = sim.faults.count({ method: "GET", path: /\/api\/task\// });
     assert.ok(polls >= 3 && polls <= 15, `polls: ${polls}`);
@@ -107,16 +124,20 @@ describe("vcd: injected faults (client against the simulator)", () => {
 
   it("refuses request bodies with elements out of schema order, and wrong content types", async () => {
     const v = await target();
-    const e = await thrown(() => c.request("PUT", `${v.href}/leaseSettingsSection/`, {
-      body: '<LeaseSettingsSection xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><ovf:Info>x</ovf:Info><StorageLeaseInSeconds>7200</StorageLeaseInSeconds><DeploymentLeaseInSeconds>3600</DeploymentLeaseInSeconds></LeaseSettingsSection>',
-      contentType: "application/vnd.vmware.vcloud.leaseSettingsSection+xml",
-    }));
+    const e = await thrown(() =>
+      c.request("PUT", `${v.href}/leaseSettingsSection/`, {
+        body: '<LeaseSettingsSection xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><ovf:Info>x</ovf:Info><StorageLeaseInSeconds>7200</StorageLeaseInSeconds><DeploymentLeaseInSeconds>3600</DeploymentLeaseInSeconds></LeaseSettingsSection>',
+        contentType: "application/vnd.vmware.vcloud.leaseSettingsSection+xml",
+      }),
+    );
     assert.ok(e instanceof VcdError && e.status === 400 && e.minorErrorCode === "BAD_REQUEST", String(e));
     assert.match(e.message, /Invalid content was found starting with element 'DeploymentLeaseInSeconds'/);
-    const ns = await thrown(() => c.request("PUT", `${v.href}/leaseSettingsSection/`, {
-      body: '<LeaseSettingsSection xmlns="http://www.vmware.com/vcloud/v1.5"><Info>x</Info></LeaseSettingsSection>',
-      contentType: "application/vnd.vmware.vcloud.leaseSettingsSection+xml",
-    }));
+    const ns = await thrown(() =>
+      c.request("PUT", `${v.href}/leaseSettingsSection/`, {
+        body: '<LeaseSettingsSection xmlns="http://www.vmware.com/vcloud/v1.5"><Info>x</Info></LeaseSettingsSection>',
+        contentType: "application/vnd.vmware.vcloud.leaseSettingsSection+xml",
+      }),
+    );
     assert.ok(ns instanceof VcdError && ns.status === 400, "ovf:Info in the wrong namespace");
     const ct = await thrown(() => c.request("PUT", v.href, { body: "<VApp/>", contentType: "application/xml" }));
     assert.ok(ct instanceof VcdError && ct.status === 415, String(ct));

@@ -6,7 +6,18 @@ import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse as parseYaml } from "yaml";
 import { xml2js, Element as XmlJsElement } from "xml-js";
-import { COMMON_NS, OVF_NS, OVFENV_NS, RASD_NS, VCLOUD_NS, VERSIONS_NS, VMEXT_NS, VMW_NS, VSSD_NS, XSI_NS } from "../../sdk/vcd/wire";
+import {
+  COMMON_NS,
+  OVF_NS,
+  OVFENV_NS,
+  RASD_NS,
+  VCLOUD_NS,
+  VERSIONS_NS,
+  VMEXT_NS,
+  VMW_NS,
+  VSSD_NS,
+  XSI_NS,
+} from "../../sdk/vcd/wire";
 
 // --- recordings ---
 
@@ -23,7 +34,8 @@ export interface Interaction {
 }
 
 /** The recorded cassettes beside the repository (../shared/reference/vcd-recordings); never copied into it. */
-export const RECORDINGS_DIR = process.env.VCD_RECORDINGS_DIR ?? join(__dirname, "../../../shared/reference/vcd-recordings");
+export const RECORDINGS_DIR =
+  process.env.VCD_RECORDINGS_DIR ?? join(__dirname, "../../../shared/reference/vcd-recordings");
 
 /** The parts of a VCR cassette the suite reads. */
 interface Cassette {
@@ -37,11 +49,13 @@ interface Cassette {
 export function loadRecordings(dir = RECORDINGS_DIR): Interaction[] {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith(".yml")).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith(".yml"))
+      .sort();
   } catch {
     throw new Error(
       `vCD recordings not found at ${dir}: the fidelity suite reads them from ../shared/reference/vcd-recordings beside the ` +
-      "repository (clone the shared reference next to it, or set VCD_RECORDINGS_DIR)",
+        "repository (clone the shared reference next to it, or set VCD_RECORDINGS_DIR)",
     );
   }
   const out: Interaction[] = [];
@@ -49,7 +63,8 @@ export function loadRecordings(dir = RECORDINGS_DIR): Interaction[] {
     const doc = parseYaml(readFileSync(join(dir, f), "utf8")) as Cassette;
     const all = doc.http_interactions;
     all.forEach((i, n) => {
-      const header = (h: Record<string, string[]> | undefined, name: string) => Object.entries(h ?? {}).find(([k]) => k.toLowerCase() === name)?.[1]?.[0];
+      const header = (h: Record<string, string[]> | undefined, name: string) =>
+        Object.entries(h ?? {}).find(([k]) => k.toLowerCase() === name)?.[1]?.[0];
       out.push({
         id: f.replace(/\.yml$/, "") + (all.length > 1 ? `#${n + 1}` : ""),
         method: String(i.request.method).toUpperCase(),
@@ -78,23 +93,37 @@ export interface Node {
 }
 
 export function parseResolved(xml: string): Node {
-  const doc = xml2js(xml, { compact: false, ignoreComment: true, ignoreDeclaration: true, ignoreInstruction: true }) as XmlJsElement;
+  const doc = xml2js(xml, {
+    compact: false,
+    ignoreComment: true,
+    ignoreDeclaration: true,
+    ignoreInstruction: true,
+  }) as XmlJsElement;
   const conv = (e: XmlJsElement, scope: Record<string, string>): Node => {
     const raw = (e.attributes ?? {}) as Record<string, string>;
     const decls: Record<string, string> = {};
-    for (const [k, v] of Object.entries(raw)) if (k === "xmlns" || k.startsWith("xmlns:")) decls[k === "xmlns" ? "" : k.slice(6)] = String(v);
+    for (const [k, v] of Object.entries(raw))
+      if (k === "xmlns" || k.startsWith("xmlns:")) decls[k === "xmlns" ? "" : k.slice(6)] = String(v);
     const ns = { ...scope, ...decls };
     const split = (q: string, dflt: string) => {
       const i = q.indexOf(":");
-      return i < 0 ? { ns: dflt, local: q } : { ns: ns[q.slice(0, i)] ?? `unbound:${q.slice(0, i)}`, local: q.slice(i + 1) };
+      return i < 0
+        ? { ns: dflt, local: q }
+        : { ns: ns[q.slice(0, i)] ?? `unbound:${q.slice(0, i)}`, local: q.slice(i + 1) };
     };
     const name = split(e.name ?? "", ns[""] ?? "");
     return {
       ...name,
-      attrs: Object.entries(raw).filter(([k]) => k !== "xmlns" && !k.startsWith("xmlns:")).map(([k, v]) => ({ ...split(k, ""), value: String(v) })),
+      attrs: Object.entries(raw)
+        .filter(([k]) => k !== "xmlns" && !k.startsWith("xmlns:"))
+        .map(([k, v]) => ({ ...split(k, ""), value: String(v) })),
       decls,
       children: (e.elements ?? []).filter((c) => c.type === "element").map((c) => conv(c, ns)),
-      text: (e.elements ?? []).filter((c) => c.type === "text" || c.type === "cdata").map((c) => String(c.text ?? c.cdata ?? "")).join("").trim(),
+      text: (e.elements ?? [])
+        .filter((c) => c.type === "text" || c.type === "cdata")
+        .map((c) => String(c.text ?? c.cdata ?? ""))
+        .join("")
+        .trim(),
     };
   };
   const root = (doc.elements ?? []).find((e) => e.type === "element");
@@ -103,11 +132,20 @@ export function parseResolved(xml: string): Node {
 }
 
 const PREFIX: Record<string, string> = {
-  [VCLOUD_NS]: "", [OVF_NS]: "ovf:", [XSI_NS]: "xsi:", [VERSIONS_NS]: "versions:", [VSSD_NS]: "vssd:", [RASD_NS]: "rasd:",
-  [COMMON_NS]: "common:", [VMW_NS]: "vmw:", [OVFENV_NS]: "ovfenv:", [VMEXT_NS]: "vmext:",
+  [VCLOUD_NS]: "",
+  [OVF_NS]: "ovf:",
+  [XSI_NS]: "xsi:",
+  [VERSIONS_NS]: "versions:",
+  [VSSD_NS]: "vssd:",
+  [RASD_NS]: "rasd:",
+  [COMMON_NS]: "common:",
+  [VMW_NS]: "vmw:",
+  [OVFENV_NS]: "ovfenv:",
+  [VMEXT_NS]: "vmext:",
 };
 /** A readable name: the usual prefix for known namespaces, {uri} otherwise. */
-export const show = (n: { ns: string; local: string }) => (n.ns in PREFIX ? PREFIX[n.ns] : n.ns ? `{${n.ns}}` : "") + n.local;
+export const show = (n: { ns: string; local: string }) =>
+  (n.ns in PREFIX ? PREFIX[n.ns] : n.ns ? `{${n.ns}}` : "") + n.local;
 /** Attributes: unprefixed ones are in no namespace, so a vCloud-namespaced one shows as vcloud:name. */
 const showAttr = (a: { ns: string; local: string }) => (a.ns === VCLOUD_NS ? `vcloud:${a.local}` : show(a));
 
@@ -119,11 +157,34 @@ export interface CompareOptions {
 }
 
 /** Attributes whose values are names a user chose or free wording: compared by presence only. */
-const FREE_ATTRS = new Set(["name", "ovf:name", "ovf:id", "networkName", "operation", "message", "org", "user", "roles", "size", "created", "poweredOn"]);
+const FREE_ATTRS = new Set([
+  "name",
+  "ovf:name",
+  "ovf:id",
+  "networkName",
+  "operation",
+  "message",
+  "org",
+  "user",
+  "roles",
+  "size",
+  "created",
+  "poweredOn",
+]);
 /** Leaf elements whose text says something about behaviour (the rest is inventory: capacities, IP scopes, names). */
 const COMPARED_TEXT = new Set([
-  "ovf:Info", "DeploymentLeaseInSeconds", "StorageLeaseInSeconds", "DeploymentLeaseExpiration", "StorageLeaseExpiration", "DateCreated",
-  "FenceMode", "IsDeployed", "InMaintenanceMode", "RetainNetInfoAcrossDeployments", "IsEnabled", "Units",
+  "ovf:Info",
+  "DeploymentLeaseInSeconds",
+  "StorageLeaseInSeconds",
+  "DeploymentLeaseExpiration",
+  "StorageLeaseExpiration",
+  "DateCreated",
+  "FenceMode",
+  "IsDeployed",
+  "InMaintenanceMode",
+  "RetainNetInfoAcrossDeployments",
+  "IsEnabled",
+  "Units",
 ]);
 
 const linkKey = (l: Node, mask: (v: string) => string) => {
@@ -169,12 +230,15 @@ function compareNode(r: Node, s: Node, path: string, opts: CompareOptions, out: 
     const name = showAttr(a);
     const b = s.attrs.find((x) => x.ns === a.ns && x.local === a.local);
     if (!b || FREE_ATTRS.has(name)) continue;
-    if (opts.mask(a.value) !== opts.mask(b.value)) out.push(`${path}@${name}: "${opts.mask(b.value)}" instead of "${opts.mask(a.value)}"`);
+    if (opts.mask(a.value) !== opts.mask(b.value))
+      out.push(`${path}@${name}: "${opts.mask(b.value)}" instead of "${opts.mask(a.value)}"`);
   }
   // text of behavioural leaves
-  if (COMPARED_TEXT.has(show(r)) && opts.mask(r.text) !== opts.mask(s.text)) out.push(`${path}: text "${opts.mask(s.text)}" instead of "${opts.mask(r.text)}"`);
+  if (COMPARED_TEXT.has(show(r)) && opts.mask(r.text) !== opts.mask(s.text))
+    out.push(`${path}: text "${opts.mask(s.text)}" instead of "${opts.mask(r.text)}"`);
   // links: a set
-  const links = (n: Node) => n.children.filter((c) => c.local === "Link" && c.ns === VCLOUD_NS).map((l) => linkKey(l, opts.mask));
+  const links = (n: Node) =>
+    n.children.filter((c) => c.local === "Link" && c.ns === VCLOUD_NS).map((l) => linkKey(l, opts.mask));
   const rl = links(r);
   const sl = links(s);
   for (const l of rl.filter((x) => !sl.includes(x))) out.push(`${path}: link missing: ${l}`);
@@ -189,7 +253,8 @@ function compareNode(r: Node, s: Node, path: string, opts: CompareOptions, out: 
     for (const m of missing) out.push(`${path}: element missing: ${m}`);
     for (const e of extra) out.push(`${path}: element extra: ${e}`);
     const common = (a: string[], b: string[]) => a.filter((x) => b.includes(x));
-    if (common(rs, ss).join() !== common(ss, rs).join()) out.push(`${path}: children in order [${ss.join(", ")}] instead of [${rs.join(", ")}]`);
+    if (common(rs, ss).join() !== common(ss, rs).join())
+      out.push(`${path}: children in order [${ss.join(", ")}] instead of [${rs.join(", ")}]`);
   }
   for (const name of new Set(r.children.map(show))) {
     if (name === "Link") continue;

@@ -14,7 +14,15 @@ export async function startSim(config: VcdSimulatorConfig = fastSeed()): Promise
 }
 
 export function clientFor(sim: VcdSimulator, opts: Partial<VcdClientOptions> = {}): VcdClient {
-  return new VcdClient({ url: sim.url, ...ALICE, taskPollMs: 5, taskMaxPollMs: 20, retryDelayMs: 5, taskTimeoutMs: 10_000, ...opts });
+  return new VcdClient({
+    url: sim.url,
+    ...ALICE,
+    taskPollMs: 5,
+    taskMaxPollMs: 20,
+    retryDelayMs: 5,
+    taskTimeoutMs: 10_000,
+    ...opts,
+  });
 }
 
 /** Runs fn and returns what it threw (fails the test if it did not throw). */

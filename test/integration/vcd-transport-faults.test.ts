@@ -22,8 +22,17 @@ describe("vcd: transport faults through toxiproxy", function () {
   function viaProxy(opts: Partial<VcdClientOptions> = {}, lift?: () => Promise<void>): VcdClient {
     let lifted = false;
     return new VcdClient({
-      url: proxy.via(sim.url), ...ALICE, taskPollMs: 5, taskMaxPollMs: 20, retryDelayMs: 10, retryMaxDelayMs: 50, taskTimeoutMs: 10_000,
-      requestDeadlineMs: 2_000, lostCreationWindowMs: 2_000, retryDeadlineMs: 5_000, ...opts,
+      url: proxy.via(sim.url),
+      ...ALICE,
+      taskPollMs: 5,
+      taskMaxPollMs: 20,
+      retryDelayMs: 10,
+      retryMaxDelayMs: 50,
+      taskTimeoutMs: 10_000,
+      requestDeadlineMs: 2_000,
+      lostCreationWindowMs: 2_000,
+      retryDeadlineMs: 5_000,
+      ...opts,
       onRetry: async (info) => {
         retries.push(info);
         if (lift && !lifted) {
@@ -117,7 +126,10 @@ describe("vcd: transport faults through toxiproxy", function () {
       await c.connect();
       sim.faults.loseReply({ method: "POST", path: /composeVApp$/, status: 0 });
       const v = await c.vapps.compose({ vdc: "acme-vdc", name: "lost-compose" });
-      assert.deepEqual(vappsNamed("lost-compose").map((x) => x.id), [v.id.replace(/^urn:vcloud:vapp:/, "")]);
+      assert.deepEqual(
+        vappsNamed("lost-compose").map((x) => x.id),
+        [v.id.replace(/^urn:vcloud:vapp:/, "")],
+      );
       assert.equal(v.status, 1, "settled (RESOLVED) as after a normal compose");
       assert.equal(sim.faults.count({ method: "POST", path: /composeVApp$/ }), 1, "compose sent once");
       ledger.record("create (composeVApp)", "reset after vCD acted", "succeeded (vApp found, one vApp)");
@@ -128,7 +140,12 @@ describe("vcd: transport faults through toxiproxy", function () {
     it("instantiate answered 502 by a load balancer after vCD acted: found, not resent", async () => {
       const c = viaProxy();
       sim.faults.loseReply({ method: "POST", path: /instantiateVAppTemplate$/, status: 502 });
-      const v = await c.vapps.instantiate({ vdc: "acme-vdc", name: "lost-instantiate", catalog: "base", template: "photon-5" });
+      const v = await c.vapps.instantiate({
+        vdc: "acme-vdc",
+        name: "lost-instantiate",
+        catalog: "base",
+        template: "photon-5",
+      });
       assert.equal(vappsNamed("lost-instantiate").length, 1);
       assert.equal(sim.faults.count({ method: "POST", path: /instantiateVAppTemplate$/ }), 1);
       ledger.record("create (instantiateVAppTemplate)", "502 after vCD acted", "succeeded (vApp found, one vApp)");
@@ -141,7 +158,10 @@ describe("vcd: transport faults through toxiproxy", function () {
       sim.faults.serverError({ method: "POST", path: /composeVApp$/, status: 503 });
       const v = await c.vapps.compose({ vdc: "acme-vdc", name: "resent-503" });
       assert.equal(vappsNamed("resent-503").length, 1);
-      assert.deepEqual(sim.faults.requestLog.filter((r) => /composeVApp$/.test(r.path)).map((r) => r.status), [503, 201]);
+      assert.deepEqual(
+        sim.faults.requestLog.filter((r) => /composeVApp$/.test(r.path)).map((r) => r.status),
+        [503, 201],
+      );
       ledger.record("create (composeVApp)", "503 (not forwarded)", "succeeded after retry");
       await c.vapps.delete(v);
       await c.close();
@@ -165,8 +185,16 @@ describe("vcd: transport faults through toxiproxy", function () {
       const err = await thrown(() => c.vapps.compose({ vdc: "acme-vdc", name: "never-arrived" }));
       assert.ok(err instanceof TransportError && /ECONNRESET/.test(err.message), String(err));
       assert.equal(vappsNamed("never-arrived").length, 0);
-      assert.deepEqual(sim.faults.requestLog.filter((r) => /composeVApp$/.test(r.path)).map((r) => r.status), [0], "sent once, never again");
-      ledger.record("create (composeVApp)", "request dropped (reset before vCD read it)", "clear error, nothing created");
+      assert.deepEqual(
+        sim.faults.requestLog.filter((r) => /composeVApp$/.test(r.path)).map((r) => r.status),
+        [0],
+        "sent once, never again",
+      );
+      ledger.record(
+        "create (composeVApp)",
+        "request dropped (reset before vCD read it)",
+        "clear error, nothing created",
+      );
       await c.close();
     });
 
@@ -174,8 +202,18 @@ describe("vcd: transport faults through toxiproxy", function () {
       const c = viaProxy();
       await c.connect();
       const v = await c.vapps.compose({ vdc: "acme-vdc", name: "lost-action" });
-      sim.faults.loseReply({ method: "POST", path: /\/action\/undeploy$|\/power\/action\/powerOn$|\/action\/deploy$/, status: 504 });
-      const err = await thrown(() => c.request("POST", `${v.href}/action/deploy`, { body: '<DeployVAppParams xmlns="http://www.vmware.com/vcloud/v1.5" powerOn="false"/>', contentType: "application/vnd.vmware.vcloud.deployVAppParams+xml", expect: [202] }));
+      sim.faults.loseReply({
+        method: "POST",
+        path: /\/action\/undeploy$|\/power\/action\/powerOn$|\/action\/deploy$/,
+        status: 504,
+      });
+      const err = await thrown(() =>
+        c.request("POST", `${v.href}/action/deploy`, {
+          body: '<DeployVAppParams xmlns="http://www.vmware.com/vcloud/v1.5" powerOn="false"/>',
+          contentType: "application/vnd.vmware.vcloud.deployVAppParams+xml",
+          expect: [202],
+        }),
+      );
       assert.match(err.message, /504/);
       assert.equal(sim.faults.count({ method: "POST", path: /\/action\/deploy$/ }), 1, "not resent");
       ledger.record("update (deploy action)", "504 after vCD acted", "clear error, not resent");
@@ -192,7 +230,10 @@ describe("vcd: transport faults through toxiproxy", function () {
       const after = await c.vapps.update(v, { description: "after expiry" });
       assert.equal(after.description, "after expiry");
       assert.equal(c.logins, 2, "one re-login");
-      assert.ok(sim.faults.requestLog.some((r) => r.status === 401 && /\/api\/task\//.test(r.path)), "a task poll met the expired token");
+      assert.ok(
+        sim.faults.requestLog.some((r) => r.status === 401 && /\/api\/task\//.test(r.path)),
+        "a task poll met the expired token",
+      );
       ledger.record("task wait", "token expired", "succeeded after re-login");
       await c.vapps.delete(await c.vapps.get(v));
       await c.close();

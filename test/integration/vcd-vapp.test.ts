@@ -19,17 +19,26 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
   beforeEach(() => sim.faults.reset());
 
   it("composes an empty vApp that settles at RESOLVED without power links", async () => {
-    const v = await c.vapps.compose({ vdc: "acme-vdc", name: "web", description: "frontend", networks: [{ name: "acme-net" }] });
+    const v = await c.vapps.compose({
+      vdc: "acme-vdc",
+      name: "web",
+      description: "frontend",
+      networks: [{ name: "acme-net" }],
+    });
     assert.strictEqual(v.status, 1);
     assert.strictEqual(v.statusText, "RESOLVED");
     assert.match(v.id, /^urn:vcloud:vapp:[0-9a-f-]{36}$/);
     assert.strictEqual(v.description, "frontend");
     assert.strictEqual(v.deployed, false);
     assert.strictEqual(v.owner?.name, "alice");
-    assert.deepStrictEqual(v.networks.map((n) => [n.name, n.fenceMode, n.parentNetworkName]), [["acme-net", "bridged", "acme-net"]]);
+    assert.deepStrictEqual(
+      v.networks.map((n) => [n.name, n.fenceMode, n.parentNetworkName]),
+      [["acme-net", "bridged", "acme-net"]],
+    );
     assert.deepStrictEqual(v.leases && [v.leases.deploymentSeconds, v.leases.storageSeconds], [604800, 2592000]);
     assert.ok(v.leases?.storageExpiration && !v.leases.deploymentExpiration);
-    for (const rel of ["power:powerOn", "power:powerOff", "deploy", "undeploy"]) assert.ok(!rels(v.links).includes(rel), rel);
+    for (const rel of ["power:powerOn", "power:powerOff", "deploy", "undeploy"])
+      assert.ok(!rels(v.links).includes(rel), rel);
     for (const rel of ["up", "edit", "remove"]) assert.ok(rels(v.links).includes(rel), rel);
     // the 201 answer, the task polls and the read-back
     const create = sim.faults.requestLog.find((r) => r.path.endsWith("/action/composeVApp"));
@@ -51,7 +60,9 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     assert.strictEqual(after.id, v!.id);
     // the 10.x reference documents PUT /vApp/{id} for VMs only (vm+xml): no PUT of a VApp body
     assert.ok(!sim.faults.requestLog.some((r) => r.method === "PUT"), "no PUT vApp");
-    const recompose = sim.faults.requestLog.find((r) => r.method === "POST" && r.path.endsWith("/action/recomposeVApp"));
+    const recompose = sim.faults.requestLog.find(
+      (r) => r.method === "POST" && r.path.endsWith("/action/recomposeVApp"),
+    );
     assert.strictEqual(recompose?.status, 202);
     assert.strictEqual(await c.vapps.find("acme-vdc", "web"), undefined);
     // an empty description clears it; the name stays
@@ -77,11 +88,18 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     const v = (await c.vapps.find("acme-vdc", "web-2"))!;
     const admin = clientFor(sim, { org: "System", username: "administrator", password: "admin-Passw0rd!" });
     try {
-      assert.deepStrictEqual((await admin.query("user", { filter: { name: "alice" } })).length, 0, "user query: System org only");
+      assert.deepStrictEqual(
+        (await admin.query("user", { filter: { name: "alice" } })).length,
+        0,
+        "user query: System org only",
+      );
       const set = await admin.vapps.setOwner(v.href, "alice");
       assert.strictEqual(set.name, "alice");
       assert.strictEqual((await c.vapps.getOwner(v))?.name, "alice");
-      await assert.rejects(() => admin.vapps.setOwner(v.href, "administrator"), /user "administrator" not found in org "acme"/);
+      await assert.rejects(
+        () => admin.vapps.setOwner(v.href, "administrator"),
+        /user "administrator" not found in org "acme"/,
+      );
     } finally {
       await admin.close();
     }
@@ -97,7 +115,11 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     l = await c.vapps.setLease(v, { deploymentSeconds: 0, storageSeconds: 0 });
     assert.deepStrictEqual([l.deploymentSeconds, l.storageSeconds], [604800, 2592000]);
     l = await c.vapps.setLease(v, { deploymentSeconds: 10 ** 9, storageSeconds: 10 ** 9 });
-    assert.deepStrictEqual([l.deploymentSeconds, l.storageSeconds], [604800, 2592000], "silently clamped to the org policy");
+    assert.deepStrictEqual(
+      [l.deploymentSeconds, l.storageSeconds],
+      [604800, 2592000],
+      "silently clamped to the org policy",
+    );
     const e = await thrown(() => c.vapps.setLease(v, { deploymentSeconds: 100 }));
     assert.ok(e instanceof VcdError && e.status === 400 && e.minorErrorCode === "BAD_REQUEST", String(e));
     assert.match(e.message, /3600/);
@@ -115,7 +137,12 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     const byKey = Object.fromEntries(md.map((m) => [m.key, m]));
     assert.deepStrictEqual(
       ["team", "replicas", "prod", "since"].map((k) => [byKey[k].type, byKey[k].value]),
-      [["MetadataStringValue", "web"], ["MetadataNumberValue", 3], ["MetadataBooleanValue", false], ["MetadataDateTimeValue", when.toISOString()]],
+      [
+        ["MetadataStringValue", "web"],
+        ["MetadataNumberValue", 3],
+        ["MetadataBooleanValue", false],
+        ["MetadataDateTimeValue", when.toISOString()],
+      ],
     );
     assert.strictEqual(byKey.team.domain, "GENERAL");
     assert.strictEqual(byKey.team.visibility, "READWRITE");
@@ -125,25 +152,43 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     await c.vapps.setMetadataValue(v, { key: "prod", value: true });
     await c.vapps.deleteMetadata(v, "team");
     md = (await c.vapps.get(v, { metadata: true })).metadata!;
-    assert.deepStrictEqual(md.map((m) => [m.key, m.value]).sort(), [["prod", true], ["replicas", 5], ["since", when.toISOString()]]);
+    assert.deepStrictEqual(md.map((m) => [m.key, m.value]).sort(), [
+      ["prod", true],
+      ["replicas", 5],
+      ["since", when.toISOString()],
+    ]);
     // a missing key is "forbidden", like any unknown entity
     assert.ok((await thrown(() => c.vapps.deleteMetadata(v, "nope"))) instanceof ForbiddenError);
     // SYSTEM domain needs a provider session
-    assert.ok((await thrown(() => c.vapps.mergeMetadata(v, [{ key: "sys", value: "x", domain: "SYSTEM", visibility: "READONLY" }]))) instanceof ForbiddenError);
+    assert.ok(
+      (await thrown(() =>
+        c.vapps.mergeMetadata(v, [{ key: "sys", value: "x", domain: "SYSTEM", visibility: "READONLY" }]),
+      )) instanceof ForbiddenError,
+    );
     // GENERAL is READWRITE only: vCD answers anything else with a bare 500 "visibility", so the client refuses first
-    await assert.rejects(() => c.vapps.mergeMetadata(v, [{ key: "ro", value: "x", visibility: "READONLY" }]), /READONLY is not allowed in the GENERAL domain/);
-    const vis = await thrown(() => c.request("PUT", `${v.href}/metadata/ro`, {
-      body: '<MetadataValue xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Domain visibility="READONLY">GENERAL</Domain><TypedValue xsi:type="MetadataStringValue"><Value>x</Value></TypedValue></MetadataValue>',
-      contentType: "application/vnd.vmware.vcloud.metadata.value+xml",
-    }));
+    await assert.rejects(
+      () => c.vapps.mergeMetadata(v, [{ key: "ro", value: "x", visibility: "READONLY" }]),
+      /READONLY is not allowed in the GENERAL domain/,
+    );
+    const vis = await thrown(() =>
+      c.request("PUT", `${v.href}/metadata/ro`, {
+        body: '<MetadataValue xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Domain visibility="READONLY">GENERAL</Domain><TypedValue xsi:type="MetadataStringValue"><Value>x</Value></TypedValue></MetadataValue>',
+        contentType: "application/vnd.vmware.vcloud.metadata.value+xml",
+      }),
+    );
     assert.ok(vis instanceof VcdError && vis.status === 500 && vis.vcdMessage === "visibility", String(vis));
     // a malformed number is refused by the server as well as by the client
-    const raw = await thrown(() => c.request("PUT", `${v.href}/metadata/bad`, {
-      body: '<MetadataValue xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><TypedValue xsi:type="MetadataNumberValue"><Value>1.5</Value></TypedValue></MetadataValue>',
-      contentType: "application/vnd.vmware.vcloud.metadata.value+xml",
-    }));
+    const raw = await thrown(() =>
+      c.request("PUT", `${v.href}/metadata/bad`, {
+        body: '<MetadataValue xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><TypedValue xsi:type="MetadataNumberValue"><Value>1.5</Value></TypedValue></MetadataValue>',
+        contentType: "application/vnd.vmware.vcloud.metadata.value+xml",
+      }),
+    );
     assert.ok(raw instanceof VcdError && raw.status === 400, String(raw));
-    await assert.rejects(() => c.vapps.setMetadataValue(v, { key: "n", value: 1.5, type: "MetadataNumberValue" }), RangeError);
+    await assert.rejects(
+      () => c.vapps.setMetadataValue(v, { key: "n", value: 1.5, type: "MetadataNumberValue" }),
+      RangeError,
+    );
   });
 
   it("refuses power operations on an empty vApp", async () => {
@@ -162,13 +207,25 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     assert.ok(e instanceof ForbiddenError && e.minorErrorCode === "ACCESS_TO_RESOURCE_IS_FORBIDDEN", String(e));
     assert.match(e.message, /request [0-9a-f-]{36}/);
     assert.strictEqual(await c.vapps.tryGet(v.id), undefined);
-    assert.ok((await thrown(() => c.vapps.get("urn:vcloud:vapp:00000000-0000-0000-0000-000000000000"))) instanceof ForbiddenError);
+    assert.ok(
+      (await thrown(() => c.vapps.get("urn:vcloud:vapp:00000000-0000-0000-0000-000000000000"))) instanceof
+        ForbiddenError,
+    );
   });
 
   it("instantiates from a template only once its EULA is accepted", async () => {
-    const e = await thrown(() => c.vapps.instantiate({ vdc: "acme-vdc", name: "appl", catalog: "base", template: "appliance-eula" }));
+    const e = await thrown(() =>
+      c.vapps.instantiate({ vdc: "acme-vdc", name: "appl", catalog: "base", template: "appliance-eula" }),
+    );
     assert.ok(e instanceof VcdError && e.status === 400 && e.minorErrorCode === "EULA_NOT_ACCEPTED", String(e));
-    const v = await c.vapps.instantiate({ vdc: "acme-vdc", name: "appl", catalog: "base", template: "appliance-eula", acceptAllEulas: true, networks: [{ name: "acme-net", fenceMode: "natRouted" }] });
+    const v = await c.vapps.instantiate({
+      vdc: "acme-vdc",
+      name: "appl",
+      catalog: "base",
+      template: "appliance-eula",
+      acceptAllEulas: true,
+      networks: [{ name: "acme-net", fenceMode: "natRouted" }],
+    });
     assert.strictEqual(v.status, 8);
     assert.strictEqual(v.deployed, false);
     assert.deepStrictEqual(v.vmNames, ["appl-vm1"]);
@@ -176,13 +233,27 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     assert.ok(findLink(v.links, "power:powerOn") && findLink(v.links, "deploy"));
     const md = await c.vapps.getMetadata(v);
     // 10.5.1+ origin entries: SYSTEM domain, READONLY, as a real vCD records them
-    assert.deepStrictEqual(md.filter((m) => m.key.startsWith("vapp.origin")).map((m) => [m.key, m.domain, m.visibility]).sort(), [
-      ["vapp.origin.id", "SYSTEM", "READONLY"], ["vapp.origin.name", "SYSTEM", "READONLY"], ["vapp.origin.type", "SYSTEM", "READONLY"],
-    ]);
+    assert.deepStrictEqual(
+      md
+        .filter((m) => m.key.startsWith("vapp.origin"))
+        .map((m) => [m.key, m.domain, m.visibility])
+        .sort(),
+      [
+        ["vapp.origin.id", "SYSTEM", "READONLY"],
+        ["vapp.origin.name", "SYSTEM", "READONLY"],
+        ["vapp.origin.type", "SYSTEM", "READONLY"],
+      ],
+    );
   });
 
   it("powers on via deploy and off via undeploy; delete is refused while deployed", async () => {
-    const v = await c.vapps.instantiate({ vdc: "acme-vdc", name: "app", catalog: "base", template: "photon-5", powerOn: true });
+    const v = await c.vapps.instantiate({
+      vdc: "acme-vdc",
+      name: "app",
+      catalog: "base",
+      template: "photon-5",
+      powerOn: true,
+    });
     assert.strictEqual(v.status, 4);
     assert.strictEqual(v.deployed, true);
     assert.ok(v.leases?.deploymentExpiration, "DeploymentLeaseExpiration while deployed");
@@ -212,12 +283,17 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
 
     await c.vapps.delete(v); // undeploys first
     assert.strictEqual(await c.vapps.tryGet(v), undefined);
-    await c.vapps.delete(await c.vapps.find("acme-vdc", "appl") as { href: string }, { force: true });
+    await c.vapps.delete((await c.vapps.find("acme-vdc", "appl")) as { href: string }, { force: true });
   });
 
   it("answers 403 for another org's vApp and for unknown ids of every kind", async () => {
     const seed = fastSeed();
-    seed.orgs.push({ name: "other", users: [{ name: "eve", password: "eve-Passw0rd!" }], vdcs: [{ name: "other-vdc", networks: [] }], catalogs: [] });
+    seed.orgs.push({
+      name: "other",
+      users: [{ name: "eve", password: "eve-Passw0rd!" }],
+      vdcs: [{ name: "other-vdc", networks: [] }],
+      catalogs: [],
+    });
     const s = await startSim(seed);
     try {
       const eve = clientFor(s, { org: "other", username: "eve", password: "eve-Passw0rd!" });
@@ -238,13 +314,19 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     for (let i = 0; i < 5; i++) await c.vapps.compose({ vdc: "acme-vdc", name: `page-${i}` });
     const before = c.requestCount;
     const recs = await c.query("vApp", { pageSize: 2, sortAsc: "name" });
-    assert.deepStrictEqual(recs.map((r) => r.attrs.name).filter((n) => n.startsWith("page-")), ["page-0", "page-1", "page-2", "page-3", "page-4"]);
+    assert.deepStrictEqual(
+      recs.map((r) => r.attrs.name).filter((n) => n.startsWith("page-")),
+      ["page-0", "page-1", "page-2", "page-3", "page-4"],
+    );
     assert.strictEqual(c.requestCount - before, 3);
     const p2 = await c.queryPage("vApp", { pageSize: 2, page: 2 });
     assert.deepStrictEqual([p2.page, p2.pageSize, p2.total, p2.records.length], [2, 2, 5, 2]);
     const vdc = await c.vapps.findVdc("acme-vdc");
     const filtered = await c.query("vApp", { filter: { name: "page-3", vdc: vdc.href } });
-    assert.deepStrictEqual(filtered.map((r) => r.attrs.name), ["page-3"]);
+    assert.deepStrictEqual(
+      filtered.map((r) => r.attrs.name),
+      ["page-3"],
+    );
     const wild = await c.queryPage("vApp", { filter: { name: "page-*" } });
     assert.strictEqual(wild.total, 5);
   });
@@ -254,7 +336,13 @@ describe("vcd: vApp lifecycle (client against the simulator)", () => {
     try {
       const a = clientFor(s);
       const empty = await a.vapps.compose({ vdc: "acme-vdc", name: "old" });
-      const running = await a.vapps.instantiate({ vdc: "acme-vdc", name: "runner", catalog: "base", template: "photon-5", powerOn: true });
+      const running = await a.vapps.instantiate({
+        vdc: "acme-vdc",
+        name: "runner",
+        catalog: "base",
+        template: "photon-5",
+        powerOn: true,
+      });
       await a.vapps.setLease(running, { deploymentSeconds: 3600, storageSeconds: 0 });
       s.state.advanceClock(2 * 3600_000);
       const stopped = await a.vapps.get(running);

@@ -12,8 +12,16 @@ import { FaultLedger } from "./fault-ledger";
 const ZONE = "cc.qa-de-1.cloud.sap";
 const BROKEN = "broken.qa-de-1.cloud.sap";
 // Enough records for a multi-message AXFR (well over 64 kB), so a cut can land in the middle of it.
-const padding: ZoneRecord[] = Array.from({ length: 1500 }, (_, i) => ({ name: `pad-${i}`, type: "TXT", value: "p".repeat(120) }));
-const vcs: ZoneRecord[] = ["vc-a-0", "vc-b-1", "vc-c-2"].map((name, i) => ({ name, type: "A", value: `10.0.0.${i + 1}` }));
+const padding: ZoneRecord[] = Array.from({ length: 1500 }, (_, i) => ({
+  name: `pad-${i}`,
+  type: "TXT",
+  value: "p".repeat(120),
+}));
+const vcs: ZoneRecord[] = ["vc-a-0", "vc-b-1", "vc-c-2"].map((name, i) => ({
+  name,
+  type: "A",
+  value: `10.0.0.${i + 1}`,
+}));
 const expected = ["vc-a-0", "vc-b-1", "vc-c-2"].map((n) => `${n}.${ZONE}`);
 
 describe("vcenter DNS discovery: faults through toxiproxy in front of BIND", function () {
@@ -25,13 +33,24 @@ describe("vcenter DNS discovery: faults through toxiproxy in front of BIND", fun
   const ledger = new FaultLedger("VCenterTemplate discovery (DNS)");
 
   const discover = (previous?: DiscoveryState, zone = ZONE, timeoutMs = 5_000) =>
-    discoverFromDns({ server: { host: "127.0.0.1", port: proxy.port }, zone, key: { name: dns.keyName, secret: dns.tsigKeyBase64 }, timeoutMs }, previous);
+    discoverFromDns(
+      {
+        server: { host: "127.0.0.1", port: proxy.port },
+        zone,
+        key: { name: dns.keyName, secret: dns.tsigKeyBase64 },
+        timeoutMs,
+      },
+      previous,
+    );
 
   /** What a previous successful run left: the state a failure must leave alone. */
   const previous: DiscoveryState = { serial: 0, vcenters: expected };
 
   async function failure(p: Promise<unknown>): Promise<DnsTransferError> {
-    const err = await p.then(() => undefined, (e) => e);
+    const err = await p.then(
+      () => undefined,
+      (e) => e,
+    );
     assert.ok(err instanceof DnsTransferError, `expected a DnsTransferError, got ${err}`);
     return err;
   }
@@ -88,7 +107,10 @@ describe("vcenter DNS discovery: faults through toxiproxy in front of BIND", fun
     await proxy.toxic("limit_data", { bytes: 20_000 });
     const err = await failure(discover(previous));
     assert.equal(err.code, "CLOSED");
-    assert.match(err.message, new RegExp(`AXFR ${ZONE} from .*: the server closed the connection before the answer was complete`));
+    assert.match(
+      err.message,
+      new RegExp(`AXFR ${ZONE} from .*: the server closed the connection before the answer was complete`),
+    );
     ledger.record("discovery (AXFR)", "limit_data (transfer cut)", "clear error, nothing pruned");
   });
 

@@ -8,7 +8,11 @@ import { discoverFromDns, vcenterHosts } from "../../sdk/vcenter/discovery";
 import { ensureNamed } from "../helpers/named";
 
 const ZONE = "cc.qa-de-1.cloud.sap";
-const padding: ZoneRecord[] = Array.from({ length: 1500 }, (_, i) => ({ name: `pad-${i}`, type: "TXT", value: "p".repeat(120) }));
+const padding: ZoneRecord[] = Array.from({ length: 1500 }, (_, i) => ({
+  name: `pad-${i}`,
+  type: "TXT",
+  value: "p".repeat(120),
+}));
 const base: ZoneRecord[] = [
   { name: "vc-a-0", type: "A", value: "10.0.0.10" },
   { name: "vc-b-12", type: "A", value: "10.0.0.11" },
@@ -23,7 +27,10 @@ const base: ZoneRecord[] = [
 const expected = ["vc-a-0", "vc-b-12", "vc-c-3", "vc-d-4"].map((n) => `${n}.${ZONE}`);
 
 /** Forwards TCP to named; corrupts one byte just before the TSIG RR of the n-th DNS message from the server. */
-function tamperingProxy(target: number, corruptMessage: number | undefined): Promise<{ port: number; connections: () => number; close: () => void }> {
+function tamperingProxy(
+  target: number,
+  corruptMessage: number | undefined,
+): Promise<{ port: number; connections: () => number; close: () => void }> {
   let connections = 0;
   const server = net.createServer((client) => {
     connections++;
@@ -51,7 +58,11 @@ function tamperingProxy(target: number, corruptMessage: number | undefined): Pro
   });
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () =>
-      resolve({ port: (server.address() as net.AddressInfo).port, connections: () => connections, close: () => server.close() }),
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        connections: () => connections,
+        close: () => server.close(),
+      }),
     ),
   );
 }
@@ -60,7 +71,11 @@ function tamperingProxy(target: number, corruptMessage: number | undefined): Pro
  * Forwards TCP from `listenHost` to named, re-chunking the server's bytes: `split` writes them 7 bytes at a time (a
  * message and its length prefix span many reads), `coalesce` writes 3 whole DNS messages per write.
  */
-function rechunkingProxy(target: number, listenHost: string, mode: "split" | "coalesce"): Promise<{ port: number; close: () => void }> {
+function rechunkingProxy(
+  target: number,
+  listenHost: string,
+  mode: "split" | "coalesce",
+): Promise<{ port: number; close: () => void }> {
   const server = net.createServer((client) => {
     const upstream = net.connect(target, "127.0.0.1");
     client.pipe(upstream);
@@ -81,7 +96,8 @@ function rechunkingProxy(target: number, listenHost: string, mode: "split" | "co
         }
       }
       // The closing SOA may sit in a partial group: flush once named has nothing more in flight.
-      if (frames.length && buf.length === 0) setTimeout(() => frames.length && (client.write(Buffer.concat(frames)), (frames = [])), 50);
+      if (frames.length && buf.length === 0)
+        setTimeout(() => frames.length && (client.write(Buffer.concat(frames)), (frames = [])), 50);
     });
     upstream.on("end", () => client.end());
     upstream.on("error", () => client.destroy());
@@ -89,7 +105,9 @@ function rechunkingProxy(target: number, listenHost: string, mode: "split" | "co
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, listenHost, () => resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() }));
+    server.listen(0, listenHost, () =>
+      resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() }),
+    );
   });
 }
 
@@ -101,7 +119,12 @@ describe("vcenter DNS discovery against BIND 9 (integration)", function () {
   before(async function () {
     ensureNamed(this);
     dns = await startDnsServer({ zone: ZONE, records: base });
-    opts = { server: { host: dns.host, port: dns.port }, zone: ZONE, key: { name: dns.keyName, secret: dns.tsigKeyBase64 }, timeoutMs: 10000 };
+    opts = {
+      server: { host: dns.host, port: dns.port },
+      zone: ZONE,
+      key: { name: dns.keyName, secret: dns.tsigKeyBase64 },
+      timeoutMs: 10000,
+    };
   });
   after(async () => dns && (await dns.stop()));
 
@@ -120,7 +143,10 @@ describe("vcenter DNS discovery against BIND 9 (integration)", function () {
 
   it("named refuses a wrong secret with NOTAUTH/BADSIG and an unknown key with NOTAUTH/BADKEY", async () => {
     const wrong = Buffer.alloc(32, 9).toString("base64");
-    for (const run of [() => querySoaSerial({ ...opts, key: { name: dns.keyName, secret: wrong } }), () => axfr({ ...opts, key: { name: dns.keyName, secret: wrong } })]) {
+    for (const run of [
+      () => querySoaSerial({ ...opts, key: { name: dns.keyName, secret: wrong } }),
+      () => axfr({ ...opts, key: { name: dns.keyName, secret: wrong } }),
+    ]) {
       await assert.rejects(run, (e: DnsTransferError) => {
         assert.equal(e.code, "BADSIG");
         assert.match(e.message, /NOTAUTH\/BADSIG/);
@@ -128,15 +154,25 @@ describe("vcenter DNS discovery against BIND 9 (integration)", function () {
         return true;
       });
     }
-    await assert.rejects(axfr({ ...opts, key: { name: "other-key", secret: dns.tsigKeyBase64 } }), (e: DnsTransferError) => e.code === "BADKEY" && /NOTAUTH\/BADKEY/.test(e.message));
+    await assert.rejects(
+      axfr({ ...opts, key: { name: "other-key", secret: dns.tsigKeyBase64 } }),
+      (e: DnsTransferError) => e.code === "BADKEY" && /NOTAUTH\/BADKEY/.test(e.message),
+    );
   });
 
   it("refuses a response altered in transit (first message, and a later AXFR message)", async () => {
-    for (const [what, message] of [["SOA", 0], ["AXFR", 0], ["AXFR", 2]] as const) {
+    for (const [what, message] of [
+      ["SOA", 0],
+      ["AXFR", 0],
+      ["AXFR", 2],
+    ] as const) {
       const proxy = await tamperingProxy(dns.port, message);
       try {
         const o = { ...opts, server: { host: "127.0.0.1", port: proxy.port } };
-        await assert.rejects(what === "SOA" ? querySoaSerial(o) : axfr(o), (e: DnsTransferError) => e.code === "BADSIG" && /does not verify/.test(e.message));
+        await assert.rejects(
+          what === "SOA" ? querySoaSerial(o) : axfr(o),
+          (e: DnsTransferError) => e.code === "BADSIG" && /does not verify/.test(e.message),
+        );
       } finally {
         proxy.close();
       }
@@ -144,14 +180,22 @@ describe("vcenter DNS discovery against BIND 9 (integration)", function () {
     // The same proxy without corruption passes: the failures above come from the altered byte only.
     const clean = await tamperingProxy(dns.port, undefined);
     try {
-      assert.equal((await axfr({ ...opts, server: { host: "127.0.0.1", port: clean.port } })).records.length, base.length + 4);
+      assert.equal(
+        (await axfr({ ...opts, server: { host: "127.0.0.1", port: clean.port } })).records.length,
+        base.length + 4,
+      );
     } finally {
       clean.close();
     }
   });
 
   it("reassembles messages split across reads and several messages per read, over IPv6 too", async function () {
-    for (const [host, mode] of [["127.0.0.1", "split"], ["127.0.0.1", "coalesce"], ["::1", "split"], ["::1", "coalesce"]] as const) {
+    for (const [host, mode] of [
+      ["127.0.0.1", "split"],
+      ["127.0.0.1", "coalesce"],
+      ["::1", "split"],
+      ["::1", "coalesce"],
+    ] as const) {
       let proxy: { port: number; close: () => void };
       try {
         proxy = await rechunkingProxy(dns.port, host, mode);
@@ -186,7 +230,10 @@ describe("vcenter DNS discovery against BIND 9 (integration)", function () {
       assert.deepEqual([again.vcenters, again.added, again.removed], [expected, [], []]);
       assert.equal(proxy.connections(), 3); // only the SOA query
 
-      const serial = await dns.setRecords([...base.filter((r) => r.name !== "vc-b-12"), { name: "vc-e-7", type: "A", value: "10.0.0.20" }]);
+      const serial = await dns.setRecords([
+        ...base.filter((r) => r.name !== "vc-b-12"),
+        { name: "vc-e-7", type: "A", value: "10.0.0.20" },
+      ]);
       assert.equal(serial, 2);
       const after = await discoverFromDns(o, again.state);
       assert.equal(after.transferred, true);

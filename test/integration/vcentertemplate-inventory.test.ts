@@ -29,10 +29,13 @@ describe("vcenter inventory against vcsim (integration)", function () {
     const inv = await collectInventory(client, HOST);
     assert.equal(client.roundTrips - before, 3, "CreateContainerView + RetrievePropertiesEx + DestroyView");
     assert.deepEqual(inv.vcenter, { name: "vc-a-0", host: HOST });
-    assert.deepEqual(inv.datacenters.map((d) => [d.name, d.clusters.map((c) => c.name)]), [
-      ["QA-DE-1a", ["productionbb001", "storage01"]],
-      ["qa-de-1b", ["productionbb091"]],
-    ]);
+    assert.deepEqual(
+      inv.datacenters.map((d) => [d.name, d.clusters.map((c) => c.name)]),
+      [
+        ["QA-DE-1a", ["productionbb001", "storage01"]],
+        ["qa-de-1b", ["productionbb091"]],
+      ],
+    );
     const bb1 = inv.datacenters[0].clusters[0];
     assert.deepEqual([...bb1.datastores].sort(), ["eph001_hga", "eph001_hgb", "nfs-shared"]);
     assert.ok(bb1.networks.indexOf("vm-data") < bb1.networks.indexOf("br-Physnet-A"), "networks keep vSphere's order");
@@ -44,7 +47,10 @@ describe("vcenter inventory against vcsim (integration)", function () {
     const vc = { username: "op", password: "pw", host: HOST, name: "vc-a-0" };
     const ctx = clusterContexts(inv, { domain: "cc.qa-de-1.cloud.sap" }, vc);
     // The storage cluster does not match productionbbN and renders nothing.
-    assert.deepEqual(ctx.map((c) => c.name), ["bb1", "bb91"]);
+    assert.deepEqual(
+      ctx.map((c) => c.name),
+      ["bb1", "bb91"],
+    );
     const [bb1, bb91] = ctx;
     assert.equal(bb1.cluster_name, "productionbb001");
     assert.equal(bb1.availability_zone, "qa-de-1a");
@@ -60,13 +66,27 @@ describe("vcenter inventory against vcsim (integration)", function () {
     assert.equal(bb1.vcenter_name, "vc-a-0");
 
     const zones = datacenterContexts(inv, {}, vc);
-    assert.deepEqual(zones.map((z) => [z.name, z.availability_zone]), [["vc-a-0", "qa-de-1a"], ["vc-a-0", "qa-de-1b"]]);
+    assert.deepEqual(
+      zones.map((z) => [z.name, z.availability_zone]),
+      [
+        ["vc-a-0", "qa-de-1a"],
+        ["vc-a-0", "qa-de-1b"],
+      ],
+    );
   });
 
   it("sees a cluster added out of band on the next collection", async () => {
     const { addCluster } = await import("../fixtures/vcenter/inventory");
-    await addCluster(sim, { datacenter: "qa-de-1b", name: "productionbb092", datastores: ["eph-bb92-a"], portgroups: [] });
+    await addCluster(sim, {
+      datacenter: "qa-de-1b",
+      name: "productionbb092",
+      datastores: ["eph-bb92-a"],
+      portgroups: [],
+    });
     const inv = await collectInventory(client, HOST);
-    assert.deepEqual(inv.datacenters[1].clusters.map((c) => c.name), ["productionbb091", "productionbb092"]);
+    assert.deepEqual(
+      inv.datacenters[1].clusters.map((c) => c.name),
+      ["productionbb091", "productionbb092"],
+    );
   });
 });

@@ -26,8 +26,12 @@ const records = (names: string[]): ZoneRecord[] => [
 ];
 
 function templates() {
-  return ["nova-compute-configmap-vct.yaml", "nova-compute-deployment-vct.yaml", "cinder-volume-secret-vct.yaml", "neutron-nsxv3-secret-vct.yaml"]
-    .flatMap((f) => vcenterTemplatesFromYaml(fs.readFileSync(path.join(FIXTURES, f), "utf8")));
+  return [
+    "nova-compute-configmap-vct.yaml",
+    "nova-compute-deployment-vct.yaml",
+    "cinder-volume-secret-vct.yaml",
+    "neutron-nsxv3-secret-vct.yaml",
+  ].flatMap((f) => vcenterTemplatesFromYaml(fs.readFileSync(path.join(FIXTURES, f), "utf8")));
 }
 
 describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", function () {
@@ -40,9 +44,15 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
   before(async function () {
     ensureNamed(this);
     dns = await startDnsServer({ zone: ZONE, records: records(["vc-a-0", "vc-b-1"]) });
-    [simA, simB] = await Promise.all([A, B].map((fqdn) => startVcsim({ username: USER, password: derivePassword(USER, MASTER, fqdn), args: EMPTY_VCSIM })));
+    [simA, simB] = await Promise.all(
+      [A, B].map((fqdn) =>
+        startVcsim({ username: USER, password: derivePassword(USER, MASTER, fqdn), args: EMPTY_VCSIM }),
+      ),
+    );
     await buildInventory(simA);
-    await buildInventory(simB, [{ datacenter: "qa-de-1c", name: "productionbb002", datastores: ["eph002"], portgroups: ["br-c"] }]);
+    await buildInventory(simB, [
+      { datacenter: "qa-de-1c", name: "productionbb002", datastores: ["eph002"], portgroups: ["br-c"] },
+    ]);
     const input = {
       resourceName: "vcenter-operator",
       discovery: { dns: { server: dns.host, port: dns.port, zone: ZONE, tsigKey: dns.tsigKeyBase64 } },
@@ -84,7 +94,10 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
     // vc-a-0 has two availability zones, so the datacenter-scoped cinder Secret (named after the vCenter) collides:
     // sapcc overwrote it silently; here it is a warning.
     assert.equal(created.warnings.length, 1);
-    assert.match(created.warnings[0], /^v1\/Secret\/monsoon3\/volume-vmware-vc-a-0 is rendered 2 times, by vcenter_datacenter\/monsoon3\/vcenter-datacenter-cinder-secret\.yaml\.j2 \(2×\); the last one wins$/);
+    assert.match(
+      created.warnings[0],
+      /^v1\/Secret\/monsoon3\/volume-vmware-vc-a-0 is rendered 2 times, by vcenter_datacenter\/monsoon3\/vcenter-datacenter-cinder-secret\.yaml\.j2 \(2×\); the last one wins$/,
+    );
   });
 
   it("renders the conventions and the vCenter login into the objects", () => {
@@ -95,7 +108,10 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
     assert.match(cm.data["nova-compute.conf"], /datastore_hagroup_regex = /);
     assert.equal(cm.metadata.namespace, "monsoon3");
     const cinder = Buffer.from(byName("volume-vmware-vc-b-1").data["cinder-volume.conf"], "base64").toString();
-    assert.match(cinder, new RegExp(`vmware_host_password = ${derivePassword(USER, MASTER, B).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`));
+    assert.match(
+      cinder,
+      new RegExp(`vmware_host_password = ${derivePassword(USER, MASTER, B).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`),
+    );
     assert.equal(byName("nova-compute-bb91").spec.template.metadata.labels.cell, "cell-qa-de-1b");
     assert.equal(byName("nova-compute-bb1").spec.template.metadata.labels.cell, "cell1");
     const nsx = byName("neutron-nsxv3-bb91");
@@ -104,11 +120,24 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
 
   it("reports the inventory per vCenter without credentials", () => {
     const inv = created.inventory;
-    assert.deepEqual(inv.map((v: any) => [v.host, v.name, v.url]), [[A, "vc-a-0", simA.url], [B, "vc-b-1", simB.url]]);
+    assert.deepEqual(
+      inv.map((v: any) => [v.host, v.name, v.url]),
+      [
+        [A, "vc-a-0", simA.url],
+        [B, "vc-b-1", simB.url],
+      ],
+    );
     const bb1 = inv[0].datacenters[0].clusters[0];
     assert.deepEqual(bb1.conventions, {
-      name: "bb1", cluster_name: "productionbb001", availability_zone: "qa-de-1a", nsx_t_enabled: true, vcenter_name: "vc-a-0",
-      datastore_regex: "^eph001_hg.*", datastore_hagroup_regex: ".*_hg(?P<hagroup>[ab])$", bridge: "br-physnet-a", physical: "physnet-a",
+      name: "bb1",
+      cluster_name: "productionbb001",
+      availability_zone: "qa-de-1a",
+      nsx_t_enabled: true,
+      vcenter_name: "vc-a-0",
+      datastore_regex: "^eph001_hg.*",
+      datastore_hagroup_regex: ".*_hg(?P<hagroup>[ab])$",
+      bridge: "br-physnet-a",
+      physical: "physnet-a",
     });
     assert.equal(inv[0].datacenters[0].clusters[1].conventions, undefined, "storage01 is not a production cluster");
     const text = JSON.stringify(inv);
@@ -129,7 +158,10 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
   it("read() refuses to drop a vCenter removed from DNS (prune guard), saying what and how to allow it", async () => {
     await dns.setRecords(records(["vc-a-0"]));
     await assert.rejects(handlers.read("monsoon3/vcenter-operator", { ...props, ...created } as Props), (e: Error) => {
-      assert.match(e.message, /^VCenterTemplate "vcenter-operator": vCenters gone: vc-b-1\.cc\.qa-de-1\.cloud\.sap \(1 of 2, 50%\); production clusters gone: those of the vCenters above \(2 of 4, 50%\)/);
+      assert.match(
+        e.message,
+        /^VCenterTemplate "vcenter-operator": vCenters gone: vc-b-1\.cc\.qa-de-1\.cloud\.sap \(1 of 2, 50%\); production clusters gone: those of the vCenters above \(2 of 4, 50%\)/,
+      );
       assert.match(e.message, /add them to pruneGuard\.allow \(e\.g\. \["vc-b-1\.cc\.qa-de-1\.cloud\.sap"\]\)/);
       return true;
     });
@@ -150,8 +182,14 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
   it("an empty zone is refused even with maxRemovedFraction 1, unless what disappeared is listed", async () => {
     await dns.setRecords([]);
     const state = { ...props, ...created, pruneGuard: { maxRemovedFraction: 1, allow: [B] } } as Props;
-    await assert.rejects(handlers.read("monsoon3/vcenter-operator", state), /vCenters gone: vc-a-0\.cc\.qa-de-1\.cloud\.sap \(1 of 1, 100%\).*nothing is left of what was discovered before/);
-    const res = await handlers.update("monsoon3/vcenter-operator", state, { ...props, pruneGuard: { allow: [A, B] } } as Props);
+    await assert.rejects(
+      handlers.read("monsoon3/vcenter-operator", state),
+      /vCenters gone: vc-a-0\.cc\.qa-de-1\.cloud\.sap \(1 of 1, 100%\).*nothing is left of what was discovered before/,
+    );
+    const res = await handlers.update("monsoon3/vcenter-operator", state, {
+      ...props,
+      pruneGuard: { allow: [A, B] },
+    } as Props);
     assert.deepEqual(res.outs!.manifestIds, []);
     await dns.setRecords(records(["vc-a-0"]));
   });
@@ -159,7 +197,14 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
   it("a template failing at render time names the template and the line", async () => {
     const broken = {
       ...props,
-      templates: [...props.templates, { name: "broken", options: { scope: "cluster" as const }, template: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x-{{ nosuch() }}\n" }],
+      templates: [
+        ...props.templates,
+        {
+          name: "broken",
+          options: { scope: "cluster" as const },
+          template: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x-{{ nosuch() }}\n",
+        },
+      ],
     };
     await assert.rejects(handlers.update("id", { ...props, ...created } as Props, broken as Props), (e: Error) => {
       assert.match(e.message, /template vcenter_cluster\/monsoon3\/broken\.yaml\.j2 line 4/);
@@ -169,7 +214,10 @@ describe("VCenterTemplate handlers against BIND 9 + vcsim (integration)", functi
   });
 
   it("a wrong master password fails naming the vCenter and the user, never the password", async () => {
-    const wrong = { ...props, credentials: { masterPassword: { username: USER, password: "not the master password" } } };
+    const wrong = {
+      ...props,
+      credentials: { masterPassword: { username: USER, password: "not the master password" } },
+    };
     await assert.rejects(handlers.create(wrong as Props), (e: Error) => {
       assert.match(e.message, new RegExp(`vCenter ${A.replace(/\./g, "\\.")}: .*login failed for user "${USER}"`));
       assert.ok(!/https?:\/\//.test(e.message), "names hosts, never the endpoint URL (a secret input)");

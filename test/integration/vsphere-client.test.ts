@@ -3,7 +3,15 @@
 import { strict as assert } from "assert";
 import { inspect } from "util";
 import { startVcsim, Vcsim } from "../../simulators/vcsim";
-import { MoRef, TaskError, VimClient, VsphereConnection, containerViewSpec, folderTreeSpec, isFault } from "../../sdk/vsphere";
+import {
+  MoRef,
+  TaskError,
+  VimClient,
+  VsphereConnection,
+  containerViewSpec,
+  folderTreeSpec,
+  isFault,
+} from "../../sdk/vsphere";
 
 describe("vsphere VimClient against vcsim", function () {
   this.timeout(60_000);
@@ -34,7 +42,10 @@ describe("vsphere VimClient against vcsim", function () {
   }
 
   async function props(obj: MoRef, pathSet: string[]): Promise<Record<string, unknown>> {
-    const [content] = await observer.retrieveProperties({ propSet: [{ type: obj.type, pathSet }], objectSet: [{ obj }] });
+    const [content] = await observer.retrieveProperties({
+      propSet: [{ type: obj.type, pathSet }],
+      objectSet: [{ obj }],
+    });
     assert.ok(content, `no properties for ${obj.value}`);
     return content.props;
   }
@@ -69,7 +80,10 @@ describe("vsphere VimClient against vcsim", function () {
       assert.match(err.message, /certificate/);
       assert.match(err.message, /`ca`/);
       assert.match(err.message, /insecure/);
-      assert.ok(err.message.includes(new URL(sim.url).host) && !err.message.includes(sim.url), "names the host, not the URL");
+      assert.ok(
+        err.message.includes(new URL(sim.url).host) && !err.message.includes(sim.url),
+        "names the host, not the URL",
+      );
     });
 
     it("connects without verification when insecure is set", async () => {
@@ -81,7 +95,10 @@ describe("vsphere VimClient against vcsim", function () {
       const password = "Wrong-Secret-42";
       const err = await rejection(VimClient.connect(conn({ password })));
       assert.ok(isFault(err, "InvalidLogin"), inspect(err));
-      assert.equal(err.message, `vCenter ${new URL(sim.url).host}: login failed for user "${sim.username}" (InvalidLogin)`);
+      assert.equal(
+        err.message,
+        `vCenter ${new URL(sim.url).host}: login failed for user "${sim.username}" (InvalidLogin)`,
+      );
       assert.ok(!inspect(err).includes(password));
       assert.ok(!inspect(client).includes(sim.password), "the client object must not expose the password");
     });
@@ -113,7 +130,12 @@ describe("vsphere VimClient against vcsim", function () {
       assert.equal(clone.type, "VirtualMachine");
       assert.deepEqual(await observer.findChild(testFolder, "web-1"), clone);
       const p = await props(clone, ["name", "parent", "config.template", "runtime.powerState"]);
-      assert.deepEqual(p, { name: "web-1", parent: testFolder, "config.template": false, "runtime.powerState": "poweredOff" });
+      assert.deepEqual(p, {
+        name: "web-1",
+        parent: testFolder,
+        "config.template": false,
+        "runtime.powerState": "poweredOff",
+      });
     });
 
     it("reconfigures CPU and memory", async () => {
@@ -181,7 +203,9 @@ describe("vsphere VimClient against vcsim", function () {
 
     it("reads through a container view, which is gone after destroyView", async () => {
       const view = await client.createContainerView(client.serviceContent.rootFolder, ["VirtualMachine"], true);
-      const all = (await client.retrieveProperties(containerViewSpec(view, "VirtualMachine", ["name"]))).map((o) => o.props.name);
+      const all = (await client.retrieveProperties(containerViewSpec(view, "VirtualMachine", ["name"]))).map(
+        (o) => o.props.name,
+      );
       for (const n of [...names, "DC0_H0_VM0", "tpl-1"]) assert.ok(all.includes(n), `${n} not in ${all}`);
       assert.ok(!all.includes("web-1"), "the destroyed VM must not be listed");
       await client.destroyView(view);
@@ -190,7 +214,9 @@ describe("vsphere VimClient against vcsim", function () {
     });
 
     it("destroys the VMs and then the empty folder", async () => {
-      const vms = (await client.retrieveProperties(folderTreeSpec(pagingFolder, "VirtualMachine", ["name"]))).map((o) => o.obj);
+      const vms = (await client.retrieveProperties(folderTreeSpec(pagingFolder, "VirtualMachine", ["name"]))).map(
+        (o) => o.obj,
+      );
       await Promise.all(vms.map((vm) => client.destroy(vm)));
       await client.destroy(pagingFolder);
       assert.equal(await observer.findByInventoryPath("DC0/vm/vsphere-client-paging"), undefined);
@@ -210,7 +236,10 @@ describe("vsphere VimClient against vcsim", function () {
     it("logs in again when property reads come back NotAuthenticated instead of failing", async () => {
       await client.logout();
       const before = client.roundTrips;
-      const [vm] = await client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["name"] }], objectSet: [{ obj: source }] });
+      const [vm] = await client.retrieveProperties({
+        propSet: [{ type: "VirtualMachine", pathSet: ["name"] }],
+        objectSet: [{ obj: source }],
+      });
       assert.deepEqual(vm.props, { name: "DC0_H0_VM0" });
       assert.equal(vm.missing, undefined);
       assert.equal(client.roundTrips - before, 3, "RetrievePropertiesEx + Login + RetrievePropertiesEx");

@@ -94,7 +94,10 @@ describe("vsphere: transport faults through toxiproxy", function () {
         const all = await c.retrieveProperties(folderTreeSpec(vmFolder, "VirtualMachine", ["name"]));
         assert.ok(all.length >= 4, `saw ${all.length} VMs`);
         assert.ok(retries.length >= 1, "no retry happened: the fault was not injected");
-        assert.ok(retries.every((r) => r.error instanceof TransportError), retries.map((r) => r.error.message).join("; "));
+        assert.ok(
+          retries.every((r) => r.error instanceof TransportError),
+          retries.map((r) => r.error.message).join("; "),
+        );
         ledger.record("read (RetrievePropertiesEx)", `${toxic} ${stream}`, "succeeded after retry");
         await c.close();
       });
@@ -125,8 +128,14 @@ describe("vsphere: transport faults through toxiproxy", function () {
       const started = Date.now();
       const err = await c.findByInventoryPath("DC0/vm/DC0_H0_VM0").catch((e) => e);
       assert.ok(err instanceof TransportError && err.code === "ERR_DEADLINE", String(err));
-      assert.match(err.message, /gave no complete answer within the request deadline \(0 s\)|within the request deadline/);
-      assert.ok(retries.length >= 1 && Date.now() - started < 5_000, `${retries.length} retries in ${Date.now() - started} ms`);
+      assert.match(
+        err.message,
+        /gave no complete answer within the request deadline \(0 s\)|within the request deadline/,
+      );
+      assert.ok(
+        retries.length >= 1 && Date.now() - started < 5_000,
+        `${retries.length} retries in ${Date.now() - started} ms`,
+      );
       ledger.record("find (FindByInventoryPath)", "timeout (held)", "clear error after bounded retries");
       await proxy.clear();
       await c.close();
@@ -136,7 +145,9 @@ describe("vsphere: transport faults through toxiproxy", function () {
       const c = await viaProxy({ requestDeadlineMs: 400, requestTimeoutMs: 10_000, retry: { deadlineMs: 0 } });
       // 1 KB/s: bytes keep flowing (the idle timer never fires) but the answer takes far longer than 400 ms.
       await proxy.toxic("bandwidth", { rate: 1 });
-      const err = await c.retrieveProperties(folderTreeSpec(vmFolder, "VirtualMachine", ["name", "config.hardware.numCPU"])).catch((e) => e);
+      const err = await c
+        .retrieveProperties(folderTreeSpec(vmFolder, "VirtualMachine", ["name", "config.hardware.numCPU"]))
+        .catch((e) => e);
       assert.ok(err instanceof TransportError && err.code === "ERR_DEADLINE", String(err));
       ledger.record("read (RetrievePropertiesEx)", "bandwidth 1 KB/s", "clear error (overall deadline)");
       await c.close();
@@ -145,7 +156,9 @@ describe("vsphere: transport faults through toxiproxy", function () {
     it("an answer over the size bound is refused without a retry", async () => {
       const c = await viaProxy({ maxResponseBytes: 20_000 });
       // Every VM's whole hardware (device lists included) is far more than 20 kB.
-      const err = await c.retrieveProperties(folderTreeSpec(vmFolder, "VirtualMachine", ["config.hardware"])).catch((e) => e);
+      const err = await c
+        .retrieveProperties(folderTreeSpec(vmFolder, "VirtualMachine", ["config.hardware"]))
+        .catch((e) => e);
       assert.ok(err instanceof TransportError && err.code === "ERR_RESPONSE_TOO_LARGE", String(err));
       assert.match(err.message, /answered more than 20000 bytes/);
       assert.strictEqual(retries.length, 0);
@@ -184,7 +197,12 @@ describe("vsphere: transport faults through toxiproxy", function () {
       const names = ["sib-a", "sib-b", "sib-c"];
       const vms = await Promise.all(names.map((n) => c.cloneVM(source, vmFolder, n, {})));
       for (const [i, n] of names.entries()) assert.deepStrictEqual(await vmsNamed(n), [vms[i]], n);
-      ledger.record("clone (CloneVM_Task) x3 concurrent", "reset_peer after send", "succeeded (each found its own task)", 3);
+      ledger.record(
+        "clone (CloneVM_Task) x3 concurrent",
+        "reset_peer after send",
+        "succeeded (each found its own task)",
+        3,
+      );
       for (const vm of vms) await removeVm(vm);
       await c.close();
     });
@@ -209,9 +227,24 @@ describe("vsphere: transport faults through toxiproxy", function () {
       await proxy.toxic("reset_peer", { timeout: 0 }, { stream: "upstream" });
       const vm1 = (await observer.findByInventoryPath("DC0/vm/DC0_H0_VM1"))!;
       const err = await c.powerOffVM(vm1).catch((e) => e);
-      assert.match(String(err), /PowerOffVM_Task on VirtualMachine:vm-\d+ was sent but its answer was lost .* it was not sent again/);
-      assert.strictEqual((await observer.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["runtime.powerState"] }], objectSet: [{ obj: vm1 }] }))[0].props["runtime.powerState"], "poweredOn");
-      ledger.record("power off (PowerOffVM_Task)", "reset_peer upstream (request dropped)", "clear error, not resubmitted");
+      assert.match(
+        String(err),
+        /PowerOffVM_Task on VirtualMachine:vm-\d+ was sent but its answer was lost .* it was not sent again/,
+      );
+      assert.strictEqual(
+        (
+          await observer.retrieveProperties({
+            propSet: [{ type: "VirtualMachine", pathSet: ["runtime.powerState"] }],
+            objectSet: [{ obj: vm1 }],
+          })
+        )[0].props["runtime.powerState"],
+        "poweredOn",
+      );
+      ledger.record(
+        "power off (PowerOffVM_Task)",
+        "reset_peer upstream (request dropped)",
+        "clear error, not resubmitted",
+      );
       await c.close();
     });
 
@@ -229,10 +262,21 @@ describe("vsphere: transport faults through toxiproxy", function () {
   describe("sessions", () => {
     it("a session ended during a task wait is re-established and the wait goes on", async () => {
       const c = await viaProxy();
-      const task = (await c.invoke("CloneVM_Task", source, `<folder type="Folder">${vmFolder.value}</folder><name>relogin</name><spec><location/><template>false</template><powerOn>false</powerOn></spec>`)) as MoRef;
-      const [sm] = await c.retrieveProperties({ propSet: [{ type: "SessionManager", pathSet: ["currentSession"] }], objectSet: [{ obj: c.serviceContent.sessionManager }] });
+      const task = (await c.invoke(
+        "CloneVM_Task",
+        source,
+        `<folder type="Folder">${vmFolder.value}</folder><name>relogin</name><spec><location/><template>false</template><powerOn>false</powerOn></spec>`,
+      )) as MoRef;
+      const [sm] = await c.retrieveProperties({
+        propSet: [{ type: "SessionManager", pathSet: ["currentSession"] }],
+        objectSet: [{ obj: c.serviceContent.sessionManager }],
+      });
       const key = (sm.props.currentSession as { key: string }).key;
-      await observer.invoke("TerminateSession", observer.serviceContent.sessionManager, `<sessionId>${key}</sessionId>`);
+      await observer.invoke(
+        "TerminateSession",
+        observer.serviceContent.sessionManager,
+        `<sessionId>${key}</sessionId>`,
+      );
       const vm = (await c.waitForTask(task)) as MoRef;
       assert.deepStrictEqual(await vmsNamed("relogin"), [vm]);
       assert.strictEqual(c.logins, 2, "one re-login");

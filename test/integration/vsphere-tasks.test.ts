@@ -19,13 +19,19 @@ describe("vsphere: task waits share one long-poll", function () {
     VimClient.connect({ url: sim.url, username: sim.username, password: sim.password, ca: sim.ca }, opts);
 
   async function cpus(vm: MoRef): Promise<number> {
-    const [o] = await observer.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["config.hardware.numCPU"] }], objectSet: [{ obj: vm }] });
+    const [o] = await observer.retrieveProperties({
+      propSet: [{ type: "VirtualMachine", pathSet: ["config.hardware.numCPU"] }],
+      objectSet: [{ obj: vm }],
+    });
     return Number(o.props["config.hardware.numCPU"]);
   }
 
   before(async () => {
     // LockHandoff 0: a delayed task does not hold its VM's lock while it waits, so reads go on meanwhile.
-    sim = await startVcsim({ username: "tasks", methodDelay: { ReconfigVm: TASK_MS, PowerOn: TASK_MS, LockHandoff: 0 } });
+    sim = await startVcsim({
+      username: "tasks",
+      methodDelay: { ReconfigVm: TASK_MS, PowerOn: TASK_MS, LockHandoff: 0 },
+    });
     observer = await connect({ longPollTasks: false });
     source = (await observer.findByInventoryPath("DC0/vm/DC0_H0_VM0"))!;
     folder = await observer.createFolder((await observer.findByInventoryPath("DC0/vm"))!, "tasks-it");
@@ -82,8 +88,15 @@ describe("vsphere: task waits share one long-poll", function () {
   it("a session ended between waits: the next wait logs in once and builds its collector again", async () => {
     const c = await connect();
     await c.reconfigVM(vms[2], { numCPUs: 2 });
-    const [sm] = await c.retrieveProperties({ propSet: [{ type: "SessionManager", pathSet: ["currentSession"] }], objectSet: [{ obj: c.serviceContent.sessionManager }] });
-    await observer.invoke("TerminateSession", observer.serviceContent.sessionManager, `<sessionId>${(sm.props.currentSession as { key: string }).key}</sessionId>`);
+    const [sm] = await c.retrieveProperties({
+      propSet: [{ type: "SessionManager", pathSet: ["currentSession"] }],
+      objectSet: [{ obj: c.serviceContent.sessionManager }],
+    });
+    await observer.invoke(
+      "TerminateSession",
+      observer.serviceContent.sessionManager,
+      `<sessionId>${(sm.props.currentSession as { key: string }).key}</sessionId>`,
+    );
     await Promise.all(vms.slice(2, 5).map((vm) => c.reconfigVM(vm, { numCPUs: 4 })));
     for (const vm of vms.slice(2, 5)) assert.equal(await cpus(vm), 4);
     assert.equal(c.logins, 2, "one re-login");

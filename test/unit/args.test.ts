@@ -29,19 +29,24 @@ describe("providers/*/args.ts", () => {
     });
 
     it(`${r.kind}: every input is also an output, except those the class declares itself`, () => {
-      const outs = new RegExp(`export interface ${r.kind}InputOutputs \\{\\n([\\s\\S]*?)\\n\\}`).exec(generated[r.file])![1];
+      const outs = new RegExp(`export interface ${r.kind}InputOutputs \\{\\n([\\s\\S]*?)\\n\\}`).exec(
+        generated[r.file],
+      )![1];
       const keys = Object.keys((z.toJSONSchema(r.schema, { io: "input", unrepresentable: "any" }) as any).properties);
       const own = [...r.ownOutputs, ...(r.internal ?? [])];
-      for (const key of keys.filter((k) => !own.includes(k))) assert.match(outs, new RegExp(`readonly ${key}: pulumi\\.Output<`));
+      for (const key of keys.filter((k) => !own.includes(k)))
+        assert.match(outs, new RegExp(`readonly ${key}: pulumi\\.Output<`));
       const cls = fs.readFileSync(path.join(REPO, path.dirname(r.file), "index.ts"), "utf8");
-      for (const key of own) assert.match(cls, new RegExp(`declare readonly ${key}: pulumi\\.Output<`), `${r.kind} declares ${key}`);
+      for (const key of own)
+        assert.match(cls, new RegExp(`declare readonly ${key}: pulumi\\.Output<`), `${r.kind} declares ${key}`);
     });
   }
 
   it("README's input tables match the schemas (run `npm run args`)", () => {
     const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
     assert.equal(readme, readmeWithTables(readme));
-    for (const r of RESOURCES) assert.match(readme, new RegExp(`<!-- inputs:${r.kind} -->\\n\\| input \\| type \\| meaning \\|`));
+    for (const r of RESOURCES)
+      assert.match(readme, new RegExp(`<!-- inputs:${r.kind} -->\\n\\| input \\| type \\| meaning \\|`));
   });
 
   it("says which inputs replace the resource and what the defaults are", () => {
@@ -50,7 +55,10 @@ describe("providers/*/args.ts", () => {
     const doc = (key: string) => {
       const m = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\n {2}${key}\\??: pulumi\\.Input`).exec(vmgroup);
       assert.ok(m, `no doc comment above ${key}`);
-      return m[1].replace(/\n\s*\* ?/g, " ").replace(/\s+/g, " ").trim();
+      return m[1]
+        .replace(/\n\s*\* ?/g, " ")
+        .replace(/\s+/g, " ")
+        .trim();
     };
     assert.match(doc("template"), /Changing it replaces the resource\.$/);
     assert.match(doc("maxConcurrency"), /Default: `4`\.$/);

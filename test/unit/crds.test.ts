@@ -24,7 +24,10 @@ describe("crds/", () => {
     assert.equal(crd.metadata.name, "vmgroups.vsphere.vmware.com");
     assert.deepEqual(crd.spec.names.shortNames, ["vg"]);
     const v = crd.spec.versions[0];
-    assert.deepEqual(v.additionalPrinterColumns.map((c: { name: string }) => c.name), ["Template", "Desired", "Available", "Phase"]);
+    assert.deepEqual(
+      v.additionalPrinterColumns.map((c: { name: string }) => c.name),
+      ["Template", "Desired", "Available", "Phase"],
+    );
     const spec = v.schema.openAPIV3Schema.properties.spec;
     assert.equal(spec.properties.memoryMB.multipleOf, 4);
     assert.equal(spec.properties.replicas.minimum, 0);
@@ -39,9 +42,15 @@ describe("crds/", () => {
     assert.equal(crd.spec.names.kind, "VcdVapp");
     const v = crd.spec.versions[0];
     assert.equal(v.name, "v1");
-    assert.deepEqual(v.additionalPrinterColumns.map((c: { name: string; jsonPath: string }) => [c.name, c.jsonPath]), [
-      ["Org", ".spec.org"], ["VDC", ".spec.vdc"], ["Status", ".status.status.text"], ["UUID", ".status.uuid"],
-    ]);
+    assert.deepEqual(
+      v.additionalPrinterColumns.map((c: { name: string; jsonPath: string }) => [c.name, c.jsonPath]),
+      [
+        ["Org", ".spec.org"],
+        ["VDC", ".spec.vdc"],
+        ["Status", ".status.status.text"],
+        ["UUID", ".status.uuid"],
+      ],
+    );
     const spec = v.schema.openAPIV3Schema.properties.spec;
     assert.ok(!("connection" in spec.properties), "credentials do not belong in a CR spec");
     assert.deepEqual(spec.required.sort(), ["org", "vdc"]);
@@ -52,19 +61,28 @@ describe("crds/", () => {
     assert.deepEqual(spec.properties.metadata.additionalProperties, { "x-kubernetes-preserve-unknown-fields": true });
     assert.ok(!generated["vcdvapp.yaml"].includes("anyOf"));
     const status = v.schema.openAPIV3Schema.properties.status;
-    for (const k of ["uuid", "status", "href", "vdcHref", "owner", "leases", "metadata", "expired"]) assert.ok(k in status.properties, k);
+    for (const k of ["uuid", "status", "href", "vdcHref", "owner", "leases", "metadata", "expired"])
+      assert.ok(k in status.properties, k);
   });
   it("VCenterTemplate: sapcc's group, name and short name; one template, top level, no spec", () => {
     const crd = parse(generated["vcentertemplate.yaml"]);
     assert.equal(crd.metadata.name, "vcenter-templates.vcenter-operator.stable.sap.cc");
-    assert.deepEqual(crd.spec.names, { kind: "VCenterTemplate", plural: "vcenter-templates", singular: "vcentertemplate", shortNames: ["vct"] });
+    assert.deepEqual(crd.spec.names, {
+      kind: "VCenterTemplate",
+      plural: "vcenter-templates",
+      singular: "vcentertemplate",
+      shortNames: ["vct"],
+    });
     const v = crd.spec.versions[0];
     assert.equal(v.name, "v1");
     const root = v.schema.openAPIV3Schema;
     assert.deepEqual(Object.keys(root.properties).sort(), ["options", "template"]);
     assert.deepEqual(root.required.sort(), ["options", "template"]);
     assert.deepEqual(root.properties.options.properties.scope.enum, ["cluster", "datacenter"]);
-    assert.equal(root.properties.options.properties.jinja2_options.additionalProperties["x-kubernetes-preserve-unknown-fields"], true);
+    assert.equal(
+      root.properties.options.properties.jinja2_options.additionalProperties["x-kubernetes-preserve-unknown-fields"],
+      true,
+    );
     assert.equal(root.properties.template.minLength, 1);
   });
 });

@@ -1,7 +1,13 @@
 // Credential rotation for every resource kind: which stack configuration key a credential came from is recorded
 // (by name), and read/delete get that key's current value; nothing else in the inputs follows the configuration.
 import { strict as assert } from "assert";
-import { credentialSources, rotationHint, setStackConfig, SOURCES_KEY, withCurrentCredentials } from "../../providers/common/credentials";
+import {
+  credentialSources,
+  rotationHint,
+  setStackConfig,
+  SOURCES_KEY,
+  withCurrentCredentials,
+} from "../../providers/common/credentials";
 
 const config = (raw: Record<string, string>) => setStackConfig({ rawConfig: raw, get: (k: string) => raw[k] });
 
@@ -9,16 +15,29 @@ describe("credentials from the stack configuration", () => {
   afterEach(() => setStackConfig(undefined));
 
   it("records where VmGroup/VcdVapp passwords, a VCenterTemplate master password and TSIG key came from: names only", () => {
-    config({ "vmware:vcenterPassword": "pw-1", "proj:master": "m-1", "proj:tsig": "c2VjcmV0", "proj:replicas": "3", "vcd:user": "alice" });
-    assert.deepEqual(credentialSources({ connection: { url: "https://vc/sdk", username: "alice", password: "pw-1" }, replicas: 3 }), {
-      "connection.password": "vmware:vcenterPassword",
-    }, "user names are not tracked");
+    config({
+      "vmware:vcenterPassword": "pw-1",
+      "proj:master": "m-1",
+      "proj:tsig": "c2VjcmV0",
+      "proj:replicas": "3",
+      "vcd:user": "alice",
+    });
+    assert.deepEqual(
+      credentialSources({ connection: { url: "https://vc/sdk", username: "alice", password: "pw-1" }, replicas: 3 }),
+      {
+        "connection.password": "vmware:vcenterPassword",
+      },
+      "user names are not tracked",
+    );
     const template = {
       credentials: { masterPassword: { username: "op", password: "m-1" }, perVCenter: undefined },
       discovery: { dns: { server: "10.0.0.53", zone: "z.example.com", tsigKey: "c2VjcmV0" } },
     };
     const sources = credentialSources(template);
-    assert.deepEqual(sources, { "credentials.masterPassword.password": "proj:master", "discovery.dns.tsigKey": "proj:tsig" });
+    assert.deepEqual(sources, {
+      "credentials.masterPassword.password": "proj:master",
+      "discovery.dns.tsigKey": "proj:tsig",
+    });
     assert.ok(!JSON.stringify(sources).includes("m-1"));
   });
 
@@ -46,7 +65,10 @@ describe("credentials from the stack configuration", () => {
   });
 
   it("says what was used and what to do, naming keys but no value", () => {
-    assert.match(rotationHint({ "connection.password": "vcd:password" }), /current value of stack configuration "vcd:password".*--run-program/);
+    assert.match(
+      rotationHint({ "connection.password": "vcd:password" }),
+      /current value of stack configuration "vcd:password".*--run-program/,
+    );
     assert.match(rotationHint({}), /credentials recorded in the state at the last `pulumi up`/);
   });
 });

@@ -34,7 +34,12 @@ describe("supported platforms", () => {
   it("says in README which combinations CI runs", () => {
     const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
     for (const c of [current, oldest]) {
-      assert.match(readme, new RegExp(`Node\\.js ${c.node.replace(/\./g, "\\.")}, pulumi CLI ${c.pulumi.replace(/\./g, "\\.")}, \`@pulumi/pulumi\` ${c.sdk.replace(/\./g, "\\.")}`));
+      assert.match(
+        readme,
+        new RegExp(
+          `Node\\.js ${c.node.replace(/\./g, "\\.")}, pulumi CLI ${c.pulumi.replace(/\./g, "\\.")}, \`@pulumi/pulumi\` ${c.sdk.replace(/\./g, "\\.")}`,
+        ),
+      );
     }
     const ci = fs.readFileSync(path.join(REPO, ".ci", "run"), "utf8");
     assert.match(ci, /^npm test$/m);

@@ -1,7 +1,16 @@
 import { strict as assert } from "assert";
 import {
-  availabilityZones, bridgeOf, clusterContexts, clusterShortName, commonPrefix, datacenterContexts, datastoreHagroupRegex,
-  datastoreRegex, HAGROUP_REGEX, Inventory, VCenterOptions,
+  availabilityZones,
+  bridgeOf,
+  clusterContexts,
+  clusterShortName,
+  commonPrefix,
+  datacenterContexts,
+  datastoreHagroupRegex,
+  datastoreRegex,
+  HAGROUP_REGEX,
+  Inventory,
+  VCenterOptions,
 } from "../../sdk/vcenter/conventions";
 
 const inv: Inventory = {
@@ -10,7 +19,11 @@ const inv: Inventory = {
     {
       name: "QA-DE-1A",
       clusters: [
-        { name: "productionbb091", datastores: ["eph-bb91-01_hga", "eph-bb91-02_hgb", "nfs-01"], networks: ["dvs-mgmt", "br-Fabric1", "br-other"] },
+        {
+          name: "productionbb091",
+          datastores: ["eph-bb91-01_hga", "eph-bb91-02_hgb", "nfs-01"],
+          networks: ["dvs-mgmt", "br-Fabric1", "br-other"],
+        },
         { name: "productionbb1", datastores: ["eph-bb1-01", "eph-bb1-02"], networks: [] },
         { name: "management", datastores: ["eph-x"], networks: ["br-x"] },
       ],
@@ -20,7 +33,12 @@ const inv: Inventory = {
   ],
 };
 const vc: VCenterOptions = { username: "svc", password: "pw", host: inv.vcenter.host, name: inv.vcenter.name };
-const globals = { region: "qa-de-1", domain: "cc.qa-de-1.cloud.sap", cells: new Set(["cell-qa-de-1a"]), master_password: "m" };
+const globals = {
+  region: "qa-de-1",
+  domain: "cc.qa-de-1.cloud.sap",
+  cells: new Set(["cell-qa-de-1a"]),
+  master_password: "m",
+};
 
 describe("vcenter conventions", () => {
   it("maps production clusters to bbN without leading zeros", () => {
@@ -55,10 +73,22 @@ describe("vcenter conventions", () => {
     const ctxs = clusterContexts(inv, globals, vc);
     assert.equal(ctxs.length, 3);
     assert.deepEqual(ctxs[0], {
-      region: "qa-de-1", domain: "cc.qa-de-1.cloud.sap", cells: ["cell-qa-de-1a"], master_password: "m",
-      username: "svc", password: "pw", host: "vc-a-0.cc.qa-de-1.cloud.sap",
-      name: "bb91", cluster_name: "productionbb091", availability_zone: "qa-de-1a", nsx_t_enabled: true, vcenter_name: "vc-a-0",
-      datastore_regex: "^eph-bb91-0.*", datastore_hagroup_regex: HAGROUP_REGEX, bridge: "br-fabric1", physical: "fabric1",
+      region: "qa-de-1",
+      domain: "cc.qa-de-1.cloud.sap",
+      cells: ["cell-qa-de-1a"],
+      master_password: "m",
+      username: "svc",
+      password: "pw",
+      host: "vc-a-0.cc.qa-de-1.cloud.sap",
+      name: "bb91",
+      cluster_name: "productionbb091",
+      availability_zone: "qa-de-1a",
+      nsx_t_enabled: true,
+      vcenter_name: "vc-a-0",
+      datastore_regex: "^eph-bb91-0.*",
+      datastore_hagroup_regex: HAGROUP_REGEX,
+      bridge: "br-fabric1",
+      physical: "fabric1",
     });
     assert.equal(ctxs[1].name, "bb1");
     assert.equal(ctxs[1].datastore_regex, "^eph-bb1-0.*");
@@ -77,10 +107,13 @@ describe("vcenter conventions", () => {
   it("produces one datacenter context per AZ with production clusters; name stays the vCenter's", () => {
     assert.deepEqual(availabilityZones(inv), ["qa-de-1a", "qa-de-1c"]);
     const ctxs = datacenterContexts(inv, globals, vc);
-    assert.deepEqual(ctxs.map((c) => [c.name, c.availability_zone, c.vcenter_name, c.host]), [
-      ["vc-a-0", "qa-de-1a", "vc-a-0", inv.vcenter.host],
-      ["vc-a-0", "qa-de-1c", "vc-a-0", inv.vcenter.host],
-    ]);
+    assert.deepEqual(
+      ctxs.map((c) => [c.name, c.availability_zone, c.vcenter_name, c.host]),
+      [
+        ["vc-a-0", "qa-de-1a", "vc-a-0", inv.vcenter.host],
+        ["vc-a-0", "qa-de-1c", "vc-a-0", inv.vcenter.host],
+      ],
+    );
     assert.ok(!("cluster_name" in ctxs[0]));
   });
 

@@ -1,6 +1,12 @@
 import { strict as assert } from "assert";
 import * as util from "util";
-import { clearMasterKeyCache, derivePassword, keyId, MasterPassword, masterKey } from "../../sdk/vcenter/masterpassword";
+import {
+  clearMasterKeyCache,
+  derivePassword,
+  keyId,
+  MasterPassword,
+  masterKey,
+} from "../../sdk/vcenter/masterpassword";
 
 // Lyndir/MasterPassword core/mpw_tests.xml defaults, Long template.
 const NAME = "Robert Lee Mitchell";

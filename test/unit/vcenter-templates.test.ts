@@ -5,7 +5,12 @@ import * as path from "path";
 import { parse } from "yaml";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { b64enc, iniEscape, iniQuote, pyFormat, pyInt, sha256sum, zfill } from "../../sdk/vcenter/filters";
-import { templateFromResource, TemplateRenderError, TemplateSet, VCenterTemplateSource } from "../../sdk/vcenter/templates";
+import {
+  templateFromResource,
+  TemplateRenderError,
+  TemplateSet,
+  VCenterTemplateSource,
+} from "../../sdk/vcenter/templates";
 import { rewritePythonFormat } from "../../sdk/vcenter/pyformat";
 import { orderManifests, parseManifests, renderScope } from "../../sdk/vcenter/manifests";
 
@@ -24,7 +29,7 @@ const cluster = {
   domain: "cc.qa-de-1.cloud.sap",
   master_password: MASTER,
   username: "Robert Lee Mitchell",
-  password: "Vc-Pa$s\"w0rd",
+  password: 'Vc-Pa$s"w0rd',
   host: "vc-a-0.cc.qa-de-1.cloud.sap",
   name: "bb91",
   cluster_name: "productionbb091",
@@ -80,7 +85,9 @@ describe("vcenter template filters", () => {
 
   it("rewrites the '%03d' % bb idiom inside tags only", () => {
     assert.equal(
-      rewritePythonFormat(`{%- set h = "bb" + ('%03d' % bb) + "." + domain %} 100% '%d' % x {{ '%s-%s' % (a, b) }} {{ 7 % 3 }}`),
+      rewritePythonFormat(
+        `{%- set h = "bb" + ('%03d' % bb) + "." + domain %} 100% '%d' % x {{ '%s-%s' % (a, b) }} {{ 7 % 3 }}`,
+      ),
       `{%- set h = "bb" + (('%03d' | format(bb))) + "." + domain %} 100% '%d' % x {{ ('%s-%s' | format(a, b)) }} {{ 7 % 3 }}`,
     );
   });
@@ -88,35 +95,78 @@ describe("vcenter template filters", () => {
 
 describe("vcenter templates: Python/Jinja2 semantics (expected output from python3 jinja2 3.1.6)", () => {
   const render = (template: string, ctx: Record<string, unknown> = {}) =>
-    new TemplateSet([{ namespace: "n", name: "t", scope: "cluster", template, jinja2Options: { variable_start_string: "{=", variable_end_string: "=}" } }])
-      .renderText("vcenter_cluster/n/t.yaml.j2", ctx);
-  const ctx = { name: "bb3", host: "vc-a-0.cc.qa-de-1.cloud.sap", domain: "cc.qa-de-1.cloud.sap", az: "qa-de-1a", on: true, none: null, cells: ["c1", "c2"] };
+    new TemplateSet([
+      {
+        namespace: "n",
+        name: "t",
+        scope: "cluster",
+        template,
+        jinja2Options: { variable_start_string: "{=", variable_end_string: "=}" },
+      },
+    ]).renderText("vcenter_cluster/n/t.yaml.j2", ctx);
+  const ctx = {
+    name: "bb3",
+    host: "vc-a-0.cc.qa-de-1.cloud.sap",
+    domain: "cc.qa-de-1.cloud.sap",
+    az: "qa-de-1a",
+    on: true,
+    none: null,
+    cells: ["c1", "c2"],
+  };
 
   it("rewrites '%' with a filtered, called or subscripted operand instead of printing NaN", () => {
     assert.equal(render(`{= "x%03d-%s" % (name|replace("bb","")|int, "y") =}`, ctx), "x003-y");
     assert.equal(render(`{= '%03d' % name|replace("bb","")|int =}`, ctx), "003");
-    assert.equal(render(`{= '%s.%s' % (name, domain) =} {= "%s" % host.split(".")[0] =} {= "%s" % -3 =} {= "%s/%s" % ("a(", name) =}`, ctx), "bb3.cc.qa-de-1.cloud.sap vc-a-0 -3 a(/bb3");
+    assert.equal(
+      render(
+        `{= '%s.%s' % (name, domain) =} {= "%s" % host.split(".")[0] =} {= "%s" % -3 =} {= "%s/%s" % ("a(", name) =}`,
+        ctx,
+      ),
+      "bb3.cc.qa-de-1.cloud.sap vc-a-0 -3 a(/bb3",
+    );
     assert.equal(render(`{= 7 % 3 =} {= "100%" =}`), "1 100%");
   });
 
   it("True/False/None literals, tuples and `in` behave as in Python", () => {
-    assert.equal(render(`{% if on == True %}yes{% endif %}|{= None is none =}|{= none is defined =}`, ctx), "yes|True|True");
-    assert.equal(render(`{= az in ("qa-de-1a", "qa-de-1b") =} {= "de-1" in ("qa-de-1a", "x") =} {= 'c1' in cells =}`, ctx), "True False True");
+    assert.equal(
+      render(`{% if on == True %}yes{% endif %}|{= None is none =}|{= none is defined =}`, ctx),
+      "yes|True|True",
+    );
+    assert.equal(
+      render(`{= az in ("qa-de-1a", "qa-de-1b") =} {= "de-1" in ("qa-de-1a", "x") =} {= 'c1' in cells =}`, ctx),
+      "True False True",
+    );
   });
 
   it("prints booleans and None as Jinja does", () => {
-    assert.equal(render(`a: {= on =} {= cells is defined =} {= none =} {= none | quote =} {= missing =}`, ctx), 'a: True True None "None" ');
+    assert.equal(
+      render(`a: {= on =} {= cells is defined =} {= none =} {= none | quote =} {= missing =}`, ctx),
+      'a: True True None "None" ',
+    );
   });
 
   it("Python str methods: split with maxsplit, replace-all, upper, startswith, strip, join; slices, negative indexes", () => {
-    assert.equal(render(`{= host.split(".", 1)[1] =}|{= host.replace(".", "-") =}|{= az.upper() =}|{= host.startswith("vc-") =}|{= " x ".strip() =}|{= "-".join(cells) =}`, ctx),
-      "cc.qa-de-1.cloud.sap|vc-a-0-cc-qa-de-1-cloud-sap|QA-DE-1A|True|x|c1-c2");
-    assert.equal(render(`{= " a b  c ".split(None, 1) | join("#") =}|{= name[2:] =}|{= cells[-1] =}`, ctx), "a#b  c |3|c2");
+    assert.equal(
+      render(
+        `{= host.split(".", 1)[1] =}|{= host.replace(".", "-") =}|{= az.upper() =}|{= host.startswith("vc-") =}|{= " x ".strip() =}|{= "-".join(cells) =}`,
+        ctx,
+      ),
+      "cc.qa-de-1.cloud.sap|vc-a-0-cc-qa-de-1-cloud-sap|QA-DE-1A|True|x|c1-c2",
+    );
+    assert.equal(
+      render(`{= " a b  c ".split(None, 1) | join("#") =}|{= name[2:] =}|{= cells[-1] =}`, ctx),
+      "a#b  c |3|c2",
+    );
     assert.equal(render(`{% for k, v in d.items() %}{= k =}={= v =};{% endfor %}`, { d: { a: 1, b: 2 } }), "a=1;b=2;");
   });
 
   it("int and float filters fall back like Jinja (0, not empty)", () => {
-    assert.equal(render(`{= "abc"|int =} {= "1e3"|int =} {= "3.7"|int =} {= "x"|int(5) =} {= "0x1A"|int(0, 16) =} {= "abc"|float + 1 > 0 =}`), "0 1000 3 5 26 True");
+    assert.equal(
+      render(
+        `{= "abc"|int =} {= "1e3"|int =} {= "3.7"|int =} {= "x"|int(5) =} {= "0x1A"|int(0, 16) =} {= "abc"|float + 1 > 0 =}`,
+      ),
+      "0 1000 3 5 26 True",
+    );
     assert.equal(render(`{= "%03d" % ("vc-a-0"|replace("bb","")|int) =}`), "000");
     assert.equal(pyInt(" -7 "), -7);
   });
@@ -125,7 +175,12 @@ describe("vcenter templates: Python/Jinja2 semantics (expected output from pytho
 describe("vcenter template rendering", function () {
   this.timeout(30000);
   const set = new TemplateSet(
-    ["nova-compute-configmap-vct.yaml", "nova-compute-deployment-vct.yaml", "cinder-volume-secret-vct.yaml", "neutron-nsxv3-secret-vct.yaml"].map(fixture),
+    [
+      "nova-compute-configmap-vct.yaml",
+      "nova-compute-deployment-vct.yaml",
+      "cinder-volume-secret-vct.yaml",
+      "neutron-nsxv3-secret-vct.yaml",
+    ].map(fixture),
   );
 
   it("keys templates as vcenter_<scope>/<namespace>/<name>.yaml.j2, one env per delimiter set", () => {
@@ -185,18 +240,30 @@ stringData:
   });
 
   it("derive_password defaults to the context's username and host (published vector)", () => {
-    const s = new TemplateSet([{ namespace: "n", name: "p", scope: "cluster", template: `{{ "" | derive_password }} {{ username | derive_password("masterpasswordapp.com") }}` }]);
+    const s = new TemplateSet([
+      {
+        namespace: "n",
+        name: "p",
+        scope: "cluster",
+        template: `{{ "" | derive_password }} {{ username | derive_password("masterpasswordapp.com") }}`,
+      },
+    ]);
     const out = s.renderText("vcenter_cluster/n/p.yaml.j2", { ...cluster, host: "masterpasswordapp.com" });
     assert.equal(out, "Jejr5[RepuSosp Jejr5[RepuSosp");
   });
 
   it("derive_password without a master password fails without leaking anything", () => {
-    const s = new TemplateSet([{ namespace: "n", name: "p", scope: "cluster", template: `x: {{ "u" | derive_password("h") }}` }]);
-    assert.throws(() => s.renderText("vcenter_cluster/n/p.yaml.j2", { password: "secret-pw" }), (e: TemplateRenderError) => {
-      assert.match(e.message, /vcenter_cluster\/n\/p\.yaml\.j2.*no master_password/);
-      assert.ok(!e.message.includes("secret-pw"));
-      return true;
-    });
+    const s = new TemplateSet([
+      { namespace: "n", name: "p", scope: "cluster", template: `x: {{ "u" | derive_password("h") }}` },
+    ]);
+    assert.throws(
+      () => s.renderText("vcenter_cluster/n/p.yaml.j2", { password: "secret-pw" }),
+      (e: TemplateRenderError) => {
+        assert.match(e.message, /vcenter_cluster\/n\/p\.yaml\.j2.*no master_password/);
+        assert.ok(!e.message.includes("secret-pw"));
+        return true;
+      },
+    );
   });
 
   it("render resolves the target template's delimiters; sha256sum of it; cells as an array", () => {
@@ -216,18 +283,27 @@ spec:
     assert.equal(out(), expected("cell1"));
     assert.equal(out(["cell-qa-de-1a", "cell2"]), expected("cell-qa-de-1a"));
     assert.equal(out(["cell2"]), expected("cell1"));
-    assert.equal(set.renderText(NOVA_DEPLOY, { ...cluster, cells: new Set(["cell-qa-de-1a"]) }), expected("cell-qa-de-1a"));
+    assert.equal(
+      set.renderText(NOVA_DEPLOY, { ...cluster, cells: new Set(["cell-qa-de-1a"]) }),
+      expected("cell-qa-de-1a"),
+    );
   });
 
   it("renders a scope into ordered manifests: Secret, ConfigMap, Deployment", () => {
     const r = renderScope(set, "cluster", [cluster, { ...cluster, name: "bb3", cluster_name: "productionbb3" }]);
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.duplicates, []);
-    assert.deepEqual(r.manifests.map((m) => `${m.id.kind}/${m.id.name}`), [
-      "Secret/neutron-nsxv3-bb91", "Secret/neutron-nsxv3-bb3",
-      "ConfigMap/nova-compute-vmware-bb91", "ConfigMap/nova-compute-vmware-bb3",
-      "Deployment/nova-compute-bb91", "Deployment/nova-compute-bb3",
-    ]);
+    assert.deepEqual(
+      r.manifests.map((m) => `${m.id.kind}/${m.id.name}`),
+      [
+        "Secret/neutron-nsxv3-bb91",
+        "Secret/neutron-nsxv3-bb3",
+        "ConfigMap/nova-compute-vmware-bb91",
+        "ConfigMap/nova-compute-vmware-bb3",
+        "Deployment/nova-compute-bb91",
+        "Deployment/nova-compute-bb3",
+      ],
+    );
     assert.equal((r.manifests[2].object.metadata as Record<string, unknown>).namespace, "monsoon3");
     assert.equal(r.manifests[2].template, NOVA_CM);
   });
@@ -245,7 +321,11 @@ spec:
 
 describe("vcenter manifests", () => {
   it("parses YAML 1.1 like PyYAML and skips empty documents", () => {
-    const ms = parseManifests("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {on: yes, mode: 0755, t: 1:20}\n---\n---\n", "t", "ns");
+    const ms = parseManifests(
+      "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {on: yes, mode: 0755, t: 1:20}\n---\n---\n",
+      "t",
+      "ns",
+    );
     assert.equal(ms.length, 1);
     assert.deepEqual(ms[0].object.data, { true: true, mode: 493, t: 80 });
   });
@@ -253,15 +333,27 @@ describe("vcenter manifests", () => {
   it("resolves plain scalars like PyYAML's SafeLoader, not yaml@2's wider YAML 1.1 set", () => {
     const [m] = parseManifests(
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {y: n, a: [Y, N, yes, Off], e: [1e3, 3e45678, 1.0e+3, 1.5], o: [08, 017, 0x1F, 0:30, 1:20], d: 2001-12-14, t: 2001-12-14 21:59:43.10 -5}\n",
-      "t", "ns");
+      "t",
+      "ns",
+    );
     assert.deepEqual(m.object.data, {
-      y: "n", a: ["Y", "N", true, false], e: ["1e3", "3e45678", 1000, 1.5], o: ["08", 15, 31, "0:30", 80], d: "2001-12-14", t: "2001-12-14 21:59:43.10 -5",
+      y: "n",
+      a: ["Y", "N", true, false],
+      e: ["1e3", "3e45678", 1000, 1.5],
+      o: ["08", 15, 31, "0:30", 80],
+      d: "2001-12-14",
+      t: "2001-12-14 21:59:43.10 -5",
     });
   });
 
   it("names the template and line of a YAML error, without source text", () => {
     assert.throws(
-      () => parseManifests("apiVersion: v1\nkind: Secret\nmetadata: {name: a}\nstringData:\n  password: \"Sup3r$ecret\n  x: [\n", "vcenter_cluster/n/s.yaml.j2", "n"),
+      () =>
+        parseManifests(
+          'apiVersion: v1\nkind: Secret\nmetadata: {name: a}\nstringData:\n  password: "Sup3r$ecret\n  x: [\n',
+          "vcenter_cluster/n/s.yaml.j2",
+          "n",
+        ),
       (e: TemplateRenderError) => {
         assert.equal(e.template, "vcenter_cluster/n/s.yaml.j2");
         assert.ok(e.line !== undefined && e.line >= 5, `line ${e.line}`);
@@ -276,27 +368,53 @@ describe("vcenter manifests", () => {
       { namespace: "n", name: "syntax", scope: "cluster", template: "a: 1\nb: {{ x }}\n{% if %}\n" },
       { namespace: "n", name: "runtime", scope: "cluster", template: "a: 1\n\nb: {{ host.split('.') }}\n" },
     ]);
-    assert.throws(() => s.renderText("vcenter_cluster/n/syntax.yaml.j2", {}), /^TemplateRenderError: template vcenter_cluster\/n\/syntax\.yaml\.j2 line 3, column \d+: unexpected token/);
-    assert.throws(() => s.renderText("vcenter_cluster/n/runtime.yaml.j2", {}), (e: TemplateRenderError) => e.line === 3 && /runtime\.yaml\.j2 line 3/.test(e.message));
+    assert.throws(
+      () => s.renderText("vcenter_cluster/n/syntax.yaml.j2", {}),
+      /^TemplateRenderError: template vcenter_cluster\/n\/syntax\.yaml\.j2 line 3, column \d+: unexpected token/,
+    );
+    assert.throws(
+      () => s.renderText("vcenter_cluster/n/runtime.yaml.j2", {}),
+      (e: TemplateRenderError) => e.line === 3 && /runtime\.yaml\.j2 line 3/.test(e.message),
+    );
     const r = renderScope(s, "cluster", [{}]);
     assert.equal(r.errors.length, 2);
     assert.equal(r.manifests.length, 0);
   });
 
   it("orders Secret, ConfigMap, Deployment, then others, stably", () => {
-    const m = (kind: string, name: string) => parseManifests(`apiVersion: v1\nkind: ${kind}\nmetadata: {name: ${name}}`, "t", "n")[0];
-    const out = orderManifests([m("Service", "s"), m("Deployment", "d"), m("ConfigMap", "c1"), m("Secret", "x"), m("ConfigMap", "c2"), m("Role", "r")]);
-    assert.deepEqual(out.map((x) => x.id.name), ["x", "c1", "c2", "d", "s", "r"]);
+    const m = (kind: string, name: string) =>
+      parseManifests(`apiVersion: v1\nkind: ${kind}\nmetadata: {name: ${name}}`, "t", "n")[0];
+    const out = orderManifests([
+      m("Service", "s"),
+      m("Deployment", "d"),
+      m("ConfigMap", "c1"),
+      m("Secret", "x"),
+      m("ConfigMap", "c2"),
+      m("Role", "r"),
+    ]);
+    assert.deepEqual(
+      out.map((x) => x.id.name),
+      ["x", "c1", "c2", "d", "s", "r"],
+    );
   });
 
   it("guards against a template rendering itself", () => {
-    const s = new TemplateSet([{ namespace: "n", name: "loop", scope: "cluster", template: `{{ "vcenter_cluster/n/loop.yaml.j2" | render }}` }]);
+    const s = new TemplateSet([
+      { namespace: "n", name: "loop", scope: "cluster", template: `{{ "vcenter_cluster/n/loop.yaml.j2" | render }}` },
+    ]);
     assert.throws(() => s.renderText("vcenter_cluster/n/loop.yaml.j2", {}), /nesting deeper/);
   });
 
   it("reads VCenterTemplate resources, legacy metadata form too", () => {
-    const t = templateFromResource({ metadata: { name: "x", namespace: "n", scope: "datacenter", jinja2_options: { variable_start_string: "{=" } }, template: "a" });
+    const t = templateFromResource({
+      metadata: { name: "x", namespace: "n", scope: "datacenter", jinja2_options: { variable_start_string: "{=" } },
+      template: "a",
+    });
     assert.equal(t.scope, "datacenter");
-    assert.throws(() => templateFromResource({ metadata: { name: "x", namespace: "n" }, options: { scope: "global" }, template: "" }), /scope must be/);
+    assert.throws(
+      () =>
+        templateFromResource({ metadata: { name: "x", namespace: "n" }, options: { scope: "global" }, template: "" }),
+      /scope must be/,
+    );
   });
 });

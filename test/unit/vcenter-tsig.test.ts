@@ -2,7 +2,13 @@ import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as dnsPacket from "dns-packet";
 import {
-  nameToWire, signRequest, signResponse, splitTsig, TsigError, TsigResponseVerifier, verifyRequest,
+  nameToWire,
+  signRequest,
+  signResponse,
+  splitTsig,
+  TsigError,
+  TsigResponseVerifier,
+  verifyRequest,
 } from "../../sdk/vcenter/dns/tsig";
 import { diffVCenters, discoverStatic, vcenterHosts } from "../../sdk/vcenter/discovery";
 import type { DnsRecord } from "../../sdk/vcenter/dns/axfr";
@@ -15,9 +21,20 @@ function query(id = 0x1234): Buffer {
   return dnsPacket.encode({ type: "query", id, flags: 0, questions: [{ type: "AXFR", name: ZONE, class: "IN" }] });
 }
 function response(id: number, answers: dnsPacket.Answer[]): Buffer {
-  return dnsPacket.encode({ type: "response", id, flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: [{ type: "AXFR", name: ZONE, class: "IN" }], answers });
+  return dnsPacket.encode({
+    type: "response",
+    id,
+    flags: dnsPacket.AUTHORITATIVE_ANSWER,
+    questions: [{ type: "AXFR", name: ZONE, class: "IN" }],
+    answers,
+  });
 }
-const soa: dnsPacket.Answer = { type: "SOA", name: ZONE, ttl: 60, data: { mname: "ns1." + ZONE, rname: "hostmaster." + ZONE, serial: 7, refresh: 1, retry: 1, expire: 1, minimum: 1 } };
+const soa: dnsPacket.Answer = {
+  type: "SOA",
+  name: ZONE,
+  ttl: 60,
+  data: { mname: "ns1." + ZONE, rname: "hostmaster." + ZONE, serial: 7, refresh: 1, retry: 1, expire: 1, minimum: 1 },
+};
 const a = (name: string): dnsPacket.Answer => ({ type: "A", name: `${name}.${ZONE}`, ttl: 60, data: "10.0.0.1" });
 const expectCode = (code: string) => (e: unknown) => e instanceof TsigError && e.code === code;
 
@@ -44,7 +61,14 @@ describe("vcenter TSIG (RFC 8945, hmac-sha256)", () => {
     assert.equal(tsig.mac.length, 32);
     // Independently spelled variables: name, class ANY, TTL 0, algorithm, time48, fudge, error, other len.
     const vars = Buffer.from(
-      "08747369672d6b657900" + "00ff" + "00000000" + "0b686d61632d73686132353600" + T.toString(16).padStart(12, "0") + "012c" + "0000" + "0000",
+      "08747369672d6b657900" +
+        "00ff" +
+        "00000000" +
+        "0b686d61632d73686132353600" +
+        T.toString(16).padStart(12, "0") +
+        "012c" +
+        "0000" +
+        "0000",
       "hex",
     );
     const expected = crypto.createHmac("sha256", Buffer.alloc(32, 7)).update(q).update(vars).digest();
@@ -77,7 +101,11 @@ describe("vcenter TSIG (RFC 8945, hmac-sha256)", () => {
     for (const at of [2, 20, tsigStart]) {
       const bad = Buffer.from(resp);
       bad[at] ^= 0x01;
-      assert.throws(() => new TsigResponseVerifier(key, req.mac).verify(bad), (e: unknown) => e instanceof TsigError, `byte ${at}`);
+      assert.throws(
+        () => new TsigResponseVerifier(key, req.mac).verify(bad),
+        (e: unknown) => e instanceof TsigError,
+        `byte ${at}`,
+      );
     }
   });
 
@@ -93,19 +121,27 @@ describe("vcenter TSIG (RFC 8945, hmac-sha256)", () => {
   it("refuses unsigned first responses, stale signatures and reports server TSIG errors", () => {
     const req = signRequest(query(), key);
     assert.throws(() => new TsigResponseVerifier(key, req.mac).verify(response(0x1234, [soa])), expectCode("UNSIGNED"));
-    const old = signResponse(response(0x1234, [soa]), key, req.mac, { time: Math.floor(Date.now() / 1000) - 301 }).message;
+    const old = signResponse(response(0x1234, [soa]), key, req.mac, {
+      time: Math.floor(Date.now() / 1000) - 301,
+    }).message;
     assert.throws(() => new TsigResponseVerifier(key, req.mac).verify(old), expectCode("BADTIME"));
     // What a server sends for an unknown key: NOTAUTH, TSIG error BADKEY, empty MAC.
     const notauth = response(0x1234, []);
     notauth[3] = (notauth[3] & 0xf0) | 9;
     const rr = Buffer.concat([
-      nameToWire("tsig-key"), Buffer.from("00fa00ff00000000", "hex"), Buffer.from([0, 0]),
-      nameToWire("hmac-sha256"), Buffer.from(T.toString(16).padStart(12, "0") + "012c" + "0000" + "1234" + "0011" + "0000", "hex"),
+      nameToWire("tsig-key"),
+      Buffer.from("00fa00ff00000000", "hex"),
+      Buffer.from([0, 0]),
+      nameToWire("hmac-sha256"),
+      Buffer.from(T.toString(16).padStart(12, "0") + "012c" + "0000" + "1234" + "0011" + "0000", "hex"),
     ]);
     rr.writeUInt16BE(rr.length - 10 - 10, 18); // rdlength after name(10) + type/class/ttl(8) + rdlength(2)
     const msg = Buffer.concat([notauth, rr]);
     msg.writeUInt16BE(1, 10);
-    assert.throws(() => new TsigResponseVerifier(key, req.mac).verify(msg), (e: unknown) => e instanceof TsigError && e.code === "BADKEY" && /NOTAUTH\/BADKEY/.test(e.message));
+    assert.throws(
+      () => new TsigResponseVerifier(key, req.mac).verify(msg),
+      (e: unknown) => e instanceof TsigError && e.code === "BADKEY" && /NOTAUTH\/BADKEY/.test(e.message),
+    );
   });
 
   it("verifies AXFR continuations chained by the previous MAC with timers only, unsigned ones in between", () => {
@@ -113,7 +149,10 @@ describe("vcenter TSIG (RFC 8945, hmac-sha256)", () => {
     const m1 = signResponse(response(0x1234, [soa, a("vc-a-0")]), key, req.mac);
     const u2 = response(0x1234, [a("vc-b-1")]);
     const u3 = response(0x1234, [a("vc-c-2")]);
-    const m4 = signResponse(response(0x1234, [a("vc-d-3"), soa]), key, m1.mac, { first: false, unsignedSince: [u2, u3] });
+    const m4 = signResponse(response(0x1234, [a("vc-d-3"), soa]), key, m1.mac, {
+      first: false,
+      unsignedSince: [u2, u3],
+    });
     const v = new TsigResponseVerifier(key, req.mac);
     for (const m of [m1.message, u2, u3, m4.message]) v.verify(m);
     v.finish();
@@ -152,14 +191,29 @@ describe("vcenter discovery (pure parts)", () => {
   it("keeps A/AAAA/CNAME owners whose first label is vc-<letters>-<digits>", () => {
     const hosts = vcenterHosts(
       [
-        rec(ZONE, "SOA"), rec(`vc-a-0.${ZONE}`, "A"), rec(`vc-b-12.${ZONE}`, "AAAA"), rec(`vc-c-3.${ZONE}`, "CNAME"),
-        rec(`vc-a-0.${ZONE}`, "AAAA"), rec(`vc-t-1.${ZONE}`, "TXT"), rec(`vcenter-a-0.${ZONE}`, "A"), rec(`vc-a-b.${ZONE}`, "A"),
-        rec(`vc-1-1.${ZONE}`, "A"), rec(`foo.vc-a-1.${ZONE}`, "A"), rec(`vc-d-4.sub.${ZONE}`, "A"), rec(`vc-e-5.other.zone`, "A"),
+        rec(ZONE, "SOA"),
+        rec(`vc-a-0.${ZONE}`, "A"),
+        rec(`vc-b-12.${ZONE}`, "AAAA"),
+        rec(`vc-c-3.${ZONE}`, "CNAME"),
+        rec(`vc-a-0.${ZONE}`, "AAAA"),
+        rec(`vc-t-1.${ZONE}`, "TXT"),
+        rec(`vcenter-a-0.${ZONE}`, "A"),
+        rec(`vc-a-b.${ZONE}`, "A"),
+        rec(`vc-1-1.${ZONE}`, "A"),
+        rec(`foo.vc-a-1.${ZONE}`, "A"),
+        rec(`vc-d-4.sub.${ZONE}`, "A"),
+        rec(`vc-e-5.other.zone`, "A"),
         rec(`VC-F-6.${ZONE.toUpperCase()}.`, "A"),
       ],
       ZONE + ".",
     );
-    assert.deepEqual(hosts, [`vc-a-0.${ZONE}`, `vc-b-12.${ZONE}`, `vc-c-3.${ZONE}`, `vc-d-4.sub.${ZONE}`, `vc-f-6.${ZONE}`]);
+    assert.deepEqual(hosts, [
+      `vc-a-0.${ZONE}`,
+      `vc-b-12.${ZONE}`,
+      `vc-c-3.${ZONE}`,
+      `vc-d-4.sub.${ZONE}`,
+      `vc-f-6.${ZONE}`,
+    ]);
   });
 
   it("reports added and removed vCenters", () => {

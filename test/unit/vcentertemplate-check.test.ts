@@ -5,10 +5,16 @@ import type { Props } from "../../providers/vcentertemplate/plan";
 import { UNKNOWN } from "../../sdk/schemas/common";
 
 const good = () => ({
-  discovery: { dns: { server: "10.0.0.53", zone: "cc.qa-de-1.cloud.sap", tsigKey: Buffer.alloc(32, 7).toString("base64") } },
+  discovery: {
+    dns: { server: "10.0.0.53", zone: "cc.qa-de-1.cloud.sap", tsigKey: Buffer.alloc(32, 7).toString("base64") },
+  },
   credentials: { masterPassword: { username: "vcenter-operator", password: "master secret" } },
   templates: [
-    { name: "cm", options: { scope: "cluster", jinja2_options: { variable_start_string: "{=", variable_end_string: "=}" } }, template: "kind: ConfigMap # {= name =}" },
+    {
+      name: "cm",
+      options: { scope: "cluster", jinja2_options: { variable_start_string: "{=", variable_end_string: "=}" } },
+      template: "kind: ConfigMap # {= name =}",
+    },
     { name: "dc", options: { scope: "datacenter" }, template: "kind: Secret" },
   ],
   namespace: "monsoon3",
@@ -42,7 +48,9 @@ describe("VCenterTemplate check()", () => {
 
   it("names duplicate template names", async () => {
     const f = await failures((i) => (i.templates[1].name = "cm"));
-    assert.deepEqual(f, [{ property: "templates[1].name", reason: 'duplicate template name "cm" (also templates[0])' }]);
+    assert.deepEqual(f, [
+      { property: "templates[1].name", reason: 'duplicate template name "cm" (also templates[0])' },
+    ]);
   });
 
   it("names a malformed DNS server, port and zone, and a TSIG key that is not base64 without echoing it", async () => {
@@ -73,15 +81,24 @@ describe("VCenterTemplate check()", () => {
   it("checks static FQDNs, endpoint URLs and that endpoints name discovered vCenters", async () => {
     const f = await failures((i) => {
       i.discovery = { static: ["vc-a-0.cc.qa-de-1.cloud.sap", "vc-b"] };
-      i.endpoints = { "vc-a-0.cc.qa-de-1.cloud.sap": "ftp://x", "vc-z-9.cc.qa-de-1.cloud.sap": "https://127.0.0.1:8989/sdk" };
+      i.endpoints = {
+        "vc-a-0.cc.qa-de-1.cloud.sap": "ftp://x",
+        "vc-z-9.cc.qa-de-1.cloud.sap": "https://127.0.0.1:8989/sdk",
+      };
     });
     const props = f.map((x) => x.property).sort();
-    assert.deepEqual(props, ["discovery.static[1]", "endpoints.vc-a-0.cc.qa-de-1.cloud.sap", "endpoints.vc-z-9.cc.qa-de-1.cloud.sap"]);
+    assert.deepEqual(props, [
+      "discovery.static[1]",
+      "endpoints.vc-a-0.cc.qa-de-1.cloud.sap",
+      "endpoints.vc-z-9.cc.qa-de-1.cloud.sap",
+    ]);
     const g = await failures((i) => {
       i.discovery = { static: ["vc-a-0.cc.qa-de-1.cloud.sap"] };
       i.endpoints = { "vc-z-9.cc.qa-de-1.cloud.sap": "https://127.0.0.1:8989/sdk" };
     });
-    assert.deepEqual(g, [{ property: "endpoints.vc-z-9.cc.qa-de-1.cloud.sap", reason: "is not one of discovery.static" }]);
+    assert.deepEqual(g, [
+      { property: "endpoints.vc-z-9.cc.qa-de-1.cloud.sap", reason: "is not one of discovery.static" },
+    ]);
   });
 
   it("reports a template syntax error with the template and line, before any network call", async () => {
@@ -93,7 +110,9 @@ describe("VCenterTemplate check()", () => {
 
   it("reports bad jinja2 delimiters on the option", async () => {
     const f = await failures((i) => (i.templates[0].options.jinja2_options.variable_start_string = ""));
-    assert.deepEqual(f, [{ property: "templates[0].options.jinja2_options.variable_start_string", reason: "must be a non-empty string" }]);
+    assert.deepEqual(f, [
+      { property: "templates[0].options.jinja2_options.variable_start_string", reason: "must be a non-empty string" },
+    ]);
   });
 
   it("refuses unknown jinja2_options keys ending in _string (a typo would silently read the template with {{ }})", async () => {
@@ -102,10 +121,13 @@ describe("VCenterTemplate check()", () => {
       i.templates[0].options.jinja2_options.variable_begin_string = "{=";
       i.templates[1].options.jinja2_options = { line_statement_prefix: "#", trim_blocks: true, some_other_key: 1 };
     });
-    assert.deepEqual(f.map((x) => x.property), [
-      "templates[0].options.jinja2_options.variable_begin_string",
-      "templates[1].options.jinja2_options.line_statement_prefix",
-    ]);
+    assert.deepEqual(
+      f.map((x) => x.property),
+      [
+        "templates[0].options.jinja2_options.variable_begin_string",
+        "templates[1].options.jinja2_options.line_statement_prefix",
+      ],
+    );
     assert.match(f[0].reason, /is not a Jinja delimiter option; known: block_start_string, .*variable_start_string/);
     assert.match(f[1].reason, /not supported/);
   });
@@ -121,10 +143,15 @@ describe("VCenterTemplate check()", () => {
   });
 
   it("names the line of a syntax error at the very end (an unclosed block), without engine internals", async () => {
-    const f = await failures((i) => (i.templates[1].template = "kind: Secret\n{% if x %}\na: 1\n{% for y in z %}\nb: 2\n{% endfor %}\nc: 3"));
+    const f = await failures(
+      (i) => (i.templates[1].template = "kind: Secret\n{% if x %}\na: 1\n{% for y in z %}\nb: 2\n{% endfor %}\nc: 3"),
+    );
     assert.equal(f.length, 1);
     assert.equal(f[0].property, "templates[1].template");
-    assert.equal(f[0].reason, "template vcenter_datacenter/monsoon3/dc.yaml.j2 line 2: {% if %} opened here is not closed: expected elif, else, or endif, got end of file");
+    assert.equal(
+      f[0].reason,
+      "template vcenter_datacenter/monsoon3/dc.yaml.j2 line 2: {% if %} opened here is not closed: expected elif, else, or endif, got end of file",
+    );
     const g = await failures((i) => (i.templates[1].template = "a: 1\nb: {{ x + }}"));
     assert.match(g[0].reason, /line 2/);
     const h = await failures((i) => (i.templates[1].template = "a: 1\nb: {{ x"));
@@ -133,7 +160,9 @@ describe("VCenterTemplate check()", () => {
   });
 
   it("reports a literal sandbox violation at preview, with its line", async () => {
-    const f = await failures((i) => (i.templates[1].template = "kind: Secret\nx: {{ ''.constructor.constructor('return process.env')() }}"));
+    const f = await failures(
+      (i) => (i.templates[1].template = "kind: Secret\nx: {{ ''.constructor.constructor('return process.env')() }}"),
+    );
     assert.equal(f.length, 1);
     assert.equal(f[0].property, "templates[1].template");
     assert.match(f[0].reason, /dc\.yaml\.j2 line 2, column \d+: access to attribute 'constructor' is unsafe/);
@@ -151,7 +180,10 @@ describe("VCenterTemplate check()", () => {
     const f = await failures((i) => {
       i.credentials = { perVCenter: { "vc-a-0.cc.qa-de-1.cloud.sap": { username: "", password: "hunter2-secret" } } };
     });
-    assert.deepEqual(f.map((x) => x.property), ["credentials.perVCenter.vc-a-0.cc.qa-de-1.cloud.sap.username"]);
+    assert.deepEqual(
+      f.map((x) => x.property),
+      ["credentials.perVCenter.vc-a-0.cc.qa-de-1.cloud.sap.username"],
+    );
     assert.ok(!JSON.stringify(f).includes("hunter2-secret"));
   });
 });

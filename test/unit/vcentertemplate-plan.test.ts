@@ -9,7 +9,15 @@ import { TemplateSet } from "../../sdk/vcenter/templates";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import type { ObjectContent } from "../../sdk/vsphere/types";
 import {
-  changedInputs, domainOf, duplicateWarnings, endpointFor, globalsOf, loginFor, Props, reusableDiscovery, templateSources,
+  changedInputs,
+  domainOf,
+  duplicateWarnings,
+  endpointFor,
+  globalsOf,
+  loginFor,
+  Props,
+  reusableDiscovery,
+  templateSources,
 } from "../../providers/vcentertemplate/plan";
 import { vcenterTemplatesFromYaml } from "../../providers/vcentertemplate/yaml";
 
@@ -25,7 +33,12 @@ function objects(): ObjectContent[] {
     { obj: ref("Folder", "rack-2"), props: { parent: ref("Folder", "host-2") } },
     {
       obj: ref("ClusterComputeResource", "c-91"),
-      props: { name: "productionbb091", parent: ref("Folder", "rack-2"), datastore: [ref("Datastore", "ds-3")], network: [ref("DistributedVirtualPortgroup", "pg-2")] },
+      props: {
+        name: "productionbb091",
+        parent: ref("Folder", "rack-2"),
+        datastore: [ref("Datastore", "ds-3")],
+        network: [ref("DistributedVirtualPortgroup", "pg-2")],
+      },
     },
     {
       obj: ref("ClusterComputeResource", "c-1"),
@@ -33,7 +46,11 @@ function objects(): ObjectContent[] {
         name: "productionbb001",
         parent: ref("Folder", "host-1"),
         datastore: [ref("Datastore", "ds-1"), ref("Datastore", "ds-2")],
-        network: [ref("Network", "net-1"), ref("DistributedVirtualPortgroup", "pg-1"), ref("DistributedVirtualPortgroup", "pg-2")],
+        network: [
+          ref("Network", "net-1"),
+          ref("DistributedVirtualPortgroup", "pg-1"),
+          ref("DistributedVirtualPortgroup", "pg-2"),
+        ],
       },
     },
     { obj: ref("Datastore", "ds-1"), props: { name: "eph001_hga" } },
@@ -48,16 +65,35 @@ function objects(): ObjectContent[] {
 const base = (): Props =>
   ({
     resourceName: "vco",
-    discovery: { dns: { server: "10.0.0.53", port: 53, zone: "cc.qa-de-1.cloud.sap", tsigKeyName: "tsig-key", tsigKey: "AAAA" } },
+    discovery: {
+      dns: { server: "10.0.0.53", port: 53, zone: "cc.qa-de-1.cloud.sap", tsigKeyName: "tsig-key", tsigKey: "AAAA" },
+    },
     credentials: { masterPassword: { username: "op", password: "master" } },
-    templates: [{ name: "cm", options: { scope: "cluster" }, template: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 'cm-{{ name }}'}" }],
+    templates: [
+      {
+        name: "cm",
+        options: { scope: "cluster" },
+        template: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 'cm-{{ name }}'}",
+      },
+    ],
     namespace: "monsoon3",
   }) as Props;
 
 describe("VCenterTemplate planning (pure)", () => {
   it("one filter spec reaches datastores, networks and the datacenter through nested folders", () => {
     const spec = inventorySpec(ref("ContainerView", "v"));
-    assert.deepEqual(spec.propSet.map((p) => p.type), ["ClusterComputeResource", "Datacenter", "Folder", "Datastore", "Network", "DistributedVirtualPortgroup", "OpaqueNetwork"]);
+    assert.deepEqual(
+      spec.propSet.map((p) => p.type),
+      [
+        "ClusterComputeResource",
+        "Datacenter",
+        "Folder",
+        "Datastore",
+        "Network",
+        "DistributedVirtualPortgroup",
+        "OpaqueNetwork",
+      ],
+    );
     const view = spec.objectSet[0].selectSet![0];
     const names = (view.selectSet as any[]).map((s) => s.name);
     assert.deepEqual(names, ["clusterDatastores", "clusterNetworks", "clusterParent"]);
@@ -68,26 +104,54 @@ describe("VCenterTemplate planning (pure)", () => {
   it("assembles the flat PropertyCollector answer into datacenters and clusters, sorted, networks in order", () => {
     const inv = assembleInventory({ name: "vc-a-0", host: HOST }, objects());
     assert.deepEqual(inv.datacenters, [
-      { name: "QA-DE-1a", clusters: [{ name: "productionbb001", datastores: ["eph001_hga", "eph001_hgb"], networks: ["VM Network", "br-A", "br-B"] }] },
+      {
+        name: "QA-DE-1a",
+        clusters: [
+          {
+            name: "productionbb001",
+            datastores: ["eph001_hga", "eph001_hgb"],
+            networks: ["VM Network", "br-A", "br-B"],
+          },
+        ],
+      },
       { name: "qa-de-1b", clusters: [{ name: "productionbb091", datastores: ["eph-bb91"], networks: ["br-B"] }] },
     ]);
   });
 
   it("says which cluster is not below a datacenter", () => {
     const objs = objects().filter((o) => o.obj.value !== "rack-2");
-    assert.throws(() => assembleInventory({ name: "vc-a-0", host: HOST }, objs), /cluster "productionbb091" is not below a datacenter/);
+    assert.throws(
+      () => assembleInventory({ name: "vc-a-0", host: HOST }, objs),
+      /cluster "productionbb091" is not below a datacenter/,
+    );
   });
 
   it("renders across vCenters and scopes and reports cross-vCenter and cross-scope duplicates", () => {
     const inv = (host: string) => assembleInventory({ name: host.split(".")[0], host }, objects());
     const B = "vc-b-1.cc.qa-de-1.cloud.sap";
     const set = new TemplateSet([
-      { name: "cm", namespace: "ns", scope: "cluster", template: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 'cm-{{ name }}'}" },
-      { name: "same", namespace: "ns", scope: "datacenter", template: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 'cm-bb1'}" },
+      {
+        name: "cm",
+        namespace: "ns",
+        scope: "cluster",
+        template: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 'cm-{{ name }}'}",
+      },
+      {
+        name: "same",
+        namespace: "ns",
+        scope: "datacenter",
+        template: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 'cm-bb1'}",
+      },
     ]);
-    const vc = (host: string) => ({ inventory: inv(host), options: { username: "u", password: "p", host, name: host.split(".")[0] } });
+    const vc = (host: string) => ({
+      inventory: inv(host),
+      options: { username: "u", password: "p", host, name: host.split(".")[0] },
+    });
     const r = renderAll(set, [vc(HOST), vc(B)], {});
-    assert.deepEqual(r.manifests.map((m) => m.key), ["v1/ConfigMap/ns/cm-bb91", "v1/ConfigMap/ns/cm-bb1"]);
+    assert.deepEqual(
+      r.manifests.map((m) => m.key),
+      ["v1/ConfigMap/ns/cm-bb91", "v1/ConfigMap/ns/cm-bb1"],
+    );
     // Both vCenters have a productionbb001 and a productionbb091; the datacenter template renders once per AZ.
     assert.deepEqual(duplicateWarnings(r.duplicates), [
       "v1/ConfigMap/ns/cm-bb1 is rendered 6 times, by vcenter_cluster/ns/cm.yaml.j2 (2×), vcenter_datacenter/ns/same.yaml.j2 (4×); the last one wins",
@@ -97,10 +161,16 @@ describe("VCenterTemplate planning (pure)", () => {
   });
 
   it("logs on with the Master Password derived for the FQDN, or the explicit per-vCenter entry", () => {
-    assert.deepEqual(loginFor({ masterPassword: { username: "op", password: "master" } }, HOST), { username: "op", password: derivePassword("op", "master", HOST) });
+    assert.deepEqual(loginFor({ masterPassword: { username: "op", password: "master" } }, HOST), {
+      username: "op",
+      password: derivePassword("op", "master", HOST),
+    });
     const per = { perVCenter: { "VC-A-0.cc.qa-de-1.cloud.sap.": { username: "a", password: "b" } } };
     assert.deepEqual(loginFor(per, HOST), { username: "a", password: "b" });
-    assert.throws(() => loginFor(per, "vc-b-1.cc.qa-de-1.cloud.sap"), /vc-b-1\.cc\.qa-de-1\.cloud\.sap: no credentials for it in credentials\.perVCenter/);
+    assert.throws(
+      () => loginFor(per, "vc-b-1.cc.qa-de-1.cloud.sap"),
+      /vc-b-1\.cc\.qa-de-1\.cloud\.sap: no credentials for it in credentials\.perVCenter/,
+    );
   });
 
   it("maps a vCenter to https://<fqdn>/sdk unless endpoints overrides it", () => {
@@ -110,7 +180,13 @@ describe("VCenterTemplate planning (pure)", () => {
 
   it("builds sapcc's globals: region from the domain, cells only when given, MPW user and master password", () => {
     const g = globalsOf({ ...base(), variables: { pbm_enabled: true, region: "override" } });
-    assert.deepEqual(g, { region: "override", pbm_enabled: true, domain: "cc.qa-de-1.cloud.sap", username: "op", master_password: "master" });
+    assert.deepEqual(g, {
+      region: "override",
+      pbm_enabled: true,
+      domain: "cc.qa-de-1.cloud.sap",
+      username: "op",
+      master_password: "master",
+    });
     assert.equal(globalsOf(base()).region, "qa-de-1");
     assert.ok(!("cells" in globalsOf(base())), "templates test `cells is not defined`");
     assert.deepEqual(globalsOf({ ...base(), cells: ["cell1"] }).cells, ["cell1"]);
@@ -138,9 +214,15 @@ describe("VCenterTemplate planning (pure)", () => {
     const dir = path.join(__dirname, "..", "fixtures", "vcenter");
     const items = vcenterTemplatesFromYaml(fs.readFileSync(path.join(dir, "nova-compute-configmap-vct.yaml"), "utf8"));
     assert.equal(items[0].name, "vcenter-cluster-nova-compute-configmap");
-    assert.deepEqual(items[0].options, { scope: "cluster", jinja2_options: { variable_start_string: "{=", variable_end_string: "=}" } });
+    assert.deepEqual(items[0].options, {
+      scope: "cluster",
+      jinja2_options: { variable_start_string: "{=", variable_end_string: "=}" },
+    });
     const legacy = vcenterTemplatesFromYaml("metadata: {name: old, scope: datacenter}\ntemplate: 'x: 1'\n---\n");
     assert.deepEqual(legacy, [{ name: "old", options: { scope: "datacenter" }, template: "x: 1" }]);
-    assert.deepEqual(templateSources({ ...base(), templates: legacy }).map((t) => [t.namespace, t.scope]), [["monsoon3", "datacenter"]]);
+    assert.deepEqual(
+      templateSources({ ...base(), templates: legacy }).map((t) => [t.namespace, t.scope]),
+      [["monsoon3", "datacenter"]],
+    );
   });
 });

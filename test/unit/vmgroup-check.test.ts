@@ -42,7 +42,9 @@ describe("VmGroup check()", () => {
     const update = await check(olds as any, { ...good, adopt: true, replicas: 5 } as any);
     assert.deepEqual(update.inputs!.plannedAdoption, ["folder DC0/vm/apps/web: create"], "no diff shown for it");
     const replace = await check(olds as any, { ...good, adopt: true, template: "ubuntu-24.04" } as any);
-    assert.deepEqual(replace.inputs!.plannedAdoption, ["(a replacement: the adoption is planned when the new group is created)"]);
+    assert.deepEqual(replace.inputs!.plannedAdoption, [
+      "(a replacement: the adoption is planned when the new group is created)",
+    ]);
   });
 
   it("refuses VM names vCenter would refuse: the longest is <folder>-<replicas - 1>, less than 80 characters", async () => {
@@ -51,24 +53,37 @@ describe("VmGroup check()", () => {
     assert.deepEqual(await failures({ folder: `apps/${f77}`, replicas: 11 }), [
       `folder: makes VM names too long: "${f77}-10" has 80 characters, vCenter allows less than 80; shorten the folder's last segment`,
     ]);
-    assert.deepEqual(await failures({ folder: "w".repeat(80), replicas: 0 }), ["folder: must be less than 80 characters per name (vCenter's limit; \"/\", \"\\\" and \"%\" count 3)"]);
+    assert.deepEqual(await failures({ folder: "w".repeat(80), replicas: 0 }), [
+      'folder: must be less than 80 characters per name (vCenter\'s limit; "/", "\\" and "%" count 3)',
+    ]);
     // vCenter stores "%" as "%25": 26 of them make 78 characters, plus "-0".
-    assert.match((await failures({ folder: "%".repeat(26), replicas: 1 }))[0], /^folder: makes VM names too long: .* has 80 characters/);
+    assert.match(
+      (await failures({ folder: "%".repeat(26), replicas: 1 }))[0],
+      /^folder: makes VM names too long: .* has 80 characters/,
+    );
   });
 
   it("refuses . and .. segments, control characters and leading or trailing spaces in names", async () => {
-    assert.deepEqual(await failures({ folder: "apps/../web" }), ['folder: must not have a ".." segment (names are not resolved like file paths)']);
-    assert.deepEqual(await failures({ folder: "./web" }), ['folder: must not have a "." segment (names are not resolved like file paths)']);
+    assert.deepEqual(await failures({ folder: "apps/../web" }), [
+      'folder: must not have a ".." segment (names are not resolved like file paths)',
+    ]);
+    assert.deepEqual(await failures({ folder: "./web" }), [
+      'folder: must not have a "." segment (names are not resolved like file paths)',
+    ]);
     assert.deepEqual(await failures({ folder: "web\n" }), ["folder: must not contain control characters"]);
     assert.deepEqual(await failures({ template: "ubuntu\u0007" }), ["template: must not contain control characters"]);
     assert.deepEqual(await failures({ folder: "apps/ web" }), ["folder: must not start or end with a space"]);
     assert.deepEqual(await failures({ datacenter: "DC0 " }), ["datacenter: must not start or end with a space"]);
-    assert.deepEqual(await failures({ resourcePool: "gold/.." }), ['resourcePool: must not have a ".." segment (names are not resolved like file paths)']);
+    assert.deepEqual(await failures({ resourcePool: "gold/.." }), [
+      'resourcePool: must not have a ".." segment (names are not resolved like file paths)',
+    ]);
   });
 
   it("refuses memory above vSphere 8's 24 TB per VM", async () => {
     assert.deepEqual(await failures({ memoryMB: 24 * 1024 * 1024 }), []);
-    assert.deepEqual(await failures({ memoryMB: 24 * 1024 * 1024 + 4 }), ["memoryMB: must be at most 25165824 (24 TB, vSphere 8's maximum per VM)"]);
+    assert.deepEqual(await failures({ memoryMB: 24 * 1024 * 1024 + 4 }), [
+      "memoryMB: must be at most 25165824 (24 TB, vSphere 8's maximum per VM)",
+    ]);
   });
 
   it("sends no request to vCenter for bad input, even with adopt (which reads vCenter to plan)", async () => {
@@ -80,7 +95,11 @@ describe("VmGroup check()", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
-      const connection = { ...good.connection, url: `https://127.0.0.1:${(server.address() as net.AddressInfo).port}/sdk`, insecure: true };
+      const connection = {
+        ...good.connection,
+        url: `https://127.0.0.1:${(server.address() as net.AddressInfo).port}/sdk`,
+        insecure: true,
+      };
       const bad = await failures({ adopt: true, connection, folder: "web/..", memoryMB: 30 * 1024 * 1024 });
       assert.equal(bad.length, 2, bad.join("\n"));
       assert.equal(requests, 0);
@@ -97,7 +116,9 @@ describe("VmGroup check()", () => {
     assert.deepEqual(await failures({ replicas: 1.5 }), ["replicas: must be a whole number"]);
     assert.deepEqual(await failures({ replicas: -1 }), ["replicas: must be 0 or more"]);
     assert.deepEqual(await failures({ cpu: 0 }), ["cpu: must be at least 1"]);
-    assert.deepEqual(await failures({ memoryMB: 1022 }), ["memoryMB: must be a multiple of 4 MB (vSphere's granularity)"]);
+    assert.deepEqual(await failures({ memoryMB: 1022 }), [
+      "memoryMB: must be a multiple of 4 MB (vSphere's granularity)",
+    ]);
     assert.deepEqual(await failures({ powerState: "standby" }), ['powerState: must be "on" or "off"']);
     assert.deepEqual(await failures({ folder: "/web/" }), [
       'folder: must be a folder name, optionally below a parent path ("apps/web"), without leading or trailing /',

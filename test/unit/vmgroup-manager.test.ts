@@ -5,14 +5,30 @@ import type { VimClient } from "../../sdk/vsphere/client";
 import { VimFault } from "../../sdk/vsphere/errors";
 import { cloneVmXml, configSpecXml } from "../../sdk/vsphere/methods";
 import type { MoRef, ObjectContent, PropertyFilterSpec } from "../../sdk/vsphere/types";
-import { GroupSpec, VmGroupManager, escapeEntityName, inventoryPath, unescapeEntityName } from "../../sdk/vsphere/vmgroup/group";
+import {
+  GroupSpec,
+  VmGroupManager,
+  escapeEntityName,
+  inventoryPath,
+  unescapeEntityName,
+} from "../../sdk/vsphere/vmgroup/group";
 import { GroupRecord, OWNER_KEY } from "../../sdk/vsphere/vmgroup/ownership";
 
 const owner = "urn:pulumi:dev::app::pulumi-nodejs:dynamic/vmware:VmGroup::web";
 const folder: MoRef = { type: "Folder", value: "group-v9" };
 const spec = (over: Partial<GroupSpec> = {}): GroupSpec => ({
-  label: "t", datacenter: "DC0", template: "tpl", folder: "web", replicas: 1, cpu: 2, memoryMB: 1024,
-  powerState: "on", maxConcurrency: 1, owner, shutdownTimeoutSeconds: 1, ...over,
+  label: "t",
+  datacenter: "DC0",
+  template: "tpl",
+  folder: "web",
+  replicas: 1,
+  cpu: 2,
+  memoryMB: 1024,
+  powerState: "on",
+  maxConcurrency: 1,
+  owner,
+  shutdownTimeoutSeconds: 1,
+  ...over,
 });
 
 const vmProps = (name: string, powerState: string, cpu = 2, memoryMB = 1024, marker: string | undefined = owner) => ({
@@ -38,7 +54,9 @@ type Guest = "obeys" | "ignores" | "no-tools";
  */
 function scripted(contents: ObjectContent[], guest: Guest = "obeys") {
   const calls: string[] = [];
-  const subtypes: Record<string, string[]> = { ManagedEntity: ["Folder", "VirtualMachine", "VirtualApp", "ResourcePool"] };
+  const subtypes: Record<string, string[]> = {
+    ManagedEntity: ["Folder", "VirtualMachine", "VirtualApp", "ResourcePool"],
+  };
   const byId = new Map(contents.map((o) => [o.obj.value, o]));
   let down = 0;
   let maxDown = 0;
@@ -59,7 +77,8 @@ function scripted(contents: ObjectContent[], guest: Guest = "obeys") {
     },
     async shutdownGuest(vm: MoRef) {
       calls.push(`shutdownGuest ${vm.value}`);
-      if (guest === "no-tools") throw new VimFault("ToolsUnavailable", "ShutdownGuest failed: ToolsUnavailable", {}, "ShutdownGuest");
+      if (guest === "no-tools")
+        throw new VimFault("ToolsUnavailable", "ShutdownGuest failed: ToolsUnavailable", {}, "ShutdownGuest");
       if (guest === "obeys") setTimeout(() => setPower(vm, "poweredOff"), 30);
     },
     async powerOffVM(vm: MoRef) {
@@ -93,25 +112,40 @@ function scripted(contents: ObjectContent[], guest: Guest = "obeys") {
   return { client: client as unknown as VimClient, calls, maxDown: () => maxDown };
 }
 
-const vmObj = (value: string, props: Record<string, unknown>): ObjectContent => ({ obj: { type: "VirtualMachine", value }, props });
+const vmObj = (value: string, props: Record<string, unknown>): ObjectContent => ({
+  obj: { type: "VirtualMachine", value },
+  props,
+});
 const noClone = async () => assert.fail("nothing to clone");
 
 describe("VmGroupManager (scripted client)", () => {
   it("powers a suspended VM off before changing its hardware, then on again", async () => {
-    const { client, calls } = scripted([{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "suspended"))]);
+    const { client, calls } = scripted([
+      { obj: folder, props: { name: "web" } },
+      vmObj("vm-1", vmProps("web-0", "suspended")),
+    ]);
     await new VmGroupManager(client, spec({ cpu: 4 })).reconcile(folder, record("web-0"), noClone);
     // ShutdownGuest answers InvalidPowerState for a suspended VM in vCenter; the scripted one obeys, which is fine too.
-    assert.deepEqual(calls.filter((c) => !c.startsWith("shutdownGuest")), ["reconfig vm-1 cpu=4 mem=undefined", "powerOn vm-1"]);
+    assert.deepEqual(
+      calls.filter((c) => !c.startsWith("shutdownGuest")),
+      ["reconfig vm-1 cpu=4 mem=undefined", "powerOn vm-1"],
+    );
   });
 
   it("powers a suspended VM off, not on, when the group is to be off", async () => {
-    const { client, calls } = scripted([{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "suspended", 2, 512))], "no-tools");
+    const { client, calls } = scripted(
+      [{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "suspended", 2, 512))],
+      "no-tools",
+    );
     await new VmGroupManager(client, spec({ powerState: "off" })).reconcile(folder, record("web-0"), noClone);
     assert.deepEqual(calls, ["shutdownGuest vm-1", "powerOff vm-1", "reconfig vm-1 cpu=undefined mem=1024"]);
   });
 
   it("shuts the guest down for a power cycle and does not power off hard when the guest obeys", async () => {
-    const { client, calls } = scripted([{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "poweredOn"))]);
+    const { client, calls } = scripted([
+      { obj: folder, props: { name: "web" } },
+      vmObj("vm-1", vmProps("web-0", "poweredOn")),
+    ]);
     const group = new VmGroupManager(client, spec({ cpu: 4 }));
     await group.reconcile(folder, record("web-0"), noClone);
     assert.deepEqual(calls, ["shutdownGuest vm-1", "reconfig vm-1 cpu=4 mem=undefined", "powerOn vm-1"]);
@@ -119,23 +153,38 @@ describe("VmGroupManager (scripted client)", () => {
   });
 
   it("powers off hard after shutdownTimeoutSeconds when the guest ignores the shutdown, and says so", async () => {
-    const { client, calls } = scripted([{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "poweredOn"))], "ignores");
+    const { client, calls } = scripted(
+      [{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "poweredOn"))],
+      "ignores",
+    );
     const group = new VmGroupManager(client, spec({ cpu: 4, shutdownTimeoutSeconds: 1 }));
     const started = Date.now();
     await group.reconcile(folder, record("web-0"), noClone);
     assert.ok(Date.now() - started >= 1000, "waited for the guest first");
-    assert.deepEqual(calls, ["shutdownGuest vm-1", "powerOff vm-1", "reconfig vm-1 cpu=4 mem=undefined", "powerOn vm-1"]);
+    assert.deepEqual(calls, [
+      "shutdownGuest vm-1",
+      "powerOff vm-1",
+      "reconfig vm-1 cpu=4 mem=undefined",
+      "powerOn vm-1",
+    ]);
     assert.deepEqual(group.notes, ["web-0: guest did not shut down within 1 s, powered off"]);
   });
 
   it("powers off at once when the guest has no VMware Tools (ToolsUnavailable), or with a timeout of 0", async () => {
-    const a = scripted([{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "poweredOn"))], "no-tools");
+    const a = scripted(
+      [{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "poweredOn"))],
+      "no-tools",
+    );
     const group = new VmGroupManager(a.client, spec({ replicas: 0 }));
     await group.reconcile(folder, record("web-0"), noClone);
     assert.deepEqual(a.calls, ["shutdownGuest vm-1", "powerOff vm-1", "destroy vm-1"]);
     assert.deepEqual(group.notes, ["web-0: guest shutdown refused (ToolsUnavailable), powered off"]);
     const b = scripted([{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "poweredOn"))]);
-    await new VmGroupManager(b.client, spec({ replicas: 0, shutdownTimeoutSeconds: 0 })).reconcile(folder, record("web-0"), noClone);
+    await new VmGroupManager(b.client, spec({ replicas: 0, shutdownTimeoutSeconds: 0 })).reconcile(
+      folder,
+      record("web-0"),
+      noClone,
+    );
     assert.deepEqual(b.calls, ["powerOff vm-1", "destroy vm-1"]);
   });
 
@@ -149,7 +198,10 @@ describe("VmGroupManager (scripted client)", () => {
     );
     assert.equal(s.calls.filter((c) => c.startsWith("reconfig")).length, 4);
     assert.equal(s.maxDown(), 1);
-    const t = scripted([{ obj: folder, props: { name: "web" } }, ...[0, 1, 2, 3].map((i) => vmObj(`vm-${i}`, vmProps(`web-${i}`, "poweredOn")))]);
+    const t = scripted([
+      { obj: folder, props: { name: "web" } },
+      ...[0, 1, 2, 3].map((i) => vmObj(`vm-${i}`, vmProps(`web-${i}`, "poweredOn"))),
+    ]);
     await new VmGroupManager(t.client, spec({ replicas: 4, cpu: 4, maxConcurrency: 4, maxUnavailable: 2 })).reconcile(
       folder,
       record("web-0", "web-1", "web-2", "web-3"),
@@ -172,8 +224,10 @@ describe("VmGroupManager (scripted client)", () => {
     };
     const c = client as unknown as Record<string, unknown>;
     const read = c.retrieveProperties as (s: PropertyFilterSpec) => Promise<ObjectContent[]>;
-    c.retrieveProperties = async (s: PropertyFilterSpec) =>
-      [...contents.filter((o) => o.obj.value === s.objectSet[0].obj.value), ...(await read(s))];
+    c.retrieveProperties = async (s: PropertyFilterSpec) => [
+      ...contents.filter((o) => o.obj.value === s.objectSet[0].obj.value),
+      ...(await read(s)),
+    ];
     c.cloneVM = (_t: MoRef, _f: MoRef, name: string) =>
       op(`clone ${name}`, 30, () => {
         const vm = vmObj(`vm-${name}`, vmProps(name, "poweredOff", 1, 32, undefined));
@@ -182,7 +236,11 @@ describe("VmGroupManager (scripted client)", () => {
       });
     c.reconfigVM = (vm: MoRef) => op(`reconfig ${vm.value}`, 5, () => undefined);
     c.powerOnVM = (vm: MoRef) => op(`powerOn ${vm.value}`, 5, () => undefined);
-    const placement = { template: { type: "VirtualMachine", value: "tpl" }, pool: { type: "ResourcePool", value: "rp" }, parentFolder: folder };
+    const placement = {
+      template: { type: "VirtualMachine", value: "tpl" },
+      pool: { type: "ResourcePool", value: "rp" },
+      parentFolder: folder,
+    };
     await new VmGroupManager(client, spec({ replicas: 4, maxConcurrency: 2 })).reconcile(folder, record(), placement);
     assert.equal(peak, 2, "clones, reconfigures and power-ons: 2 at most at once");
     // The slot of web-0's clone goes to the next clone; web-0's reconfigure and power-on take the next free one.
@@ -199,7 +257,10 @@ describe("VmGroupManager (scripted client)", () => {
     ]);
     const group = new VmGroupManager(client, spec({ replicas: 1 }));
     const vms = await group.reconcile(folder, record("web-0"), noClone);
-    assert.deepEqual(vms.map((v) => v.name), ["web-0"]);
+    assert.deepEqual(
+      vms.map((v) => v.name),
+      ["web-0"],
+    );
     assert.deepEqual(calls, [], "web-7 and web-8 are beyond replicas but not the group's");
     const kept = await group.destroy(folder, record("web-0"));
     assert.deepEqual(calls, ["shutdownGuest vm-1", "destroy vm-1"]);
@@ -222,7 +283,10 @@ describe("VmGroupManager (scripted client)", () => {
     await new VmGroupManager(a.client, spec()).destroy(folder, record("web-0"));
     assert.deepEqual(a.calls, ["destroy vm-1", "destroy group-v9"]);
     const b = scripted([{ obj: folder, props: { name: "web" } }, vmObj("vm-1", vmProps("web-0", "poweredOff"))]);
-    const kept = await new VmGroupManager(b.client, spec()).destroy(folder, { ...record("web-0"), folderCreated: false });
+    const kept = await new VmGroupManager(b.client, spec()).destroy(folder, {
+      ...record("web-0"),
+      folderCreated: false,
+    });
     assert.deepEqual(b.calls, ["destroy vm-1"], "an adopted folder stays");
     assert.match(kept.folderKept!, /adopted/);
   });
@@ -235,9 +299,17 @@ describe("ownership marker in vim25 requests", () => {
       "<spec><numCPUs>2</numCPUs><memoryMB>256</memoryMB><extraConfig><key>pulumi-vmware-kit.owner</key>" +
         '<value xsi:type="xsd:string">urn:a::b&lt;&amp;&gt;</value></extraConfig></spec>',
     );
-    assert.equal(configSpecXml("spec", { extraConfig: [{ key: "k", value: "v" }] }), '<spec><extraConfig><key>k</key><value xsi:type="xsd:string">v</value></extraConfig></spec>');
-    const clone = cloneVmXml({ type: "VirtualMachine", value: "vm-1" }, folder, "web-0", { extraConfig: [{ key: OWNER_KEY, value: owner }] });
-    assert.match(clone, /<template>false<\/template><config><extraConfig><key>pulumi-vmware-kit\.owner<\/key>.*<\/config><powerOn>false<\/powerOn>/);
+    assert.equal(
+      configSpecXml("spec", { extraConfig: [{ key: "k", value: "v" }] }),
+      '<spec><extraConfig><key>k</key><value xsi:type="xsd:string">v</value></extraConfig></spec>',
+    );
+    const clone = cloneVmXml({ type: "VirtualMachine", value: "vm-1" }, folder, "web-0", {
+      extraConfig: [{ key: OWNER_KEY, value: owner }],
+    });
+    assert.match(
+      clone,
+      /<template>false<\/template><config><extraConfig><key>pulumi-vmware-kit\.owner<\/key>.*<\/config><powerOn>false<\/powerOn>/,
+    );
   });
 });
 

@@ -1,6 +1,16 @@
 import { strict as assert } from "assert";
 import { claimRecorded, CreateSurvey, planCreate } from "../../sdk/vsphere/vmgroup/ownership";
-import { describeDrift, diffGroup, fixableDrift, ObservedVm, planGroup, reconfigureFor, summarize, vmDrift, vmIndex } from "../../sdk/vsphere/vmgroup/planner";
+import {
+  describeDrift,
+  diffGroup,
+  fixableDrift,
+  ObservedVm,
+  planGroup,
+  reconfigureFor,
+  summarize,
+  vmDrift,
+  vmIndex,
+} from "../../sdk/vsphere/vmgroup/planner";
 
 const vm = (index: number, over: Partial<ObservedVm> = {}): ObservedVm => ({
   name: `web-${index}`,
@@ -39,14 +49,25 @@ describe("VmGroup planner", () => {
 
   it("scales down highest index first", () => {
     const plan = planGroup({ ...desired, replicas: 2 }, [vm(0), vm(1), vm(2), vm(3), vm(4)]);
-    assert.deepEqual(plan.remove.map((v) => v.index), [4, 3, 2]);
+    assert.deepEqual(
+      plan.remove.map((v) => v.index),
+      [4, 3, 2],
+    );
     assert.deepEqual(plan.create, []);
   });
 
   it("power-cycles a running VM for a cpu change when hot add is off, but not when it is on", () => {
     assert.deepEqual(reconfigureFor(vm(0), 4, 1024), { numCPUs: 4, memoryMB: undefined, powerCycle: true });
-    assert.deepEqual(reconfigureFor(vm(0, { cpuHotAddEnabled: true }), 4, 1024), { numCPUs: 4, memoryMB: undefined, powerCycle: false });
-    assert.equal(reconfigureFor(vm(0, { cpuHotAddEnabled: true }), 1, 1024)!.powerCycle, true, "removing a vCPU needs hot remove");
+    assert.deepEqual(reconfigureFor(vm(0, { cpuHotAddEnabled: true }), 4, 1024), {
+      numCPUs: 4,
+      memoryMB: undefined,
+      powerCycle: false,
+    });
+    assert.equal(
+      reconfigureFor(vm(0, { cpuHotAddEnabled: true }), 1, 1024)!.powerCycle,
+      true,
+      "removing a vCPU needs hot remove",
+    );
   });
 
   it("always power-cycles to shrink memory of a running VM, never for a stopped one", () => {
@@ -69,13 +90,20 @@ describe("VmGroup planner", () => {
     assert.equal(on.power, "on", "resumed as a fresh boot after the change");
     const [off] = planGroup({ ...desired, replicas: 1, cpu: 4, powerState: "off" }, [suspended]).converge;
     assert.equal(off.power, "off");
-    assert.equal(planGroup({ ...desired, replicas: 1 }, [vm(0, { powerState: "suspended" })]).converge[0].power, "on", "resume");
+    assert.equal(
+      planGroup({ ...desired, replicas: 1 }, [vm(0, { powerState: "suspended" })]).converge[0].power,
+      "on",
+      "resume",
+    );
   });
 
   it("powers on a VM found off, and off every VM when the group should be off", () => {
     assert.equal(planGroup(desired, [vm(0), vm(1, { powerState: "poweredOff" }), vm(2)]).converge[0].power, "on");
     const off = planGroup({ ...desired, powerState: "off" }, [vm(0), vm(1), vm(2)]);
-    assert.deepEqual(off.converge.map((s) => s.power), ["off", "off", "off"]);
+    assert.deepEqual(
+      off.converge.map((s) => s.power),
+      ["off", "off", "off"],
+    );
   });
 
   it("summarises READY only when nothing is left to do", () => {
@@ -90,17 +118,28 @@ describe("VmGroup planner", () => {
     assert.deepEqual(vmDrift(vm(0), spec), {});
     assert.deepEqual(vmDrift(vm(2, { powerState: "poweredOff" }), spec), { powerState: "poweredOff" });
     assert.deepEqual(vmDrift(vm(1, { cpu: 3 }), spec), { cpu: 3 });
-    assert.deepEqual(vmDrift(vm(1, { powerState: "poweredOff" }), { ...spec, powerState: undefined }), {}, "power not declared: not drift");
+    assert.deepEqual(
+      vmDrift(vm(1, { powerState: "poweredOff" }), { ...spec, powerState: undefined }),
+      {},
+      "power not declared: not drift",
+    );
     const drift = { vms: { "web-2": { powerState: "poweredOff" as const } } };
     assert.equal(describeDrift(drift, spec), "web-2: powerState poweredOff (declared on)");
     assert.equal(fixableDrift(drift), true);
-    assert.equal(fixableDrift({ vms: { "web-1": { renamedTo: "db" } }, folder: { renamedTo: "old" } }), false, "renames are only reported");
+    assert.equal(
+      fixableDrift({ vms: { "web-1": { renamedTo: "db" } }, folder: { renamedTo: "old" } }),
+      false,
+      "renames are only reported",
+    );
     assert.deepEqual(diffGroup({ replicas: 4, drift }, { replicas: 4 }).updates, ["drift"], "up puts the VM back on");
   });
 
   it("keeps each VM's power state when powerState is not declared (adopt), and brings a cycled VM back on", () => {
     const keep = { ...desired, powerState: undefined };
-    assert.deepEqual(planGroup(keep, [vm(0), vm(1, { powerState: "poweredOff" }), vm(2, { powerState: "suspended" })]).converge, []);
+    assert.deepEqual(
+      planGroup(keep, [vm(0), vm(1, { powerState: "poweredOff" }), vm(2, { powerState: "suspended" })]).converge,
+      [],
+    );
     const [cycle] = planGroup({ ...keep, cpu: 4 }, [vm(0)]).converge;
     assert.deepEqual([cycle.reconfigure?.powerCycle, cycle.power], [true, "on"]);
     const [off] = planGroup({ ...keep, cpu: 4 }, [vm(0, { powerState: "poweredOff" })]).converge;
@@ -109,7 +148,11 @@ describe("VmGroup planner", () => {
 
   it("replaces on template, datacenter or folder changes and updates the rest in place", () => {
     const base = { datacenter: "DC0", template: "t", folder: "web", replicas: 3, cpu: 2 };
-    assert.deepEqual(diffGroup(base, { ...base, replicas: 5, cpu: 4 }), { replaces: [], updates: ["replicas", "cpu"], deleteBeforeReplace: false });
+    assert.deepEqual(diffGroup(base, { ...base, replicas: 5, cpu: 4 }), {
+      replaces: [],
+      updates: ["replicas", "cpu"],
+      deleteBeforeReplace: false,
+    });
     const t = diffGroup(base, { ...base, template: "u" });
     assert.deepEqual(t.replaces, ["template"]);
     assert.equal(t.deleteBeforeReplace, true, "same folder and VM names: the old group must go first");
@@ -120,7 +163,13 @@ describe("VmGroup planner", () => {
 describe("VmGroup ownership", () => {
   const owner = "urn:pulumi:dev::app::pulumi-nodejs:dynamic/vmware:VmGroup::web";
   const folderPath = "DC0/vm/web";
-  const survey = (over: Partial<CreateSurvey>): CreateSurvey => ({ folderPath, folderExists: true, vms: [], otherObjects: [], ...over });
+  const survey = (over: Partial<CreateSurvey>): CreateSurvey => ({
+    folderPath,
+    folderExists: true,
+    vms: [],
+    otherObjects: [],
+    ...over,
+  });
   const one = { ...desired, replicas: 1 };
   // The issue's case: a folder "web" made by hand holding web-0 and web-7; a group with folder web, replicas 1.
   const handMade = [vm(0, { moref: "vm-57", cpu: 1 }), vm(7, { moref: "vm-60" })];
@@ -134,14 +183,20 @@ describe("VmGroup ownership", () => {
     );
     // In the group's own folder, a hand-made VM in one of its slots is refused the same way.
     const ownFolder = planCreate(one, owner, false, survey({ folderOwner: owner, vms: handMade }));
-    assert.equal(ownFolder.refusal, '"web-0" in DC0/vm/web exist and are not marked as this group\'s; set adopt: true to take them over, or remove them');
+    assert.equal(
+      ownFolder.refusal,
+      '"web-0" in DC0/vm/web exist and are not marked as this group\'s; set adopt: true to take them over, or remove them',
+    );
   });
 
   it("with adopt, takes over only the VMs in the declared slots and keeps everything else as is", () => {
     const plan = planCreate(one, owner, true, survey({ vms: handMade, otherObjects: ["notes"] }));
     assert.equal(plan.refusal, undefined);
     assert.equal(plan.folderCreated, false, "an adopted folder is never removed by the group");
-    assert.deepEqual(plan.adopted.map((v) => v.name), ["web-0"]);
+    assert.deepEqual(
+      plan.adopted.map((v) => v.name),
+      ["web-0"],
+    );
     assert.deepEqual(plan.kept, ["notes", "web-7"]);
     assert.deepEqual(plan.plan.remove, [], "web-7 is beyond replicas but not the group's: never removed");
     assert.deepEqual(plan.lines, [
@@ -152,10 +207,21 @@ describe("VmGroup ownership", () => {
     // Declared power is part of the plan: an adopted VM found off is shown being powered on, or kept off when
     // powerState is left out.
     const off = [vm(0, { moref: "vm-57", powerState: "poweredOff" })];
-    assert.equal(planCreate(one, owner, true, survey({ vms: off })).lines[1], "web-0 (vm-57): adopt (mark as this group's); power on (now poweredOff)");
-    assert.equal(planCreate({ ...one, powerState: undefined }, owner, true, survey({ vms: off })).lines[1], "web-0 (vm-57): adopt (mark as this group's); no change");
     assert.equal(
-      planCreate({ ...one, powerState: "off" }, owner, true, survey({ vms: [vm(0, { moref: "vm-57", memoryMB: 512 })] })).lines[1],
+      planCreate(one, owner, true, survey({ vms: off })).lines[1],
+      "web-0 (vm-57): adopt (mark as this group's); power on (now poweredOff)",
+    );
+    assert.equal(
+      planCreate({ ...one, powerState: undefined }, owner, true, survey({ vms: off })).lines[1],
+      "web-0 (vm-57): adopt (mark as this group's); no change",
+    );
+    assert.equal(
+      planCreate(
+        { ...one, powerState: "off" },
+        owner,
+        true,
+        survey({ vms: [vm(0, { moref: "vm-57", memoryMB: 512 })] }),
+      ).lines[1],
       "web-0 (vm-57): adopt (mark as this group's); memoryMB 512 => 1024; power off first (guest shutdown; now poweredOn)",
     );
     const three = planCreate({ ...desired, replicas: 3 }, owner, true, survey({ vms: handMade }));
@@ -165,15 +231,27 @@ describe("VmGroup ownership", () => {
   it("never takes a VM marked by another group, even with adopt", () => {
     const other = "urn:pulumi:prod::app::pulumi-nodejs:dynamic/vmware:VmGroup::web";
     const plan = planCreate(one, owner, true, survey({ vms: [vm(0, { owner: other })] }));
-    assert.match(plan.refusal!, /VM "web-0" in DC0\/vm\/web belongs to another group \(its marker names urn:pulumi:prod::app::.*::web\)/);
+    assert.match(
+      plan.refusal!,
+      /VM "web-0" in DC0\/vm\/web belongs to another group \(its marker names urn:pulumi:prod::app::.*::web\)/,
+    );
   });
 
   it("continues an interrupted create: its own marked folder and VMs need no adopt", () => {
-    const plan = planCreate({ ...desired, replicas: 2 }, owner, false, survey({ folderOwner: owner, vms: [vm(0, { owner }), vm(5, { owner })] }));
+    const plan = planCreate(
+      { ...desired, replicas: 2 },
+      owner,
+      false,
+      survey({ folderOwner: owner, vms: [vm(0, { owner }), vm(5, { owner })] }),
+    );
     assert.equal(plan.refusal, undefined);
     assert.equal(plan.folderCreated, true);
     assert.deepEqual(plan.plan.create, [1]);
-    assert.deepEqual(plan.plan.remove.map((v) => v.name), ["web-5"], "its own VM beyond replicas goes");
+    assert.deepEqual(
+      plan.plan.remove.map((v) => v.name),
+      ["web-5"],
+      "its own VM beyond replicas goes",
+    );
   });
 
   it("creates a missing folder without asking", () => {
@@ -182,13 +260,45 @@ describe("VmGroup ownership", () => {
   });
 
   it("claims a VM only when its instance UUID is recorded and it carries the marker", () => {
-    const record = { owner, folderCreated: true, vms: [{ index: 0, instanceUuid: "uuid-0" }, { index: 1, instanceUuid: "uuid-1" }] };
+    const record = {
+      owner,
+      folderCreated: true,
+      vms: [
+        { index: 0, instanceUuid: "uuid-0" },
+        { index: 1, instanceUuid: "uuid-1" },
+      ],
+    };
     const copy = vm(1, { instanceUuid: "uuid-copy", owner, name: "web-1" }); // a hand-made copy of web-1: marker, new UUID
     const unmarked = vm(0, { owner: undefined });
     const renamed = vm(1, { owner, name: "db-1" });
     const { own, others } = claimRecorded(record, [copy, unmarked, renamed]);
-    assert.deepEqual(own.map((v) => [v.name, v.index]), [["db-1", 1]], "a rename keeps the index");
-    assert.deepEqual(others.map((v) => v.instanceUuid), ["uuid-copy", "uuid-0"]);
-    assert.deepEqual(claimRecorded({ ...record, unmarked: true }, [unmarked]).own.length, 1, "state from before markers");
+    assert.deepEqual(
+      own.map((v) => [v.name, v.index]),
+      [["db-1", 1]],
+      "a rename keeps the index",
+    );
+    assert.deepEqual(
+      others.map((v) => v.instanceUuid),
+      ["uuid-copy", "uuid-0"],
+    );
+    assert.deepEqual(
+      claimRecorded({ ...record, unmarked: true }, [unmarked]).own.length,
+      1,
+      "state from before markers",
+    );
+  });
+
+  it("claims a recorded clone whose marking is pending while it is unmarked, never one another owner marked", () => {
+    const record = { owner, folderCreated: true, vms: [{ index: 0, instanceUuid: "uuid-0", markPending: true }] };
+    assert.deepEqual(
+      claimRecorded(record, [vm(0, { owner: undefined })]).own.map((v) => v.index),
+      [0],
+      "the clone's UUID is in the state",
+    );
+    assert.deepEqual(
+      claimRecorded(record, [vm(0, { owner: "urn:other" })]).own,
+      [],
+      "marked by someone else: not ours",
+    );
   });
 });

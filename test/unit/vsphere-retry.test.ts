@@ -12,7 +12,7 @@ const envelope = (body: string) =>
 const SERVICE_CONTENT =
   '<RetrieveServiceContentResponse xmlns="urn:vim25"><returnval><rootFolder type="Folder">group-d1</rootFolder>' +
   '<propertyCollector type="PropertyCollector">propertyCollector</propertyCollector><viewManager type="ViewManager">ViewManager</viewManager>' +
-  '<about><fullName>VMware vCenter Server 8.0.3</fullName><apiVersion>8.0.3.0</apiVersion></about>' +
+  "<about><fullName>VMware vCenter Server 8.0.3</fullName><apiVersion>8.0.3.0</apiVersion></about>" +
   '<sessionManager type="SessionManager">SessionManager</sessionManager><searchIndex type="SearchIndex">SearchIndex</searchIndex></returnval></RetrieveServiceContentResponse>';
 
 /** A vCenter behind a balancer: `failures[method]` statuses are answered (HTML) before the real answer. */
@@ -29,10 +29,23 @@ async function balanced(failures: Record<string, number[]>) {
         res.writeHead(status, { "Content-Type": "text/html" });
         return res.end(`<html><body>${status} from the balancer</body></html>`);
       }
-      res.writeHead(200, { "Content-Type": "text/xml", ...(method === "Login" ? { "Set-Cookie": 'vmware_soap_session="s1"' } : {}) });
+      res.writeHead(200, {
+        "Content-Type": "text/xml",
+        ...(method === "Login" ? { "Set-Cookie": 'vmware_soap_session="s1"' } : {}),
+      });
       if (method === "RetrieveServiceContent") return res.end(envelope(SERVICE_CONTENT));
-      if (method === "FindByInventoryPath") return res.end(envelope('<FindByInventoryPathResponse xmlns="urn:vim25"><returnval type="Folder">group-v3</returnval></FindByInventoryPathResponse>'));
-      if (method === "CreateFolder") return res.end(envelope('<CreateFolderResponse xmlns="urn:vim25"><returnval type="Folder">group-v9</returnval></CreateFolderResponse>'));
+      if (method === "FindByInventoryPath")
+        return res.end(
+          envelope(
+            '<FindByInventoryPathResponse xmlns="urn:vim25"><returnval type="Folder">group-v3</returnval></FindByInventoryPathResponse>',
+          ),
+        );
+      if (method === "CreateFolder")
+        return res.end(
+          envelope(
+            '<CreateFolderResponse xmlns="urn:vim25"><returnval type="Folder">group-v9</returnval></CreateFolderResponse>',
+          ),
+        );
       res.end(envelope(`<${method}Response xmlns="urn:vim25"></${method}Response>`));
     });
   });
@@ -49,7 +62,13 @@ describe("vsphere transport retries (scripted load balancer)", () => {
     try {
       const c = await VimClient.connect({ url: lb.url, username: "u", password: "p" }, fast);
       assert.deepEqual(await c.findByInventoryPath("DC0/vm"), { type: "Folder", value: "group-v3" });
-      assert.deepEqual(lb.seen, ["RetrieveServiceContent", "RetrieveServiceContent", "Login", "Login", ...Array(4).fill("FindByInventoryPath")]);
+      assert.deepEqual(lb.seen, [
+        "RetrieveServiceContent",
+        "RetrieveServiceContent",
+        "Login",
+        "Login",
+        ...Array(4).fill("FindByInventoryPath"),
+      ]);
     } finally {
       await lb.close();
     }
@@ -61,7 +80,10 @@ describe("vsphere transport retries (scripted load balancer)", () => {
       const c = await VimClient.connect({ url: lb.url, username: "u", password: "p" }, fast);
       const err = await c.createFolder({ type: "Folder", value: "group-v3" }, "web").catch((e) => e);
       assert.ok(err instanceof TransportError && err.status === 504, String(err));
-      assert.match(err.message, /CreateFolder answered HTTP 504 without a SOAP response \(vCenter or a proxy in front of it is unavailable/);
+      assert.match(
+        err.message,
+        /CreateFolder answered HTTP 504 without a SOAP response \(vCenter or a proxy in front of it is unavailable/,
+      );
       assert.equal(lb.seen.filter((m) => m === "CreateFolder").length, 2, "503 resent once, 504 not");
     } finally {
       await lb.close();
@@ -71,7 +93,10 @@ describe("vsphere transport retries (scripted load balancer)", () => {
   it("gives up at the retry deadline with the last error", async () => {
     const lb = await balanced({ FindByInventoryPath: Array(1000).fill(503) });
     try {
-      const c = await VimClient.connect({ url: lb.url, username: "u", password: "p" }, { retry: { baseDelayMs: 5, maxDelayMs: 20, deadlineMs: 300 } });
+      const c = await VimClient.connect(
+        { url: lb.url, username: "u", password: "p" },
+        { retry: { baseDelayMs: 5, maxDelayMs: 20, deadlineMs: 300 } },
+      );
       const started = Date.now();
       await assert.rejects(c.findByInventoryPath("DC0/vm"), /answered HTTP 503/);
       assert.ok(Date.now() - started < 1_500);
@@ -83,18 +108,48 @@ describe("vsphere transport retries (scripted load balancer)", () => {
 
   it("classifies failures: what to retry, and what proves a request was not sent", () => {
     const e = (code?: string, status?: number) => new TransportError("x", code, status);
-    assert.deepEqual(["ECONNRESET", "ECONNREFUSED", "ERR_DEADLINE", "ERR_ANSWER_CUT", "CERT_HAS_EXPIRED", "ERR_RESPONSE_TOO_LARGE"].map((c) => isTransient(e(c))), [true, true, true, true, false, false]);
-    assert.deepEqual([500, 502, 503, 504, 401].map((s) => isTransient(e(undefined, s))), [false, true, true, true, false]);
-    assert.deepEqual(["ECONNREFUSED", "ERR_TLS_HANDSHAKE_CUT", "ECONNRESET", "ERR_DEADLINE"].map((c) => provesNotSent(e(c))), [true, true, false, false]);
-    assert.deepEqual([502, 503, 504].map((s) => provesNotSent(e(undefined, s))), [false, true, false]);
+    assert.deepEqual(
+      [
+        "ECONNRESET",
+        "ECONNREFUSED",
+        "ERR_DEADLINE",
+        "ERR_ANSWER_CUT",
+        "CERT_HAS_EXPIRED",
+        "ERR_RESPONSE_TOO_LARGE",
+      ].map((c) => isTransient(e(c))),
+      [true, true, true, true, false, false],
+    );
+    assert.deepEqual(
+      [500, 502, 503, 504, 401].map((s) => isTransient(e(undefined, s))),
+      [false, true, true, true, false],
+    );
+    assert.deepEqual(
+      ["ECONNREFUSED", "ERR_TLS_HANDSHAKE_CUT", "ECONNRESET", "ERR_DEADLINE"].map((c) => provesNotSent(e(c))),
+      [true, true, false, false],
+    );
+    assert.deepEqual(
+      [502, 503, 504].map((s) => provesNotSent(e(undefined, s))),
+      [false, true, false],
+    );
     assert.equal(isTransient(new Error("ECONNRESET")), false, "only transport errors");
   });
 
   it("draws backoff delays with full jitter under a doubling cap", async () => {
-    assert.deepEqual([1, 2, 3, 4, 10].map((a) => backoffDelay(a, 100, 1000, () => 1)), [100, 200, 400, 800, 1000]);
-    assert.equal(backoffDelay(5, 100, 1000, () => 0), 0);
+    assert.deepEqual(
+      [1, 2, 3, 4, 10].map((a) => backoffDelay(a, 100, 1000, () => 1)),
+      [100, 200, 400, 800, 1000],
+    );
+    assert.equal(
+      backoffDelay(5, 100, 1000, () => 0),
+      0,
+    );
     let calls = 0;
-    const out = await withRetry("t", async () => (++calls < 3 ? Promise.reject(new TransportError("x", "ECONNRESET")) : "ok"), isTransient, { baseDelayMs: 1 });
+    const out = await withRetry(
+      "t",
+      async () => (++calls < 3 ? Promise.reject(new TransportError("x", "ECONNRESET")) : "ok"),
+      isTransient,
+      { baseDelayMs: 1 },
+    );
     assert.deepEqual([out, calls], ["ok", 3]);
   });
 });

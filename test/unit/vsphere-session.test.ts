@@ -14,12 +14,17 @@ function envelope(body: string): string {
 const SERVICE_CONTENT =
   '<RetrieveServiceContentResponse xmlns="urn:vim25"><returnval><rootFolder type="Folder">group-d1</rootFolder>' +
   '<propertyCollector type="PropertyCollector">propertyCollector</propertyCollector><viewManager type="ViewManager">ViewManager</viewManager>' +
-  '<about><fullName>VMware vCenter Server 8.0.3</fullName><apiVersion>8.0.3.0</apiVersion></about>' +
+  "<about><fullName>VMware vCenter Server 8.0.3</fullName><apiVersion>8.0.3.0</apiVersion></about>" +
   '<sessionManager type="SessionManager">SessionManager</sessionManager><searchIndex type="SearchIndex">SearchIndex</searchIndex></returnval></RetrieveServiceContentResponse>';
 
 const page = (method: string, names: string[], token?: string) =>
   `<${method}Response xmlns="urn:vim25"><returnval>${token ? `<token>${token}</token>` : ""}` +
-  names.map((n) => `<objects><obj type="VirtualMachine">${n}</obj><propSet><name>name</name><val xsi:type="xsd:string">${n}</val></propSet></objects>`).join("") +
+  names
+    .map(
+      (n) =>
+        `<objects><obj type="VirtualMachine">${n}</obj><propSet><name>name</name><val xsi:type="xsd:string">${n}</val></propSet></objects>`,
+    )
+    .join("") +
   `</returnval></${method}Response>`;
 
 interface Seen {
@@ -53,7 +58,11 @@ function vcenter(continueAnswer: () => [number, string]) {
       case "RetrieveServiceContent":
         return [200, envelope(SERVICE_CONTENT)];
       case "Login":
-        return [200, envelope('<LoginResponse xmlns="urn:vim25"><returnval><key>not-the-cookie</key></returnval></LoginResponse>'), { "Set-Cookie": `${COOKIE}; Path=/; HttpOnly; Secure` }];
+        return [
+          200,
+          envelope('<LoginResponse xmlns="urn:vim25"><returnval><key>not-the-cookie</key></returnval></LoginResponse>'),
+          { "Set-Cookie": `${COOKIE}; Path=/; HttpOnly; Secure` },
+        ];
       case "RetrievePropertiesEx":
         return [200, envelope(page("RetrievePropertiesEx", ["vm-1", "vm-2"], "tok-1"))];
       case "ContinueRetrievePropertiesEx":
@@ -64,7 +73,10 @@ function vcenter(continueAnswer: () => [number, string]) {
   });
 }
 
-const spec = { propSet: [{ type: "VirtualMachine", pathSet: ["name"] }], objectSet: [{ obj: { type: "Folder", value: "group-v3" } }] };
+const spec = {
+  propSet: [{ type: "VirtualMachine", pathSet: ["name"] }],
+  objectSet: [{ obj: { type: "Folder", value: "group-v3" } }],
+};
 
 describe("vsphere VimClient session and paging (scripted vCenter 8)", () => {
   it("replays the quoted session cookie without its attributes and versions SOAPAction after connecting", async () => {
@@ -85,9 +97,15 @@ describe("vsphere VimClient session and paging (scripted vCenter 8)", () => {
     const vc = await vcenter(() => [503, "<html><body>503 Service Unavailable</body></html>"]);
     try {
       // No retries here (503 is retried by default, within a deadline): this test is about what follows the failure.
-      const client = await VimClient.connect({ url: vc.url, username: "u", password: "p" }, { retry: { deadlineMs: 0 } });
+      const client = await VimClient.connect(
+        { url: vc.url, username: "u", password: "p" },
+        { retry: { deadlineMs: 0 } },
+      );
       await assert.rejects(client.retrieveProperties(spec), /ContinueRetrievePropertiesEx answered HTTP 503/);
-      assert.deepEqual(vc.seen.slice(-2).map((s) => s.method), ["ContinueRetrievePropertiesEx", "CancelRetrievePropertiesEx"]);
+      assert.deepEqual(
+        vc.seen.slice(-2).map((s) => s.method),
+        ["ContinueRetrievePropertiesEx", "CancelRetrievePropertiesEx"],
+      );
     } finally {
       await vc.close();
     }

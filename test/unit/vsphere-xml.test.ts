@@ -28,7 +28,9 @@ function soap(body: string): string {
 }
 
 function fault(faultstring: string, detail: string): string {
-  return soap(`<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>${faultstring}</faultstring><detail>${detail}</detail></soapenv:Fault>`);
+  return soap(
+    `<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>${faultstring}</faultstring><detail>${detail}</detail></soapenv:Fault>`,
+  );
 }
 
 function faultOf(xml: string, method: string): VimFault {
@@ -48,12 +50,19 @@ function assertOrder(xml: string, names: string[]): void {
     assert.ok(i >= 0, `<${n}> missing from ${xml}`);
     return i;
   });
-  assert.deepEqual([...positions].sort((a, b) => a - b), positions, `expected order ${names.join(", ")} in ${xml}`);
+  assert.deepEqual(
+    [...positions].sort((a, b) => a - b),
+    positions,
+    `expected order ${names.join(", ")} in ${xml}`,
+  );
 }
 
 describe("vsphere XML: SOAP faults", () => {
   it("names an InvalidLogin fault and keeps the faultstring", () => {
-    const f = faultOf(fault("Login failure", '<InvalidLoginFault xmlns="urn:vim25" xsi:type="InvalidLogin"></InvalidLoginFault>'), "Login");
+    const f = faultOf(
+      fault("Login failure", '<InvalidLoginFault xmlns="urn:vim25" xsi:type="InvalidLogin"></InvalidLoginFault>'),
+      "Login",
+    );
     assert.equal(f.fault, "InvalidLogin");
     assert.equal(f.method, "Login");
     assert.match(f.message, /Login failure/);
@@ -76,7 +85,10 @@ describe("vsphere XML: SOAP faults", () => {
 
   it("decodes DuplicateName fields and says which name clashed even with an empty faultstring", () => {
     const f = faultOf(
-      fault("", '<DuplicateNameFault xmlns="urn:vim25" xsi:type="DuplicateName"><name>web</name><object type="Folder">group-v7</object></DuplicateNameFault>'),
+      fault(
+        "",
+        '<DuplicateNameFault xmlns="urn:vim25" xsi:type="DuplicateName"><name>web</name><object type="Folder">group-v7</object></DuplicateNameFault>',
+      ),
       "CreateFolder",
     );
     assert.equal(f.fault, "DuplicateName");
@@ -86,25 +98,37 @@ describe("vsphere XML: SOAP faults", () => {
 
   it("reads vcsim's XMLSchema-instance:type spelling and falls back to the element name", () => {
     const spelled = faultOf(
-      fault("", `<NotAuthenticatedFault xmlns="urn:vim25" ${XSI} XMLSchema-instance:type="NotAuthenticated"><object type="Folder">group-d1</object><privilegeId>System.View</privilegeId></NotAuthenticatedFault>`),
+      fault(
+        "",
+        `<NotAuthenticatedFault xmlns="urn:vim25" ${XSI} XMLSchema-instance:type="NotAuthenticated"><object type="Folder">group-d1</object><privilegeId>System.View</privilegeId></NotAuthenticatedFault>`,
+      ),
       "CreateFolder",
     );
     assert.equal(spelled.fault, "NotAuthenticated");
     assert.equal(spelled.detail.privilegeId, "System.View");
 
-    const untyped = faultOf(fault("cannot powerOn a template", '<InvalidStateFault xmlns="urn:vim25"></InvalidStateFault>'), "PowerOnVM_Task");
+    const untyped = faultOf(
+      fault("cannot powerOn a template", '<InvalidStateFault xmlns="urn:vim25"></InvalidStateFault>'),
+      "PowerOnVM_Task",
+    );
     assert.equal(untyped.fault, "InvalidState");
   });
 
   it("reports a non-SOAP answer with the status instead of crashing", () => {
-    assert.throws(() => parseResponse("<html>Bad gateway</html>", "Login", "vCenter https://vc/sdk", 502), /vCenter https:\/\/vc\/sdk: Login answered HTTP 502/);
+    assert.throws(
+      () => parseResponse("<html>Bad gateway</html>", "Login", "vCenter https://vc/sdk", 502),
+      /vCenter https:\/\/vc\/sdk: Login answered HTTP 502/,
+    );
   });
 
   it("says a 503 page means vCenter is unavailable, without quoting the page", () => {
-    const page = "<html><head><title>503 Service Unavailable</title></head><body><p>Failed to connect to endpoint: vpxd<br></body></html>";
+    const page =
+      "<html><head><title>503 Service Unavailable</title></head><body><p>Failed to connect to endpoint: vpxd<br></body></html>";
     assert.throws(
       () => parseResponse(page, "RetrieveServiceContent", "vCenter https://vc/sdk", 503),
-      (err: Error) => /HTTP 503 .*unavailable or still starting/.test(err.message) && !/html|endpoint: vpxd|\/sdk endpoint/.test(err.message),
+      (err: Error) =>
+        /HTTP 503 .*unavailable or still starting/.test(err.message) &&
+        !/html|endpoint: vpxd|\/sdk endpoint/.test(err.message),
     );
   });
 });
@@ -157,7 +181,10 @@ describe("vsphere XML: property values", () => {
     );
     const obj = decodeObjectContent(children(doc, "objects")[0]);
     assert.equal(obj.props.t, true);
-    assert.deepEqual(obj.props.childEntity, [{ type: "VirtualMachine", value: "vm-1" }, { type: "Folder", value: "group-9" }]);
+    assert.deepEqual(obj.props.childEntity, [
+      { type: "VirtualMachine", value: "vm-1" },
+      { type: "Folder", value: "group-9" },
+    ]);
     assert.equal(obj.missing, undefined);
   });
 });
@@ -183,11 +210,16 @@ describe("vsphere XML: task errors", () => {
     assert.equal(err.method, "PowerOnVM_Task");
     assert.deepEqual(err.task, { type: "Task", value: "task-74" });
     assert.deepEqual(err.detail, { requestedState: "poweredOn", existingState: "poweredOn" });
-    assert.match(err.message, /PowerOnVM_Task failed: InvalidPowerState: \*types\.InvalidPowerState \[requestedState=poweredOn existingState=poweredOn\]/);
+    assert.match(
+      err.message,
+      /PowerOnVM_Task failed: InvalidPowerState: \*types\.InvalidPowerState \[requestedState=poweredOn existingState=poweredOn\]/,
+    );
   });
 
   it("keeps the type of a fault without fields", () => {
-    const doc = parseXml(`<val ${XSI} XMLSchema-instance:type="LocalizedMethodFault"><fault XMLSchema-instance:type="NotSupported"></fault><localizedMessage>not supported</localizedMessage></val>`);
+    const doc = parseXml(
+      `<val ${XSI} XMLSchema-instance:type="LocalizedMethodFault"><fault XMLSchema-instance:type="NotSupported"></fault><localizedMessage>not supported</localizedMessage></val>`,
+    );
     const err = taskError("MarkAsTemplate", { type: "Task", value: "t" }, decodeValue(children(doc, "val")[0]));
     assert.equal(err.fault, "NotSupported");
   });
@@ -215,7 +247,7 @@ describe("vsphere XML: request bodies", () => {
 
   it("escapes moref values and names, and still parses back", () => {
     assert.match(full, /<_this type="VirtualMachine">vm-&lt;63&gt;&amp;<\/_this>/);
-    const weird = cloneVmXml(vm, { type: "Folder", value: "a\"b" }, "x</name><evil>", {});
+    const weird = cloneVmXml(vm, { type: "Folder", value: 'a"b' }, "x</name><evil>", {});
     assert.ok(!weird.includes("<evil>"));
     const parsed = parseXml(weird);
     const call = children(parsed, "CloneVM_Task")[0];
@@ -229,7 +261,9 @@ describe("vsphere XML: request bodies", () => {
   });
 
   it("marks inline traversal specs with xsi:type and references others by name", () => {
-    const xml = propertyFilterSpecXml(folderTreeSpec({ type: "Folder", value: "group-3" }, "VirtualMachine", ["name", "config.hardware.numCPU"]));
+    const xml = propertyFilterSpecXml(
+      folderTreeSpec({ type: "Folder", value: "group-3" }, "VirtualMachine", ["name", "config.hardware.numCPU"]),
+    );
     assert.equal(
       xml,
       "<specSet><propSet><type>VirtualMachine</type><all>false</all><pathSet>name</pathSet><pathSet>config.hardware.numCPU</pathSet></propSet>" +
@@ -240,9 +274,18 @@ describe("vsphere XML: request bodies", () => {
 
   it("puts maxObjects into the options of RetrievePropertiesEx", () => {
     const pc = { type: "PropertyCollector", value: "propertyCollector" };
-    const spec = { propSet: [{ type: "Task", pathSet: ["info.state"] }], objectSet: [{ obj: { type: "Task", value: "task-1" } }] };
-    assert.match(retrievePropertiesExXml(pc, spec, 5), /<\/specSet><options><maxObjects>5<\/maxObjects><\/options><\/RetrievePropertiesEx>$/);
+    const spec = {
+      propSet: [{ type: "Task", pathSet: ["info.state"] }],
+      objectSet: [{ obj: { type: "Task", value: "task-1" } }],
+    };
+    assert.match(
+      retrievePropertiesExXml(pc, spec, 5),
+      /<\/specSet><options><maxObjects>5<\/maxObjects><\/options><\/RetrievePropertiesEx>$/,
+    );
     assert.match(retrievePropertiesExXml(pc, spec), /<options\/>/);
-    assert.equal(methodXml("Logout", { type: "SessionManager", value: "SessionManager" }), '<Logout xmlns="urn:vim25"><_this type="SessionManager">SessionManager</_this></Logout>');
+    assert.equal(
+      methodXml("Logout", { type: "SessionManager", value: "SessionManager" }),
+      '<Logout xmlns="urn:vim25"><_this type="SessionManager">SessionManager</_this></Logout>',
+    );
   });
 });

@@ -66,17 +66,28 @@ async function exchange(
       if (err) reject(err);
       else resolve();
     };
-    const timer = setTimeout(() => finish(new DnsTransferError(`${where}: no complete answer within ${opts.timeoutMs ?? 15000} ms`, "TIMEOUT")), opts.timeoutMs ?? 15000);
+    const timer = setTimeout(
+      () =>
+        finish(new DnsTransferError(`${where}: no complete answer within ${opts.timeoutMs ?? 15000} ms`, "TIMEOUT")),
+      opts.timeoutMs ?? 15000,
+    );
     socket.on("connect", () => socket.write(Buffer.concat([u16(message.length), message])));
-    socket.on("error", (e: NodeJS.ErrnoException) => finish(new DnsTransferError(`${where}: ${SOCKET_ERRORS[e.code ?? ""] ?? e.code ?? e.message}`, e.code)));
-    socket.on("close", () => finish(new DnsTransferError(`${where}: the server closed the connection before the answer was complete`, "CLOSED")));
+    socket.on("error", (e: NodeJS.ErrnoException) =>
+      finish(new DnsTransferError(`${where}: ${SOCKET_ERRORS[e.code ?? ""] ?? e.code ?? e.message}`, e.code)),
+    );
+    socket.on("close", () =>
+      finish(
+        new DnsTransferError(`${where}: the server closed the connection before the answer was complete`, "CLOSED"),
+      ),
+    );
     socket.on("data", (chunk) => {
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       try {
         while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
           const raw = buf.subarray(2, 2 + buf.readUInt16BE(0));
           buf = buf.subarray(2 + raw.length);
-          if (raw.length < 12 || raw.readUInt16BE(0) !== id) throw new DnsTransferError(`${where}: answer with a foreign message ID`, "FORMERR");
+          if (raw.length < 12 || raw.readUInt16BE(0) !== id)
+            throw new DnsTransferError(`${where}: answer with a foreign message ID`, "FORMERR");
           const plain = verifier.verify(raw);
           const packet = dnsPacket.decode(plain);
           if (rcodeName(raw) !== "NOERROR") {
@@ -114,7 +125,8 @@ export async function querySoaSerial(opts: TransferOptions): Promise<number> {
   let serial: number | undefined;
   await exchange(opts, "SOA", (p) => {
     const soa = (p.answers ?? []).find((a) => a.type === "SOA");
-    if (!soa || soa.type !== "SOA") throw new DnsTransferError(`SOA ${opts.zone}: the answer holds no SOA record (not authoritative?)`, "NOSOA");
+    if (!soa || soa.type !== "SOA")
+      throw new DnsTransferError(`SOA ${opts.zone}: the answer holds no SOA record (not authoritative?)`, "NOSOA");
     serial = soa.data.serial;
     return true;
   });
@@ -139,7 +151,8 @@ export async function axfr(opts: TransferOptions): Promise<ZoneTransfer> {
   await exchange(opts, "AXFR", (p) => {
     messages++;
     for (const a of p.answers ?? []) {
-      if (records.length === 0 && a.type !== "SOA") throw new DnsTransferError(`AXFR ${opts.zone}: the transfer does not start with the SOA`, "FORMERR");
+      if (records.length === 0 && a.type !== "SOA")
+        throw new DnsTransferError(`AXFR ${opts.zone}: the transfer does not start with the SOA`, "FORMERR");
       records.push(a);
       if (records.length > 1 && a.type === "SOA") return true;
     }

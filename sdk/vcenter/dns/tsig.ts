@@ -16,7 +16,13 @@ export interface TsigKey {
 }
 
 /** RFC 8945 TSIG error codes (in the TSIG RR, with rcode NOTAUTH). */
-export const TSIG_ERROR_NAMES: Record<number, string> = { 0: "NOERROR", 16: "BADSIG", 17: "BADKEY", 18: "BADTIME", 22: "BADTRUNC" };
+export const TSIG_ERROR_NAMES: Record<number, string> = {
+  0: "NOERROR",
+  16: "BADSIG",
+  17: "BADKEY",
+  18: "BADTIME",
+  22: "BADTRUNC",
+};
 
 /** A TSIG failure. The message names the key and the error, never the secret. */
 export class TsigError extends Error {
@@ -39,7 +45,11 @@ export function secretBytes(key: TsigKey): Buffer {
 
 /** Canonical (lowercase, uncompressed, root-terminated) wire form of a domain name. */
 export function nameToWire(name: string): Buffer {
-  const labels = name.toLowerCase().replace(/\.$/, "").split(".").filter((l) => l !== "");
+  const labels = name
+    .toLowerCase()
+    .replace(/\.$/, "")
+    .split(".")
+    .filter((l) => l !== "");
   const parts: Buffer[] = [];
   for (const l of labels) {
     const b = Buffer.from(l, "utf8");
@@ -67,7 +77,7 @@ export function readName(msg: Buffer, offset: number): { name: string; next: num
   const labels: string[] = [];
   let pos = offset;
   let next = -1;
-  for (let hops = 0; ; ) {
+  for (let hops = 0; ;) {
     if (pos >= msg.length) throw new TsigError("truncated DNS name", "FORMERR");
     const len = msg[pos];
     if (len === 0) {
@@ -120,7 +130,8 @@ export function splitTsig(msg: Buffer): SplitMessage {
     lastType = msg.readUInt16BE(pos);
     pos += 10 + msg.readUInt16BE(pos + 8);
     if (pos > msg.length) throw new TsigError("truncated resource record", "FORMERR");
-    if (lastType === TSIG_TYPE && i !== rrTotal - 1) throw new TsigError("TSIG record is not the last record", "FORMERR");
+    if (lastType === TSIG_TYPE && i !== rrTotal - 1)
+      throw new TsigError("TSIG record is not the last record", "FORMERR");
   }
   if (counts[3] === 0 || lastType !== TSIG_TYPE) return { unsigned: msg };
 
@@ -143,7 +154,16 @@ export function splitTsig(msg: Buffer): SplitMessage {
   unsigned.writeUInt16BE(originalId, 0);
   unsigned.writeUInt16BE(counts[3] - 1, 10);
   return {
-    tsig: { keyName: owner.name, algorithm: alg.name, timeSigned, fudge, mac: Buffer.from(mac), originalId, error, other: Buffer.from(other) },
+    tsig: {
+      keyName: owner.name,
+      algorithm: alg.name,
+      timeSigned,
+      fudge,
+      mac: Buffer.from(mac),
+      originalId,
+      error,
+      other: Buffer.from(other),
+    },
     unsigned,
   };
 }
@@ -159,8 +179,15 @@ interface Variables {
 /** Full TSIG variables (RFC 8945 §4.3.3): first message of a request or response. */
 function fullVariables(v: Variables): Buffer {
   return Buffer.concat([
-    nameToWire(v.keyName), u16(CLASS_ANY), Buffer.alloc(4), nameToWire(ALGORITHM),
-    u48(v.timeSigned), u16(v.fudge), u16(v.error), u16(v.other.length), v.other,
+    nameToWire(v.keyName),
+    u16(CLASS_ANY),
+    Buffer.alloc(4),
+    nameToWire(ALGORITHM),
+    u48(v.timeSigned),
+    u16(v.fudge),
+    u16(v.error),
+    u16(v.other.length),
+    v.other,
   ]);
 }
 
@@ -181,10 +208,24 @@ function withPrefix(mac: Buffer): Buffer {
 
 function tsigRR(keyName: string, id: number, v: Variables, mac: Buffer): Buffer {
   const rdata = Buffer.concat([
-    nameToWire(ALGORITHM), u48(v.timeSigned), u16(v.fudge), u16(mac.length), mac,
-    u16(id), u16(v.error), u16(v.other.length), v.other,
+    nameToWire(ALGORITHM),
+    u48(v.timeSigned),
+    u16(v.fudge),
+    u16(mac.length),
+    mac,
+    u16(id),
+    u16(v.error),
+    u16(v.other.length),
+    v.other,
   ]);
-  return Buffer.concat([nameToWire(keyName), u16(TSIG_TYPE), u16(CLASS_ANY), Buffer.alloc(4), u16(rdata.length), rdata]);
+  return Buffer.concat([
+    nameToWire(keyName),
+    u16(TSIG_TYPE),
+    u16(CLASS_ANY),
+    Buffer.alloc(4),
+    u16(rdata.length),
+    rdata,
+  ]);
 }
 
 function appendRR(msg: Buffer, rr: Buffer): Buffer {
@@ -205,7 +246,13 @@ export interface SignOptions {
 
 /** Signs a request; keep `mac` to verify the response. */
 export function signRequest(msg: Buffer, key: TsigKey, opts: SignOptions = {}): { message: Buffer; mac: Buffer } {
-  const v: Variables = { keyName: key.name, timeSigned: opts.time ?? nowSeconds(), fudge: opts.fudge ?? DEFAULT_FUDGE, error: 0, other: Buffer.alloc(0) };
+  const v: Variables = {
+    keyName: key.name,
+    timeSigned: opts.time ?? nowSeconds(),
+    fudge: opts.fudge ?? DEFAULT_FUDGE,
+    error: 0,
+    other: Buffer.alloc(0),
+  };
   const mac = hmac(key, [msg, fullVariables(v)]);
   return { message: appendRR(msg, tsigRR(key.name, msg.readUInt16BE(0), v, mac)), mac };
 }
@@ -235,8 +282,13 @@ export class TsigResponseVerifier {
   verify(msg: Buffer): Buffer {
     const { tsig, unsigned } = splitTsig(msg);
     if (!tsig) {
-      if (this.first) throw new TsigError(this.rcodeHint(msg, `the response is not TSIG-signed (key "${this.key.name}")`), "UNSIGNED");
-      if (this.pending.length >= 99) throw new TsigError("more than 99 consecutive unsigned messages in a TSIG-signed transfer", "UNSIGNED");
+      if (this.first)
+        throw new TsigError(
+          this.rcodeHint(msg, `the response is not TSIG-signed (key "${this.key.name}")`),
+          "UNSIGNED",
+        );
+      if (this.pending.length >= 99)
+        throw new TsigError("more than 99 consecutive unsigned messages in a TSIG-signed transfer", "UNSIGNED");
       this.pending.push(unsigned);
       return unsigned;
     }
@@ -248,10 +300,20 @@ export class TsigResponseVerifier {
     }
     if (tsig.error !== 0) {
       const name = TSIG_ERROR_NAMES[tsig.error] ?? `TSIG error ${tsig.error}`;
-      throw new TsigError(`the server rejected our TSIG signature with key "${this.key.name}": ${rcodeName(msg)}/${name}`, name);
+      throw new TsigError(
+        `the server rejected our TSIG signature with key "${this.key.name}": ${rcodeName(msg)}/${name}`,
+        name,
+      );
     }
-    if (tsig.mac.length !== MAC_LEN) throw new TsigError(`TSIG MAC of ${tsig.mac.length} bytes, expected ${MAC_LEN}`, "BADTRUNC");
-    const v: Variables = { keyName: tsig.keyName, timeSigned: tsig.timeSigned, fudge: tsig.fudge, error: tsig.error, other: tsig.other };
+    if (tsig.mac.length !== MAC_LEN)
+      throw new TsigError(`TSIG MAC of ${tsig.mac.length} bytes, expected ${MAC_LEN}`, "BADTRUNC");
+    const v: Variables = {
+      keyName: tsig.keyName,
+      timeSigned: tsig.timeSigned,
+      fudge: tsig.fudge,
+      error: tsig.error,
+      other: tsig.other,
+    };
     const expected = hmac(this.key, [
       withPrefix(this.prevMac),
       ...this.pending,
@@ -259,10 +321,16 @@ export class TsigResponseVerifier {
       this.first ? fullVariables(v) : timerVariables(v),
     ]);
     if (!crypto.timingSafeEqual(expected, tsig.mac)) {
-      throw new TsigError(`the response's TSIG MAC does not verify with key "${this.key.name}" (BADSIG): altered in transit or a different key`, "BADSIG");
+      throw new TsigError(
+        `the response's TSIG MAC does not verify with key "${this.key.name}" (BADSIG): altered in transit or a different key`,
+        "BADSIG",
+      );
     }
     if (Math.abs(this.now() - tsig.timeSigned) > tsig.fudge) {
-      throw new TsigError(`the response was signed ${this.now() - tsig.timeSigned}s ago, outside the fudge of ${tsig.fudge}s (BADTIME)`, "BADTIME");
+      throw new TsigError(
+        `the response was signed ${this.now() - tsig.timeSigned}s ago, outside the fudge of ${tsig.fudge}s (BADTIME)`,
+        "BADTIME",
+      );
     }
     this.prevMac = tsig.mac;
     this.pending = [];
@@ -272,7 +340,8 @@ export class TsigResponseVerifier {
 
   /** Call after the last message: RFC 8945 requires it to be signed. */
   finish(): void {
-    if (this.first || this.pending.length > 0) throw new TsigError("the last message of the transfer is not TSIG-signed", "UNSIGNED");
+    if (this.first || this.pending.length > 0)
+      throw new TsigError("the last message of the transfer is not TSIG-signed", "UNSIGNED");
   }
 
   private rcodeHint(msg: Buffer, text: string): string {
@@ -281,7 +350,19 @@ export class TsigResponseVerifier {
   }
 }
 
-const RCODES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"];
+const RCODES = [
+  "NOERROR",
+  "FORMERR",
+  "SERVFAIL",
+  "NXDOMAIN",
+  "NOTIMP",
+  "REFUSED",
+  "YXDOMAIN",
+  "YXRRSET",
+  "NXRRSET",
+  "NOTAUTH",
+  "NOTZONE",
+];
 export function rcodeName(msg: Buffer): string {
   const rc = msg.length >= 4 ? msg[3] & 0x0f : -1;
   return RCODES[rc] ?? `RCODE${rc}`;
@@ -293,10 +374,18 @@ export function rcodeName(msg: Buffer): string {
 export function verifyRequest(msg: Buffer, key: TsigKey, now = nowSeconds()): { mac: Buffer; unsigned: Buffer } {
   const { tsig, unsigned } = splitTsig(msg);
   if (!tsig) throw new TsigError("request is not signed", "UNSIGNED");
-  if (tsig.keyName.toLowerCase() !== key.name.toLowerCase().replace(/\.$/, "")) throw new TsigError(`unknown key "${tsig.keyName}"`, "BADKEY");
-  const v: Variables = { keyName: tsig.keyName, timeSigned: tsig.timeSigned, fudge: tsig.fudge, error: tsig.error, other: tsig.other };
+  if (tsig.keyName.toLowerCase() !== key.name.toLowerCase().replace(/\.$/, ""))
+    throw new TsigError(`unknown key "${tsig.keyName}"`, "BADKEY");
+  const v: Variables = {
+    keyName: tsig.keyName,
+    timeSigned: tsig.timeSigned,
+    fudge: tsig.fudge,
+    error: tsig.error,
+    other: tsig.other,
+  };
   const expected = hmac(key, [unsigned, fullVariables(v)]);
-  if (tsig.mac.length !== expected.length || !crypto.timingSafeEqual(expected, tsig.mac)) throw new TsigError("request MAC does not verify", "BADSIG");
+  if (tsig.mac.length !== expected.length || !crypto.timingSafeEqual(expected, tsig.mac))
+    throw new TsigError("request MAC does not verify", "BADSIG");
   if (Math.abs(now - tsig.timeSigned) > tsig.fudge) throw new TsigError("request time outside fudge", "BADTIME");
   return { mac: tsig.mac, unsigned };
 }
@@ -308,8 +397,19 @@ export function signResponse(
   prevMac: Buffer,
   opts: SignOptions & { first?: boolean; unsignedSince?: Buffer[] } = {},
 ): { message: Buffer; mac: Buffer } {
-  const v: Variables = { keyName: key.name, timeSigned: opts.time ?? nowSeconds(), fudge: opts.fudge ?? DEFAULT_FUDGE, error: 0, other: Buffer.alloc(0) };
+  const v: Variables = {
+    keyName: key.name,
+    timeSigned: opts.time ?? nowSeconds(),
+    fudge: opts.fudge ?? DEFAULT_FUDGE,
+    error: 0,
+    other: Buffer.alloc(0),
+  };
   const first = opts.first ?? true;
-  const mac = hmac(key, [withPrefix(prevMac), ...(opts.unsignedSince ?? []), msg, first ? fullVariables(v) : timerVariables(v)]);
+  const mac = hmac(key, [
+    withPrefix(prevMac),
+    ...(opts.unsignedSince ?? []),
+    msg,
+    first ? fullVariables(v) : timerVariables(v),
+  ]);
   return { message: appendRR(msg, tsigRR(key.name, msg.readUInt16BE(0), v, mac)), mac };
 }

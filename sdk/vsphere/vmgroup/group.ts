@@ -1,11 +1,31 @@
 // A VM group in vCenter: placement lookup, one-round-trip reads, reconcile (clone, reconfigure, power, scale
 // down) and teardown. Decisions come from planner.ts; this file only talks to vCenter.
-import { mapLimit, sleep } from "../../http";
+import { randomBytes } from "crypto";
+import { mapLimit, provesNotSent, sleep, TransportError } from "../../http";
 import type { VimClient } from "../client";
 import { isFault, VimFault } from "../errors";
 import type { MoRef } from "../types";
-import { claimRecorded, CreatePlan, CreateSurvey, customValue, extraConfigValue, GroupRecord, OWNER_KEY, planCreate, RecordedVm } from "./ownership";
-import { convergeStep, ConvergeStep, DesiredGroup, ObservedVm, planGroup, PowerState, vmIndex, vmName } from "./planner";
+import {
+  claimRecorded,
+  CreatePlan,
+  CreateSurvey,
+  customValue,
+  extraConfigValue,
+  GroupRecord,
+  OWNER_KEY,
+  planCreate,
+  RecordedVm,
+} from "./ownership";
+import {
+  convergeStep,
+  ConvergeStep,
+  DesiredGroup,
+  ObservedVm,
+  planGroup,
+  PowerState,
+  vmIndex,
+  vmName,
+} from "./planner";
 
 export interface GroupSpec {
   /** Name used in messages, e.g. the Pulumi resource name. */
@@ -97,7 +117,13 @@ const folderParentPath = (spec: Pick<GroupSpec, "datacenter" | "folder">) =>
   inventoryPath(spec.datacenter, "vm", ...spec.folder.split("/").slice(0, -1));
 
 export function desiredOf(spec: GroupSpec): DesiredGroup {
-  return { prefix: folderName(spec.folder), replicas: spec.replicas, cpu: spec.cpu, memoryMB: spec.memoryMB, powerState: spec.powerState };
+  return {
+    prefix: folderName(spec.folder),
+    replicas: spec.replicas,
+    cpu: spec.cpu,
+    memoryMB: spec.memoryMB,
+    powerState: spec.powerState,
+  };
 }
 
 /** A VM as the group sees it; `index` is the one its name encodes (-1 when none), the record may override it. */
@@ -185,7 +211,8 @@ export class VmGroupManager {
       datastore = await c.findByInventoryPath(inventoryPath(datacenter, "datastore", this.spec.datastore));
       if (!datastore) this.fail(`datastore "${this.spec.datastore}" not found (looked in ${datacenter}/datastore)`);
       // A datastore cluster (StoragePod) needs Storage DRS placement, which CloneVM_Task does not do.
-      if (datastore!.type !== "Datastore") this.fail(`datastore "${this.spec.datastore}" is a ${datastore!.type}, not a datastore`);
+      if (datastore!.type !== "Datastore")
+        this.fail(`datastore "${this.spec.datastore}" is a ${datastore!.type}, not a datastore`);
     }
     const host = await this.hostForPool(pool, templateHost);
     return { template, pool, datastore, parentFolder: parentFolder!, ...(host ? { host } : {}) };
@@ -203,7 +230,13 @@ export class VmGroupManager {
         try {
           const all = await this.client.retrieveProperties({
             propSet: [{ type: "VirtualMachine", pathSet: ["name"] }],
-            objectSet: [{ obj: view, skip: true, selectSet: [{ name: "view", type: "ContainerView", path: "view", skip: false }] }],
+            objectSet: [
+              {
+                obj: view,
+                skip: true,
+                selectSet: [{ name: "view", type: "ContainerView", path: "view", skip: false }],
+              },
+            ],
           });
           // vCenter reports names escaped (see escapeEntityName).
           const hit = all.find((o) => o.props["name"] === escapeEntityName(template));
@@ -220,10 +253,13 @@ export class VmGroupManager {
     const { datacenter, cluster, resourcePool } = this.spec;
     const c = this.client;
     if (resourcePool) {
-      const path = cluster ? inventoryPath(datacenter, "host", cluster, "Resources", resourcePool) : inventoryPath(datacenter, "host", resourcePool);
+      const path = cluster
+        ? inventoryPath(datacenter, "host", cluster, "Resources", resourcePool)
+        : inventoryPath(datacenter, "host", resourcePool);
       const pool = await c.findByInventoryPath(path);
       if (!pool) this.fail(`resource pool "${resourcePool}" not found (looked for ${path})`);
-      if (pool!.type !== "ResourcePool" && pool!.type !== "VirtualApp") this.fail(`"${path}" is a ${pool!.type}, not a resource pool`);
+      if (pool!.type !== "ResourcePool" && pool!.type !== "VirtualApp")
+        this.fail(`"${path}" is a ${pool!.type}, not a resource pool`);
       return pool!;
     }
     if (cluster) {
@@ -237,7 +273,10 @@ export class VmGroupManager {
     // A template has no pool: use the root pool of the compute resource it is registered on, whose hosts see its
     // datastore (an arbitrary cluster of the datacenter may not).
     if (templateHost) {
-      const [h] = await c.retrieveProperties({ propSet: [{ type: "HostSystem", pathSet: ["parent"] }], objectSet: [{ obj: templateHost }] });
+      const [h] = await c.retrieveProperties({
+        propSet: [{ type: "HostSystem", pathSet: ["parent"] }],
+        objectSet: [{ obj: templateHost }],
+      });
       const owner = h?.props["parent"] as MoRef | undefined;
       if (owner && /ComputeResource$/.test(owner.type)) return this.rootPool(owner);
     }
@@ -248,7 +287,15 @@ export class VmGroupManager {
             { type: "ComputeResource", pathSet: ["resourcePool"] },
             { type: "ClusterComputeResource", pathSet: ["resourcePool"] },
           ],
-          objectSet: [{ obj: hostFolder, skip: true, selectSet: [{ name: "children", type: "Folder", path: "childEntity", skip: false, selectSet: ["children"] }] }],
+          objectSet: [
+            {
+              obj: hostFolder,
+              skip: true,
+              selectSet: [
+                { name: "children", type: "Folder", path: "childEntity", skip: false, selectSet: ["children"] },
+              ],
+            },
+          ],
         })
       : [];
     const first = crs.find((o) => o.props["resourcePool"]);
@@ -257,7 +304,10 @@ export class VmGroupManager {
   }
 
   private async rootPool(computeResource: MoRef): Promise<MoRef> {
-    const [o] = await this.client.retrieveProperties({ propSet: [{ type: computeResource.type, pathSet: ["resourcePool"] }], objectSet: [{ obj: computeResource }] });
+    const [o] = await this.client.retrieveProperties({
+      propSet: [{ type: computeResource.type, pathSet: ["resourcePool"] }],
+      objectSet: [{ obj: computeResource }],
+    });
     return o.props["resourcePool"] as MoRef;
   }
 
@@ -267,10 +317,16 @@ export class VmGroupManager {
    */
   private async hostForPool(pool: MoRef, templateHost: MoRef | undefined): Promise<MoRef | undefined> {
     const c = this.client;
-    const [p] = await c.retrieveProperties({ propSet: [{ type: pool.type, pathSet: ["owner"] }], objectSet: [{ obj: pool }] });
+    const [p] = await c.retrieveProperties({
+      propSet: [{ type: pool.type, pathSet: ["owner"] }],
+      objectSet: [{ obj: pool }],
+    });
     const owner = p?.props["owner"] as MoRef | undefined;
     if (owner?.type !== "ClusterComputeResource") return undefined;
-    const [cl] = await c.retrieveProperties({ propSet: [{ type: owner.type, pathSet: ["configurationEx", "host"] }], objectSet: [{ obj: owner }] });
+    const [cl] = await c.retrieveProperties({
+      propSet: [{ type: owner.type, pathSet: ["configurationEx", "host"] }],
+      objectSet: [{ obj: owner }],
+    });
     const drs = ((cl?.props["configurationEx"] ?? {}) as { drsConfig?: { enabled?: unknown } }).drsConfig;
     // Nested fields carry no xsi:type, so the flag decodes as the string "true".
     if (String(drs?.enabled) === "true") return undefined;
@@ -282,8 +338,11 @@ export class VmGroupManager {
           objectSet: hosts.map((obj) => ({ obj })),
         })
       : [];
-    const usable = states.find((h) => h.props["runtime.connectionState"] === "connected" && h.props["runtime.inMaintenanceMode"] !== true);
-    if (!usable) this.fail(`cluster ${owner.value} has DRS off and no connected host outside maintenance mode to clone onto`);
+    const usable = states.find(
+      (h) => h.props["runtime.connectionState"] === "connected" && h.props["runtime.inMaintenanceMode"] !== true,
+    );
+    if (!usable)
+      this.fail(`cluster ${owner.value} has DRS off and no connected host outside maintenance mode to clone onto`);
     return usable!.obj;
   }
 
@@ -294,7 +353,10 @@ export class VmGroupManager {
     else {
       const mgr = await this.client.customFieldsManager().catch(() => undefined);
       if (!mgr) return undefined;
-      const [o] = await this.client.retrieveProperties({ propSet: [{ type: "CustomFieldsManager", pathSet: ["field"] }], objectSet: [{ obj: mgr }] });
+      const [o] = await this.client.retrieveProperties({
+        propSet: [{ type: "CustomFieldsManager", pathSet: ["field"] }],
+        objectSet: [{ obj: mgr }],
+      });
       const defs = (o?.props["field"] ?? []) as Array<{ key?: unknown; name?: unknown }>;
       const def = defs.find((d) => d.name === OWNER_KEY);
       this.ownerKey = def === undefined ? undefined : Number(def.key);
@@ -314,7 +376,13 @@ export class VmGroupManager {
           { type: "Folder", pathSet: ["customValue"] },
           { type: "VirtualMachine", pathSet: VM_PROPS },
         ],
-        objectSet: [{ obj: folder, skip: false, selectSet: [{ name: "children", type: "Folder", path: "childEntity", skip: false }] }],
+        objectSet: [
+          {
+            obj: folder,
+            skip: false,
+            selectSet: [{ name: "children", type: "Folder", path: "childEntity", skip: false }],
+          },
+        ],
       });
     } catch (err) {
       if (isFault(err, "ManagedObjectNotFound")) return undefined;
@@ -329,7 +397,8 @@ export class VmGroupManager {
     const existing = await this.client.findChild(placement.parentFolder, name);
     const survey: CreateSurvey = { folderPath, folderExists: false, vms: [], otherObjects: [] };
     if (existing) {
-      if (existing.type !== "Folder") this.fail(`"${folderPath}" is a ${existing.type}, not a folder; choose another folder`);
+      if (existing.type !== "Folder")
+        this.fail(`"${folderPath}" is a ${existing.type}, not a folder; choose another folder`);
       const contents = (await this.readFolder(existing)) ?? [];
       survey.folderExists = true;
       const self = contents.find((o) => o.obj.value === existing.value);
@@ -340,7 +409,10 @@ export class VmGroupManager {
         else survey.otherObjects.push(String(o.props["name"] ?? o.obj.value));
       }
     }
-    return { folder: existing, plan: planCreate(desiredOf(this.spec), this.spec.owner, this.spec.adopt === true, survey) };
+    return {
+      folder: existing,
+      plan: planCreate(desiredOf(this.spec), this.spec.owner, this.spec.adopt === true, survey),
+    };
   }
 
   /**
@@ -348,28 +420,67 @@ export class VmGroupManager {
    * differs from `plannedLines` (what preview showed). Then creates and marks the folder (unless adopted), marks
    * the adopted VMs, and reconciles. `onFolder` learns the folder as soon as it exists, for partial-failure state.
    */
-  async create(placement: Placement, opts: { plannedLines?: string[]; onFolder?: (f: MoRef, created: boolean) => void } = {}): Promise<CreatedGroup> {
+  async create(
+    placement: Placement,
+    opts: { plannedLines?: string[]; onFolder?: (f: MoRef, created: boolean) => void } = {},
+  ): Promise<CreatedGroup> {
     const { folder: existing, plan } = await this.survey(placement);
     if (plan.refusal) this.fail(plan.refusal);
     if (this.spec.adopt && opts.plannedLines && JSON.stringify(opts.plannedLines) !== JSON.stringify(plan.lines)) {
       this.fail(`what exists changed since the plan was made; run preview again. Now: ${plan.lines.join("; ")}`);
     }
-    let folder = existing;
-    if (!folder) {
-      try {
-        folder = await this.client.createFolder(placement.parentFolder, unescapeEntityName(this.prefix));
-      } catch (err) {
-        // Made by someone else between the survey and now: not ours.
-        if (isFault(err, "DuplicateName")) this.fail(`folder ${this.spec.datacenter}/vm/${this.spec.folder} was created by someone else just now; run preview again`);
-        throw err;
-      }
-    }
-    opts.onFolder?.(folder!, plan.folderCreated);
-    if (!existing) await this.client.setCustomField(folder!, (await this.folderOwnerKey(true))!, this.spec.owner);
+    const folder = existing ?? (await this.createOwnedFolder(placement.parentFolder));
+    opts.onFolder?.(folder, plan.folderCreated);
     for (const vm of plan.adopted) await this.mark(vmRef(vm.moref));
-    this.adoptedRecord.push(...[...plan.members, ...plan.adopted].map((v) => ({ index: v.index, instanceUuid: v.instanceUuid })));
-    const record: GroupRecord = { owner: this.spec.owner, folderCreated: plan.folderCreated, vms: [...this.adoptedRecord] };
-    return { folder: folder!, folderCreated: plan.folderCreated, vms: await this.reconcile(folder!, record, placement) };
+    this.adoptedRecord.push(
+      ...[...plan.members, ...plan.adopted].map((v) => ({ index: v.index, instanceUuid: v.instanceUuid })),
+    );
+    const record: GroupRecord = {
+      owner: this.spec.owner,
+      folderCreated: plan.folderCreated,
+      vms: [...this.adoptedRecord],
+    };
+    return { folder, folderCreated: plan.folderCreated, vms: await this.reconcile(folder, record, placement) };
+  }
+
+  /**
+   * Creates the group folder, marked, so that an interruption leaves either no folder or one provably ours.
+   * CreateFolder is not a task: a lost answer leaves nothing to find it by, and a folder then found under the
+   * group's name could be anyone's (ownership is never inferred from a name). So the folder is made under a name
+   * only this call knows (the group's name and a random suffix), a lost answer is resolved by looking up that name,
+   * and the folder is marked and only then renamed to the group's name (Rename_Task: a lost answer is found among
+   * the folder's recent tasks). Should marking or renaming fail, the temporary folder (ours, empty) is removed.
+   */
+  private async createOwnedFolder(parent: MoRef): Promise<MoRef> {
+    const key = (await this.folderOwnerKey(true))!;
+    // vCenter names are at most 80 characters; the suffix is what makes the name ours.
+    const suffix = `.creating-${randomBytes(6).toString("hex")}`;
+    const temp = escapeEntityName(unescapeEntityName(this.prefix).slice(0, 80 - suffix.length) + suffix);
+    let folder: MoRef;
+    try {
+      folder = await this.client.createFolder(parent, unescapeEntityName(temp));
+    } catch (err) {
+      if (!(err instanceof TransportError) || provesNotSent(err)) throw err;
+      const found = await this.client.findChild(parent, temp);
+      if (found?.type !== "Folder") throw err;
+      folder = found;
+    }
+    let renaming = false;
+    try {
+      await this.client.setCustomField(folder, key, this.spec.owner);
+      renaming = true;
+      await this.client.rename(folder, this.prefix);
+    } catch (err) {
+      await this.client.destroy(folder).catch(() => undefined);
+      // Made by someone else between the survey and now (vcsim says InvalidArgument): not ours.
+      if (renaming && (isFault(err, "DuplicateName") || isFault(err, "InvalidArgument"))) {
+        this.fail(
+          `folder ${this.spec.datacenter}/vm/${this.spec.folder} was created by someone else just now; run preview again`,
+        );
+      }
+      throw err;
+    }
+    return folder;
   }
 
   private mark(vm: MoRef): Promise<void> {
@@ -385,8 +496,12 @@ export class VmGroupManager {
     const contents = await this.readFolder(folder);
     const self = contents?.find((o) => o.obj.type === "Folder" && o.obj.value === folder.value);
     if (!contents || !self) return undefined;
-    const vms = contents.filter((o) => o.obj.type === "VirtualMachine").map((o) => toObserved(this.prefix, o.obj, o.props));
-    const others = contents.filter((o) => o !== self && o.obj.type !== "VirtualMachine").map((o) => String(o.props["name"] ?? o.obj.value));
+    const vms = contents
+      .filter((o) => o.obj.type === "VirtualMachine")
+      .map((o) => toObserved(this.prefix, o.obj, o.props));
+    const others = contents
+      .filter((o) => o !== self && o.obj.type !== "VirtualMachine")
+      .map((o) => String(o.props["name"] ?? o.obj.value));
     const { own, others: otherVms } = claimRecorded(record, vms.filter((v) => !v.template).map(strip));
     const folderName = String(self.props["name"] ?? "");
     if (folderName !== this.prefix && !own.length) {
@@ -421,17 +536,27 @@ export class VmGroupManager {
     const dc = await this.client.findByInventoryPath(inventoryPath(this.spec.datacenter));
     const ref = await this.client.findVmByInstanceUuid(uuid, dc);
     if (!ref) return undefined;
-    const [o] = await this.client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: VM_PROPS }], objectSet: [{ obj: ref }] }).catch(() => []);
+    const [o] = await this.client
+      .retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: VM_PROPS }], objectSet: [{ obj: ref }] })
+      .catch(() => []);
     if (!o) return undefined;
     const parent = o.props["parent"] as MoRef | undefined;
     const [p] = parent
-      ? await this.client.retrieveProperties({ propSet: [{ type: "ManagedEntity", pathSet: ["name"] }], objectSet: [{ obj: parent }] }).catch(() => [])
+      ? await this.client
+          .retrieveProperties({ propSet: [{ type: "ManagedEntity", pathSet: ["name"] }], objectSet: [{ obj: parent }] })
+          .catch(() => [])
       : [];
-    return { vm: strip(toObserved(this.prefix, ref, o.props)), folderName: String(p?.props["name"] ?? parent?.value ?? "?") };
+    return {
+      vm: strip(toObserved(this.prefix, ref, o.props)),
+      folderName: String(p?.props["name"] ?? parent?.value ?? "?"),
+    };
   }
 
   private async readVm(vm: MoRef): Promise<ObservedVm> {
-    const [o] = await this.client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: VM_PROPS }], objectSet: [{ obj: vm }] });
+    const [o] = await this.client.retrieveProperties({
+      propSet: [{ type: "VirtualMachine", pathSet: VM_PROPS }],
+      objectSet: [{ obj: vm }],
+    });
     if (!o) throw new GroupError(`VmGroup "${this.spec.label}": VM ${vm.value} vanished while it was being configured`);
     return strip(toObserved(this.prefix, vm, o.props));
   }
@@ -441,9 +566,13 @@ export class VmGroupManager {
    * missing ones and converges every VM's hardware and power state, at most `maxConcurrency` operations at a time
    * and at most `maxUnavailable` VMs down for a power cycle at once. Steps that fail do not stop the others; the
    * error then carries the group as it stands so the caller can record it. Notes (e.g. a forced power-off) go
-   * to `notes`.
+   * to `this.notes`.
    */
-  async reconcile(folder: MoRef, record: GroupRecord, placement: Placement | (() => Promise<Placement>), notes: string[] = this.notes): Promise<ObservedVm[]> {
+  async reconcile(
+    folder: MoRef,
+    record: GroupRecord,
+    placement: Placement | (() => Promise<Placement>),
+  ): Promise<ObservedVm[]> {
     const desired = desiredOf(this.spec);
     const current = await this.read(folder, record);
     if (!current) this.fail(`folder ${folder.value} disappeared during the update`);
@@ -455,22 +584,32 @@ export class VmGroupManager {
     const limit = this.spec.maxConcurrency;
     const failures: string[] = [];
     const collect = (results: PromiseSettledResult<unknown>[], what: (i: number) => string) =>
-      results.forEach((r, i) => r.status === "rejected" && failures.push(`${what(i)}: ${(r.reason as Error).message ?? r.reason}`));
+      results.forEach(
+        (r, i) => r.status === "rejected" && failures.push(`${what(i)}: ${(r.reason as Error).message ?? r.reason}`),
+      );
 
     collect(await mapLimit(plan.remove, limit, (vm) => this.removeVm(vm)), (i) => `remove ${plan.remove[i].name}`);
 
     let resolved: Placement | undefined;
     if (plan.create.length) resolved = typeof placement === "function" ? await placement() : placement;
     // Power cycles take VMs down: at most maxUnavailable at once, each back up before the next goes down.
-    const cycles = plan.converge.filter((s) => s.reconfigure?.powerCycle && s.vm.powerState === "poweredOn" && s.power !== "off");
+    const cycles = plan.converge.filter(
+      (s) => s.reconfigure?.powerCycle && s.vm.powerState === "poweredOn" && s.power !== "off",
+    );
     const rest = plan.converge.filter((s) => !cycles.includes(s));
     // The bound is on operations, not on VMs: a VM whose clone is done frees its slot for the next clone while it
     // queues for its reconfigure and power-on (ahead of clones not yet started, so VMs finish in order). Holding a
     // slot for a VM's whole clone -> reconfigure -> power-on chain left clone slots idle for the follow-up steps.
     const gate = new OperationGate(limit);
     const work: Array<{ label: string; run: () => Promise<void> }> = [
-      ...plan.create.map((index) => ({ label: `create ${vmName(desired.prefix, index)}`, run: () => this.createVm(folder, resolved!, index, gate) })),
-      ...rest.map((step) => ({ label: `update ${step.vm.name}`, run: () => gate.run(NEW_WORK, () => this.applyStep(step)) })),
+      ...plan.create.map((index) => ({
+        label: `create ${vmName(desired.prefix, index)}`,
+        run: () => this.createVm(folder, resolved!, index, gate),
+      })),
+      ...rest.map((step) => ({
+        label: `update ${step.vm.name}`,
+        run: () => gate.run(NEW_WORK, () => this.applyStep(step)),
+      })),
     ];
     const cycleWork = cycles.map((step) => ({ label: `update ${step.vm.name}`, run: () => this.applyStep(step) }));
     const [a, b] = await Promise.all([
@@ -501,20 +640,23 @@ export class VmGroupManager {
     const name = vmName(this.prefix, index);
     // A VM of that name already in the folder is not taken: vCenter refuses the clone (DuplicateName) and the
     // error names it. Ownership comes from the marker set here, never from the name.
-    const vm = await gate.run(NEW_WORK, () => this.client.cloneVM(placement.template, folder, name, {
-      pool: placement.pool,
-      host: placement.host,
-      datastore: placement.datastore,
-      numCPUs: this.spec.cpu,
-      memoryMB: this.spec.memoryMB,
-      powerOn: false,
-      extraConfig: [{ key: OWNER_KEY, value: this.spec.owner }],
-    }));
+    const vm = await gate.run(NEW_WORK, () =>
+      this.client.cloneVM(placement.template, folder, name, {
+        pool: placement.pool,
+        host: placement.host,
+        datastore: placement.datastore,
+        numCPUs: this.spec.cpu,
+        memoryMB: this.spec.memoryMB,
+        powerOn: false,
+        extraConfig: [{ key: OWNER_KEY, value: this.spec.owner }],
+      }),
+    );
     let observed = await this.readVm(vm);
-    this.created.push({ index, instanceUuid: observed.instanceUuid });
     // Clone-time config is not honoured everywhere (vcsim ignores it): check, then set the marker (with the
-    // hardware change when there is one: one task, not two) and converge.
+    // hardware change when there is one: one task, not two) and converge. Recorded at once, marked or not, so a
+    // failure from here on leaves a VM the state knows (and destroy removes).
     const unmarked = observed.owner !== this.spec.owner;
+    this.created.push({ index, instanceUuid: observed.instanceUuid, ...(unmarked ? { markPending: true } : {}) });
     observed = { ...observed, owner: this.spec.owner };
     const step = convergeStep({ ...observed, index }, { ...this.spec, powerState: this.spec.powerState ?? "on" });
     await gate.run(FOLLOW_UP, async () => {
@@ -572,7 +714,8 @@ export class VmGroupManager {
       } catch (err) {
         if (!(err instanceof VimFault)) throw err;
         asked = false;
-        if (!isFault(err, "InvalidPowerState")) this.notes.push(`${name}: guest shutdown refused (${(err as VimFault).fault}), powered off`);
+        if (!isFault(err, "InvalidPowerState"))
+          this.notes.push(`${name}: guest shutdown refused (${(err as VimFault).fault}), powered off`);
       }
       if (asked) {
         if (await this.waitPoweredOff(vm, timeoutMs)) return;
@@ -585,7 +728,10 @@ export class VmGroupManager {
   private async waitPoweredOff(vm: MoRef, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      const [o] = await this.client.retrieveProperties({ propSet: [{ type: "VirtualMachine", pathSet: ["runtime.powerState"] }], objectSet: [{ obj: vm }] });
+      const [o] = await this.client.retrieveProperties({
+        propSet: [{ type: "VirtualMachine", pathSet: ["runtime.powerState"] }],
+        objectSet: [{ obj: vm }],
+      });
       if (o?.props["runtime.powerState"] === "poweredOff") return true;
       if (Date.now() >= deadline) return false;
       await sleep(Math.min(delay, Math.max(deadline - Date.now(), 0)));
@@ -612,13 +758,23 @@ export class VmGroupManager {
     const current = await this.read(folder, record);
     // The folder is gone: its VMs may still exist elsewhere (vcsim orphans them; or moved).
     const own = current?.own ?? (await this.findRecordedAnywhere(record));
-    const results = await mapLimit([...own].sort((a, b) => b.index - a.index), this.spec.maxConcurrency, (vm) => this.removeVm(vm));
+    const results = await mapLimit(
+      [...own].sort((a, b) => b.index - a.index),
+      this.spec.maxConcurrency,
+      (vm) => this.removeVm(vm),
+    );
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed.length) this.fail(`could not remove ${failed.length} VM(s): ${failed.map((f) => (f.reason as Error).message).join("; ")}`);
+    if (failed.length)
+      this.fail(
+        `could not remove ${failed.length} VM(s): ${failed.map((f) => (f.reason as Error).message).join("; ")}`,
+      );
     if (!current) return {};
     if (!record.folderCreated) return { folderKept: "adopted: the group did not create it" };
     const left = (await this.readFolder(folder))?.filter((o) => o.obj.value !== folder.value) ?? [];
-    if (left.length) return { folderKept: `it holds objects the group does not own (${left.map((o) => String(o.props["name"] ?? o.obj.value)).join(", ")})` };
+    if (left.length)
+      return {
+        folderKept: `it holds objects the group does not own (${left.map((o) => String(o.props["name"] ?? o.obj.value)).join(", ")})`,
+      };
     try {
       await this.client.destroy(folder);
     } catch (err) {

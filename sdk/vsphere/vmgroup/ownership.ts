@@ -20,6 +20,11 @@ export const OWNER_KEY = "pulumi-vmware-kit.owner";
 export interface RecordedVm {
   index: number;
   instanceUuid: string;
+  /**
+   * Cloned by the group but not yet marked (vcsim drops clone-time config, and the marking reconfigure may fail):
+   * the recorded UUID, taken from the clone's result, proves it is the group's; the next update marks it.
+   */
+  markPending?: boolean;
 }
 
 /** What the Pulumi state says the group owns. */
@@ -39,7 +44,8 @@ export interface GroupRecord {
 /** The value of `key` in a decoded config.extraConfig (an array of OptionValue). */
 export function extraConfigValue(extraConfig: unknown, key: string): string | undefined {
   const list = Array.isArray(extraConfig) ? extraConfig : extraConfig ? [extraConfig] : [];
-  const hit = list.find((o) => o && typeof o === "object" && (o as { key?: unknown }).key === key) as { value?: unknown } | undefined;
+  const hit = list.find((o) => o && typeof o === "object" && (o as { key?: unknown }).key === key) as
+    { value?: unknown } | undefined;
   return hit?.value === undefined || hit.value === "" ? undefined : String(hit.value);
 }
 
@@ -47,7 +53,8 @@ export function extraConfigValue(extraConfig: unknown, key: string): string | un
 export function customValue(values: unknown, key: number | undefined): string | undefined {
   if (key === undefined) return undefined;
   const list = Array.isArray(values) ? values : values ? [values] : [];
-  const hit = list.find((o) => o && typeof o === "object" && Number((o as { key?: unknown }).key) === key) as { value?: unknown } | undefined;
+  const hit = list.find((o) => o && typeof o === "object" && Number((o as { key?: unknown }).key) === key) as
+    { value?: unknown } | undefined;
   return hit?.value === undefined || hit.value === "" ? undefined : String(hit.value);
 }
 
@@ -58,7 +65,8 @@ export function claimRecorded(record: GroupRecord, vms: ObservedVm[]): { own: Ob
   const others: ObservedVm[] = [];
   for (const vm of vms) {
     const r = byUuid.get(vm.instanceUuid);
-    if (r && (vm.owner === record.owner || (record.unmarked && vm.owner === undefined))) own.push({ ...vm, index: r.index });
+    if (r && (vm.owner === record.owner || ((record.unmarked || r.markPending) && vm.owner === undefined)))
+      own.push({ ...vm, index: r.index });
     else others.push(vm);
   }
   own.sort((a, b) => a.index - b.index);
@@ -121,7 +129,9 @@ export function planCreate(desired: DesiredGroup, owner: string, adopt: boolean,
     if (!inSlot) {
       kept.push(vm.name);
     } else if (vm.owner !== undefined && vm.owner !== owner) {
-      problems.push(`VM "${vm.name}" in ${folderPath} belongs to another group (its marker names ${vm.owner}); it is never taken over`);
+      problems.push(
+        `VM "${vm.name}" in ${folderPath} belongs to another group (its marker names ${vm.owner}); it is never taken over`,
+      );
     } else if (vm.template) {
       problems.push(`"${vm.name}" in ${folderPath} is a template, not a VM the group can use; rename or remove it`);
     } else if (adopt) {
@@ -137,7 +147,9 @@ export function planCreate(desired: DesiredGroup, owner: string, adopt: boolean,
         `${held.length ? `; it holds ${list(held)}` : ""}. Set adopt: true to use it (preview --diff then lists every change adoption makes), or choose another folder`,
     );
   } else if (unadopted.length) {
-    problems.push(`${list(unadopted)} in ${folderPath} exist and are not marked as this group's; set adopt: true to take them over, or remove them`);
+    problems.push(
+      `${list(unadopted)} in ${folderPath} exist and are not marked as this group's; set adopt: true to take them over, or remove them`,
+    );
   }
   const all = [...members, ...adopted].sort((a, b) => a.index - b.index);
   const plan = planGroup(desired, all);
@@ -150,12 +162,26 @@ export function planCreate(desired: DesiredGroup, owner: string, adopt: boolean,
         : `folder ${folderPath}: exists; use it as is (the group never removes it)`,
   );
   const steps = new Map(plan.converge.map((s) => [s.vm.instanceUuid, s]));
-  for (const vm of members) lines.push(`${vm.name} (${vm.moref}): created by this group earlier; ${describeStep(steps.get(vm.instanceUuid), desired)}`);
-  for (const vm of adopted) lines.push(`${vm.name} (${vm.moref}): adopt (mark as this group's); ${describeStep(steps.get(vm.instanceUuid), desired)}`);
+  for (const vm of members)
+    lines.push(
+      `${vm.name} (${vm.moref}): created by this group earlier; ${describeStep(steps.get(vm.instanceUuid), desired)}`,
+    );
+  for (const vm of adopted)
+    lines.push(
+      `${vm.name} (${vm.moref}): adopt (mark as this group's); ${describeStep(steps.get(vm.instanceUuid), desired)}`,
+    );
   for (const vm of plan.remove) lines.push(`${vm.name} (${vm.moref}): remove (beyond replicas)`);
   if (plan.create.length) lines.push(`clone ${plan.create.map((i) => vmName(desired.prefix, i)).join(", ")}`);
   if (kept.length) lines.push(`keep as is (not declared, never touched): ${kept.join(", ")}`);
-  return { folderCreated, members, adopted, kept, plan, lines, ...(problems.length ? { refusal: problems.join("; ") } : {}) };
+  return {
+    folderCreated,
+    members,
+    adopted,
+    kept,
+    plan,
+    lines,
+    ...(problems.length ? { refusal: problems.join("; ") } : {}),
+  };
 }
 
 /** "no change", "power on (now poweredOff)", "cpu 1 => 2 (guest shutdown, reconfigure, power on)". */
@@ -164,7 +190,10 @@ export function describeStep(step: ConvergeStep | undefined, desired: Pick<Desir
   const r = step.reconfigure;
   const now = `now ${step.vm.powerState}`;
   if (!r) return step.power === "on" ? `power on (${now})` : `power off (guest shutdown; ${now})`;
-  const what = [r.numCPUs !== undefined && `cpu ${step.vm.cpu} => ${desired.cpu}`, r.memoryMB !== undefined && `memoryMB ${step.vm.memoryMB} => ${desired.memoryMB}`]
+  const what = [
+    r.numCPUs !== undefined && `cpu ${step.vm.cpu} => ${desired.cpu}`,
+    r.memoryMB !== undefined && `memoryMB ${step.vm.memoryMB} => ${desired.memoryMB}`,
+  ]
     .filter(Boolean)
     .join(", ");
   if (r.powerCycle) return `${what} (guest shutdown, reconfigure${step.power === "on" ? ", power on" : ""})`;

@@ -97,7 +97,10 @@ function wantsPower(vm: ObservedVm, declared: "on" | "off" | undefined, cycled: 
 }
 
 /** Step needed to bring one existing VM to the spec, or undefined when it already matches. */
-export function convergeStep(vm: ObservedVm, desired: Omit<DesiredGroup, "prefix" | "replicas">): ConvergeStep | undefined {
+export function convergeStep(
+  vm: ObservedVm,
+  desired: Omit<DesiredGroup, "prefix" | "replicas">,
+): ConvergeStep | undefined {
   const reconfigure = reconfigureFor(vm, desired.cpu, desired.memoryMB);
   // A VM that will be off anyway needs no cycle: power it off first, reconfigure, leave it off.
   if (reconfigure && desired.powerState === "off") reconfigure.powerCycle = false;
@@ -159,13 +162,16 @@ export interface GroupDrift {
 
 /** Drift `up` can put back (hardware and power); renames and moves are only reported. */
 export function fixableDrift(drift: GroupDrift | undefined): boolean {
-  return Object.values(drift?.vms ?? {}).some((d) => d.cpu !== undefined || d.memoryMB !== undefined || d.powerState !== undefined);
+  return Object.values(drift?.vms ?? {}).some(
+    (d) => d.cpu !== undefined || d.memoryMB !== undefined || d.powerState !== undefined,
+  );
 }
 
 /** One line per VM, e.g. `web-2: powerState poweredOff (declared on); web-3: renamed to db-1`. */
 export function describeDrift(drift: GroupDrift, desired: Omit<DesiredGroup, "prefix" | "replicas">): string {
   const parts: string[] = [];
-  if (drift.folder) parts.push(`folder renamed outside Pulumi to "${drift.folder.renamedTo}" (still the group's folder)`);
+  if (drift.folder)
+    parts.push(`folder renamed outside Pulumi to "${drift.folder.renamedTo}" (still the group's folder)`);
   for (const [name, d] of Object.entries(drift.vms ?? {})) {
     const what: string[] = [];
     if (d.cpu !== undefined) what.push(`cpu ${d.cpu} (declared ${desired.cpu})`);
@@ -214,7 +220,15 @@ export function observedReplicas(observed: ObservedVm[]): number {
 export const REPLACE_KEYS = ["datacenter", "template", "folder"] as const;
 /** Properties an update reconciles in place. */
 export const UPDATE_KEYS = [
-  "replicas", "cpu", "memoryMB", "powerState", "cluster", "resourcePool", "datastore", "maxConcurrency", "maxUnavailable",
+  "replicas",
+  "cpu",
+  "memoryMB",
+  "powerState",
+  "cluster",
+  "resourcePool",
+  "datastore",
+  "maxConcurrency",
+  "maxUnavailable",
   "shutdownTimeoutSeconds",
 ] as const;
 

@@ -1,5 +1,6 @@
 // VimClient: a session against one vCenter (or vcsim) and the handful of vim25 methods the providers need.
-// Every method is one SOAP call (plus task polling for *_Task methods); a dropped session is renewed once per call,
+// Every method is one SOAP call (plus the task wait for *_Task methods: one read, then the session's shared
+// WaitForUpdatesEx long-poll, see tasks.ts, or polls without it); a dropped session is renewed once per call,
 // transient failures are retried by the transport (soap.ts), and a task submission whose answer was lost is found
 // again instead of being sent twice. Tasks in flight are bounded per endpoint across all clients of the process.
 import { AxiosInstance } from "axios";
@@ -26,6 +27,7 @@ import {
 } from "./methods";
 import { decodeObjectContent, decodeValue, moRefXml } from "./property";
 import { SoapTransport } from "./soap";
+import { TaskInfoUpdate, TaskWaiter, WaiterUnavailable } from "./tasks";
 import type {
   CloneSpec,
   MoRef,
@@ -39,7 +41,12 @@ import type {
 export interface VimClientOptions {
   /** Parallel sockets to the endpoint (default 16). */
   maxSockets?: number;
-  /** First task poll interval in ms (default 20); it grows by half up to 1 s. */
+  /**
+   * Task waits share one WaitForUpdatesEx long-poll per session (see tasks.ts) unless this is false (default true).
+   * Without it, or when the server refuses it, each task is polled.
+   */
+  longPollTasks?: boolean;
+  /** First task poll interval in ms (default 20), when polling; it grows by half up to 1 s. */
   taskPollMs?: number;
   /** Default bound on one task wait in ms (default 30 min); a task still running then is cancelled (CancelTask). */
   taskTimeoutMs?: number;
@@ -105,6 +112,8 @@ export class VimClient {
   private readonly taskTimeoutMs: number;
   private readonly lostTaskWindowMs: number;
   private readonly tasks: Semaphore;
+  /** The session's task long-poll; undefined when turned off or the request budget is too short for it. */
+  readonly taskWaiter: TaskWaiter | undefined;
 
   private constructor(
     private readonly transport: SoapTransport,
@@ -118,6 +127,23 @@ export class VimClient {
     this.taskTimeoutMs = opts.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
     this.lostTaskWindowMs = opts.lostTaskWindowMs ?? 60_000;
     this.tasks = taskGate(transport.where, opts.maxTasksInFlight);
+    // A long-poll must answer well inside the request's idle timeout and deadline: half the smaller, at most 30 s.
+    const budgetMs = Math.min(opts.requestTimeoutMs ?? 120_000, opts.requestDeadlineMs ?? 300_000);
+    const maxWaitSeconds = Math.min(30, Math.floor(budgetMs / 2000));
+    if (opts.longPollTasks !== false && maxWaitSeconds >= 1) {
+      this.taskWaiter = new TaskWaiter({
+        propertyCollector: serviceContent.propertyCollector,
+        viewManager: serviceContent.viewManager,
+        // The waiter's calls only make or change objects of this session, so a resend after a lost answer is harmless;
+        // the waiter asks for none on WaitForUpdatesEx (see WaiterHost.call).
+        call: (method, body, retry) => transport.call(method, body, { idempotent: retry }),
+        generation: () => this.sessionGeneration,
+        renew: async (seen) => {
+          if (seen === this.sessionGeneration) await this.renewSession();
+        },
+        maxWaitSeconds,
+      });
+    }
   }
 
   /** The endpoint's task gate (tasks in flight now, queued, the peak seen, the limit), once a client used it. */
@@ -185,6 +211,7 @@ export class VimClient {
 
   /** Logs out (best effort) and closes the keep-alive sockets: the client is done. */
   async close(): Promise<void> {
+    this.taskWaiter?.close();
     await this.logout().catch(() => undefined);
     closeHttpClient(this.http);
   }
@@ -421,7 +448,7 @@ export class VimClient {
   }
 
   /**
-   * Polls info.state until success (returns info.result) or error (throws TaskError). After `timeoutMs` (default
+   * Waits until info.state is success (returns info.result) or error (throws TaskError). After `timeoutMs` (default
    * the client's taskTimeoutMs, 30 min) the task is cancelled (CancelTask, best effort) and TaskTimeoutError thrown.
    */
   waitForTask(task: MoRef, opts: { timeoutMs?: number } = {}): Promise<unknown> {
@@ -527,28 +554,50 @@ export class VimClient {
     }
   }
 
+  /**
+   * Reads the task once (many are done by the time their submission answers), then waits on the session's
+   * long-poll; polls instead when there is none or it gives the wait back.
+   */
   private async awaitTask(task: MoRef, method: string, timeoutMs = this.taskTimeoutMs): Promise<unknown> {
     const deadline = Date.now() + timeoutMs;
-    const spec = {
-      propSet: [{ type: "Task", pathSet: ["info.state", "info.result", "info.error"] }],
-      objectSet: [{ obj: task }],
-    };
+    let info = await this.readTask(task);
+    if (info.state !== "success" && info.state !== "error" && Date.now() < deadline && this.taskWaiter?.available) {
+      const seen = info;
+      info = await this.taskWaiter.wait(task, deadline).then(
+        (u) => (u.state === "unknown" ? { ...u, state: seen.state } : u),
+        (err) => {
+          if (err instanceof WaiterUnavailable) return seen;
+          throw err;
+        },
+      );
+    }
     // Grow the interval gently: most tasks finish in well under a second, and a coarse schedule adds up per VM.
     for (let delay = this.taskPollMs; ; delay = Math.min(Math.ceil(delay * 1.5), MAX_TASK_POLL_MS)) {
-      const [info] = await this.retrieveProperties(spec);
-      const state = String(info?.props["info.state"] ?? "unknown");
-      if (state === "success") return info.props["info.result"];
-      if (state === "error") throw taskError(method, task, info.props["info.error"]);
-      if (Date.now() + delay > deadline) {
+      if (info.state === "success") return info.result;
+      if (info.state === "error") throw taskError(method, task, info.error);
+      if (info.timedOut || Date.now() + delay > deadline) {
         // Abandoned work must not go on changing the inventory behind the caller's back.
         const cancelled = await this.cancelTask(task).then(
           () => true,
           () => false,
         );
-        throw new TaskTimeoutError(task, state, cancelled);
+        throw new TaskTimeoutError(task, info.state, cancelled);
       }
       await sleep(delay);
+      info = await this.readTask(task);
     }
+  }
+
+  private async readTask(task: MoRef): Promise<TaskInfoUpdate> {
+    const [o] = await this.retrieveProperties({
+      propSet: [{ type: "Task", pathSet: ["info.state", "info.result", "info.error"] }],
+      objectSet: [{ obj: task }],
+    });
+    return {
+      state: String(o?.props["info.state"] ?? "unknown"),
+      result: o?.props["info.result"],
+      error: o?.props["info.error"],
+    };
   }
 
   private send(method: string, body: string): Promise<unknown> {

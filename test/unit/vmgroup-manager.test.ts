@@ -210,6 +210,44 @@ describe("VmGroupManager (scripted client)", () => {
     assert.equal(t.maxDown(), 2);
   });
 
+  it("bounds operations, not VMs: with maxConcurrency 2 the third clone starts when the first ends, never 3 at once", async () => {
+    const { client, calls } = scripted([{ obj: folder, props: { name: "web" } }]);
+    const contents: ObjectContent[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    const op = async <T>(what: string, ms: number, fn: () => T): Promise<T> => {
+      peak = Math.max(peak, ++inFlight);
+      calls.push(`start ${what}`);
+      await new Promise((r) => setTimeout(r, ms));
+      inFlight--;
+      return fn();
+    };
+    const c = client as unknown as Record<string, unknown>;
+    const read = c.retrieveProperties as (s: PropertyFilterSpec) => Promise<ObjectContent[]>;
+    c.retrieveProperties = async (s: PropertyFilterSpec) => [
+      ...contents.filter((o) => o.obj.value === s.objectSet[0].obj.value),
+      ...(await read(s)),
+    ];
+    c.cloneVM = (_t: MoRef, _f: MoRef, name: string) =>
+      op(`clone ${name}`, 30, () => {
+        const vm = vmObj(`vm-${name}`, vmProps(name, "poweredOff", 1, 32, undefined));
+        contents.push(vm);
+        return vm.obj;
+      });
+    c.reconfigVM = (vm: MoRef) => op(`reconfig ${vm.value}`, 5, () => undefined);
+    c.powerOnVM = (vm: MoRef) => op(`powerOn ${vm.value}`, 5, () => undefined);
+    const placement = {
+      template: { type: "VirtualMachine", value: "tpl" },
+      pool: { type: "ResourcePool", value: "rp" },
+      parentFolder: folder,
+    };
+    await new VmGroupManager(client, spec({ replicas: 4, maxConcurrency: 2 })).reconcile(folder, record(), placement);
+    assert.equal(peak, 2, "clones, reconfigures and power-ons: 2 at most at once");
+    // The slot of web-0's clone goes to the next clone; web-0's reconfigure and power-on take the next free one.
+    assert.ok(calls.indexOf("start clone web-2") < calls.indexOf("start powerOn vm-web-0"), calls.join("\n"));
+    assert.equal(calls.filter((x) => x.startsWith("start powerOn")).length, 4);
+  });
+
   it("acts only on its own VMs: a hand-made VM named like a group VM is neither scaled down nor destroyed", async () => {
     const { client, calls } = scripted([
       { obj: folder, props: { name: "web" } },

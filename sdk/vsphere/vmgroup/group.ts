@@ -597,16 +597,23 @@ export class VmGroupManager {
       (s) => s.reconfigure?.powerCycle && s.vm.powerState === "poweredOn" && s.power !== "off",
     );
     const rest = plan.converge.filter((s) => !cycles.includes(s));
+    // The bound is on operations, not on VMs: a VM whose clone is done frees its slot for the next clone while it
+    // queues for its reconfigure and power-on (ahead of clones not yet started, so VMs finish in order). Holding a
+    // slot for a VM's whole clone -> reconfigure -> power-on chain left clone slots idle for the follow-up steps.
+    const gate = new OperationGate(limit);
     const work: Array<{ label: string; run: () => Promise<void> }> = [
       ...plan.create.map((index) => ({
         label: `create ${vmName(desired.prefix, index)}`,
-        run: () => this.createVm(folder, resolved!, index),
+        run: () => this.createVm(folder, resolved!, index, gate),
       })),
-      ...rest.map((step) => ({ label: `update ${step.vm.name}`, run: () => this.applyStep(step) })),
+      ...rest.map((step) => ({
+        label: `update ${step.vm.name}`,
+        run: () => gate.run(NEW_WORK, () => this.applyStep(step)),
+      })),
     ];
     const cycleWork = cycles.map((step) => ({ label: `update ${step.vm.name}`, run: () => this.applyStep(step) }));
     const [a, b] = await Promise.all([
-      mapLimit(work, limit, (w) => w.run()),
+      Promise.allSettled(work.map((w) => w.run())),
       mapLimit(cycleWork, Math.min(this.spec.maxUnavailable ?? 1, limit), (w) => w.run()),
     ]);
     collect(a, (i) => work[i].label);
@@ -629,19 +636,21 @@ export class VmGroupManager {
   /** What happened that a user should know (forced power-offs), for lastMessage. */
   readonly notes: string[] = [];
 
-  private async createVm(folder: MoRef, placement: Placement, index: number): Promise<void> {
+  private async createVm(folder: MoRef, placement: Placement, index: number, gate: OperationGate): Promise<void> {
     const name = vmName(this.prefix, index);
     // A VM of that name already in the folder is not taken: vCenter refuses the clone (DuplicateName) and the
     // error names it. Ownership comes from the marker set here, never from the name.
-    const vm = await this.client.cloneVM(placement.template, folder, name, {
-      pool: placement.pool,
-      host: placement.host,
-      datastore: placement.datastore,
-      numCPUs: this.spec.cpu,
-      memoryMB: this.spec.memoryMB,
-      powerOn: false,
-      extraConfig: [{ key: OWNER_KEY, value: this.spec.owner }],
-    });
+    const vm = await gate.run(NEW_WORK, () =>
+      this.client.cloneVM(placement.template, folder, name, {
+        pool: placement.pool,
+        host: placement.host,
+        datastore: placement.datastore,
+        numCPUs: this.spec.cpu,
+        memoryMB: this.spec.memoryMB,
+        powerOn: false,
+        extraConfig: [{ key: OWNER_KEY, value: this.spec.owner }],
+      }),
+    );
     let observed = await this.readVm(vm);
     // Clone-time config is not honoured everywhere (vcsim ignores it): check, then set the marker (with the
     // hardware change when there is one: one task, not two) and converge. Recorded at once, marked or not, so a
@@ -650,8 +659,10 @@ export class VmGroupManager {
     this.created.push({ index, instanceUuid: observed.instanceUuid, ...(unmarked ? { markPending: true } : {}) });
     observed = { ...observed, owner: this.spec.owner };
     const step = convergeStep({ ...observed, index }, { ...this.spec, powerState: this.spec.powerState ?? "on" });
-    if (unmarked && !step?.reconfigure) await this.mark(vm);
-    if (step) await this.applyStep(step, unmarked);
+    await gate.run(FOLLOW_UP, async () => {
+      if (unmarked && !step?.reconfigure) await this.mark(vm);
+      if (step) await this.applyStep(step, unmarked);
+    });
   }
 
   private async applyStep(step: ConvergeStep, mark = false): Promise<void> {
@@ -784,3 +795,37 @@ export class VmGroupManager {
 }
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 180;
+
+/** Gate priorities: a started VM's next step goes before work not yet begun. */
+const NEW_WORK = 0;
+const FOLLOW_UP = 1;
+
+/**
+ * At most `limit` operations at once; waiters are served highest priority first, in arrival order within one
+ * priority. A released slot passes straight to the next waiter, so no newcomer slips in between.
+ */
+export class OperationGate {
+  private active = 0;
+  private readonly waiting: Array<{ priority: number; go: () => void }> = [];
+  /** The most operations seen at once. */
+  peak = 0;
+
+  constructor(readonly limit: number) {}
+
+  async run<T>(priority: number, fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) {
+      await new Promise<void>((go) => {
+        const at = this.waiting.findIndex((w) => w.priority < priority);
+        this.waiting.splice(at < 0 ? this.waiting.length : at, 0, { priority, go });
+      });
+    } else this.active++;
+    this.peak = Math.max(this.peak, this.active);
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next.go();
+      else this.active--;
+    }
+  }
+}

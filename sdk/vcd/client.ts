@@ -80,6 +80,8 @@ export interface RequestOptions {
   expect?: number[];
   /** Called when a non-idempotent request was sent but its answer lost; may return the answer it would have had. */
   recoverLost?: (sentAt: number) => Promise<VcdResponse | undefined>;
+  /** Send once, no retry: best-effort requests (the logout when a client closes must not wait out the deadline). */
+  once?: boolean;
 }
 
 export interface VcdResponse {
@@ -183,7 +185,7 @@ export class VcdClient {
   async close(): Promise<void> {
     if (this.session) {
       try {
-        await this.send("DELETE", "/api/session", { expect: [200, 204, 401] });
+        await this.send("DELETE", "/api/session", { expect: [200, 204, 401], once: true });
       } catch {
         // the session may already be gone; closing must not fail
       }
@@ -305,7 +307,7 @@ export class VcdClient {
       if (lost) {
         // A server restart or a balancer failing over lasts a while: transient failures of a request that is safe
         // to repeat are retried until the deadline, not a fixed number of times.
-        if (isTransient(lost) && (idempotent || provesNotSent(lost))) {
+        if (!opts.once && isTransient(lost) && (idempotent || provesNotSent(lost))) {
           const wait = backoffDelay(++failed, delay, maxDelay);
           if (Date.now() + wait <= transitDeadline) {
             await this.options.onRetry?.({

@@ -212,14 +212,14 @@ export class VimClient {
   /** Logs out (best effort) and closes the keep-alive sockets: the client is done. */
   async close(): Promise<void> {
     this.taskWaiter?.close();
-    await this.logout().catch(() => undefined);
+    await this.logout({ once: true }).catch(() => undefined);
     closeHttpClient(this.http);
   }
 
-  /** Ends the session. A later call logs in again (see withSession). */
-  async logout(): Promise<void> {
+  /** Ends the session. A later call logs in again (see withSession). `once`: no retry (best effort). */
+  async logout(opts: { once?: boolean } = {}): Promise<void> {
     try {
-      await this.transport.call("Logout", methodXml("Logout", this.serviceContent.sessionManager));
+      await this.transport.call("Logout", methodXml("Logout", this.serviceContent.sessionManager), opts);
     } catch (err) {
       if (!isFault(err, "NotAuthenticated")) throw err;
     } finally {

@@ -127,11 +127,12 @@ export class SoapTransport {
 
   /**
    * POSTs one method call; `body` is the method element. Returns the `<method>Response` element. Transient failures
-   * are retried per IDEMPOTENT_METHODS (or `idempotent`), within the retry deadline.
+   * are retried per IDEMPOTENT_METHODS (or `idempotent`), within the retry deadline; `once` sends it once (a
+   * best-effort call such as the Logout when a client closes, which must not wait out the deadline).
    */
-  call(method: string, body: string, opts: { idempotent?: boolean } = {}): Promise<XmlNode> {
+  call(method: string, body: string, opts: { idempotent?: boolean; once?: boolean } = {}): Promise<XmlNode> {
     const idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(method);
-    const retryable = (err: unknown) => isTransient(err) && (idempotent || provesNotSent(err));
+    const retryable = (err: unknown) => !opts.once && isTransient(err) && (idempotent || provesNotSent(err));
     return withRetry(method, () => this.callOnce(method, body), retryable, this.retry);
   }
 

@@ -171,12 +171,15 @@ describe("engine: VcdVapp (pulumi CLI + vCD simulator)", function () {
     const p = await PulumiProject.create("vcdvapp", "import-option");
     try {
       await configure(p, { resourceName: "probe" });
-      fs.writeFileSync(
-        path.join(p.dir, "index.ts"),
-        fs
-          .readFileSync(path.join(p.dir, "index.ts"), "utf8")
-          .replace("adopt: importHref,\n  },\n);", `},\n  { import: ${JSON.stringify(made.href)} },\n);`),
+      // The example's last argument becomes the import option (asserted, so a reformatted example cannot turn this
+      // into a plain preview that passes for the wrong reason).
+      const program = fs.readFileSync(path.join(p.dir, "index.ts"), "utf8");
+      const patched = program.replace(
+        /\n(\s*)adopt: importHref,\n(\s*)\}(\s*)\);/,
+        `\n$2},\n$2{ import: ${JSON.stringify(made.href)} },\n);`,
       );
+      assert.notEqual(patched, program, "the import option was put into the program");
+      fs.writeFileSync(path.join(p.dir, "index.ts"), patched);
       const r = await p.run(["preview"], { allowFailure: true });
       assert.notEqual(r.code, 0);
       // The SDK finds no provider code in the Read: @pulumi/pulumi 3.248 fails on it as an undefined property,

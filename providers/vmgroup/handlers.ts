@@ -20,7 +20,9 @@ import {
   diffGroup,
   GroupDrift,
   ObservedVm,
+  REPLACE_KEYS,
   summarize,
+  UPDATE_KEYS,
   vmDrift,
   vmIndex,
   vmName,
@@ -33,21 +35,11 @@ import { warn } from "../common/log";
 type Props = VmGroupInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
 type StateVm = { name: string; index?: number; instanceUuid: string; markPending?: boolean };
 
+// The inputs as recorded in the state: what the planner diffs, plus what identifies and owns the group.
 const INPUT_KEYS = [
   "connection",
-  "datacenter",
-  "template",
-  "folder",
-  "replicas",
-  "cpu",
-  "memoryMB",
-  "powerState",
-  "cluster",
-  "resourcePool",
-  "datastore",
-  "maxConcurrency",
-  "maxUnavailable",
-  "shutdownTimeoutSeconds",
+  ...REPLACE_KEYS,
+  ...UPDATE_KEYS,
   "adopt",
   "owner",
   "plannedAdoption",

@@ -4,7 +4,9 @@
 import { startVcsim } from "../simulators/vcsim";
 import { VimClient } from "../sdk/vsphere/client";
 import { closeVimSessions, vimSessionStats, withVimSession } from "../sdk/vsphere/pool";
-import { GroupSpec, VmGroupManager } from "../sdk/vsphere/vmgroup/group";
+import { VmGroupManager } from "../sdk/vsphere/vmgroup/manager";
+import type { GroupSpec } from "../sdk/vsphere/vmgroup/model";
+import type { GroupRecord } from "../sdk/vsphere/vmgroup/ownership";
 import * as vmgroup from "../providers/vmgroup/handlers";
 
 const CLONE_DELAY_MS = 300;
@@ -25,13 +27,20 @@ export async function benchSessions(): Promise<Record<string, number>> {
     memoryMB: 64,
     powerState: "off",
     maxConcurrency: 4,
+    owner: `bench:${folder}`,
   });
   const props = (folder: string, replicas: number) => ({ connection: conn, ...spec(folder, replicas) }) as never;
   const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6);
   try {
     // 50 one-VM groups to refresh.
     const ids: string[] = [];
-    for (let i = 0; i < REFRESH_GROUPS; i++) ids.push((await vmgroup.create(props(`r-${i}`, 1))).id);
+    const records: GroupRecord[] = [];
+    for (let i = 0; i < REFRESH_GROUPS; i++) {
+      const { id, outs } = await vmgroup.create(props(`r-${i}`, 1));
+      ids.push(id);
+      const vms = (outs?.vms ?? []).map((v) => ({ index: v.index ?? 0, instanceUuid: v.instanceUuid }));
+      records.push({ owner: `bench:r-${i}`, vms, folderCreated: true });
+    }
 
     let t = process.hrtime.bigint();
     let beforeLogins = 0;
@@ -39,7 +48,7 @@ export async function benchSessions(): Promise<Record<string, number>> {
       ids.map(async (id, i) => {
         const c = await VimClient.connect(conn);
         try {
-          await new VmGroupManager(c, spec(`r-${i}`, 1)).read({ type: "Folder", value: id });
+          await new VmGroupManager(c, spec(`r-${i}`, 1)).read({ type: "Folder", value: id }, records[i]);
           beforeLogins += c.logins;
         } finally {
           await c.logout();
@@ -66,7 +75,7 @@ export async function benchSessions(): Promise<Record<string, number>> {
       clients.map(async (c, i) => {
         const g = new VmGroupManager(c, spec(`u-before-${i}`, UP_VMS));
         const placement = await g.resolvePlacement();
-        await g.reconcile(await g.ensureFolder(placement.parentFolder), placement);
+        await g.create(placement);
       }),
     );
     const beforeUpMs = ms(t);

@@ -5,7 +5,7 @@ import { VcdClient } from "../sdk/vcd";
 import { vAppEdit } from "../sdk/vcd/bodies";
 import { MEDIA } from "../sdk/vcd/wire";
 import * as handlers from "../providers/vcdvapp/handlers";
-import { connect } from "../providers/vcdvapp/vapp";
+import { connect } from "../providers/vcdvapp/connection";
 
 const TASK_MS = 500;
 const USER = { org: "acme", username: "alice", password: "alice-Passw0rd!" };

@@ -73,7 +73,7 @@ function templates(): VCenterTemplateSource[] {
     namespace: "monsoon3",
     scope: t.options.scope,
     template: t.template,
-    jinja2Options: t.options.jinja2_options,
+    jinja2Options: "jinja2_options" in t.options ? t.options.jinja2_options : undefined,
   }));
 }
 

@@ -68,7 +68,7 @@ async function main() {
           "  npm run local -- preview --diff          # see the plan",
           "  npm run local -- up --yes                # apply it",
           "  npm run local -- destroy --yes           # remove everything",
-          `  KUBECONFIG=${path.relative(process.cwd(), LOCAL.kubeconfigFile)} kubectl get all,cm,secrets -n ${outputs.kubernetesNamespace}`,
+          `  KUBECONFIG=${path.relative(process.cwd(), LOCAL.kubeconfigFile)} kubectl get all,cm,secrets -n ${outputs.kubernetesNamespace}   # with a kubectl of your own`,
         ].join("\n"),
       );
       await new Promise(() => undefined);

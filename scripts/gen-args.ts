@@ -13,8 +13,8 @@ import {
   vmGroupStatusSchema,
   vmGroupVmSchema,
 } from "../sdk/schemas";
-import { REPLACE_KEYS as VAPP_REPLACES } from "../sdk/vcd/vapp-planner";
-import { REPLACE_KEYS as VMGROUP_REPLACES } from "../sdk/vsphere/vmgroup/planner";
+import { REPLACE_KEYS as VAPP_REPLACES } from "../providers/vcdvapp/diff";
+import { REPLACE_KEYS as VMGROUP_REPLACES } from "../providers/vmgroup/diff";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON Schema nodes as z.toJSONSchema returns them
 type Json = Record<string, any>;

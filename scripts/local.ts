@@ -3,7 +3,10 @@
 import { spawnSync } from "child_process";
 import { pulumiEnv, REPO } from "./local-env";
 
-const r = spawnSync("pulumi", [...process.argv.slice(2), "--stack", "local"], {
+// `--stack local` goes before a `--` (after it, pulumi takes everything as positional: `config set k -- -1`).
+const args = process.argv.slice(2);
+const end = args.includes("--") ? args.indexOf("--") : args.length;
+const r = spawnSync("pulumi", [...args.slice(0, end), "--stack", "local", ...args.slice(end)], {
   cwd: REPO,
   env: pulumiEnv(),
   stdio: "inherit",

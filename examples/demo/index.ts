@@ -111,7 +111,7 @@ const vct = new VCenterTemplate("vcenter-operator", {
 });
 const operatorObjects = new VCenterManifests(
   "vcenter-operator",
-  { manifests: vct.manifests, templates: vct.templateNames, provider: cluster, skipAwait },
+  { manifests: vct.manifests, templates: vct.templateNames, provider: cluster, kubeconfig, skipAwait },
   { dependsOn: [ns] },
 );
 

@@ -80,8 +80,9 @@ const vct = new VCenterTemplate("vcenter-operator", {
 if (cfg.getBoolean("deployManifests") ?? true) {
   const dir = cfg.get("renderYamlToDirectory");
   // ConfigMaps and Secrets are updated in place, as sapcc's operator does (kubectl apply), not replaced.
+  const kubeconfig = dir ? undefined : kubeconfigFromConfig();
   const provider = new k8s.Provider("k8s", {
-    ...(dir ? { renderYamlToDirectory: dir } : { kubeconfig: kubeconfigFromConfig() }),
+    ...(dir ? { renderYamlToDirectory: dir } : { kubeconfig }),
     enableConfigMapMutable: true,
     enableSecretMutable: true,
   });
@@ -89,6 +90,8 @@ if (cfg.getBoolean("deployManifests") ?? true) {
     manifests: vct.manifests,
     templates: vct.templateNames,
     provider,
+    // The same kubeconfig: lets `pulumi destroy` also remove objects whose apply answer was lost.
+    kubeconfig,
     skipAwait: cfg.getBoolean("skipAwait"),
   });
 }

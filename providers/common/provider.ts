@@ -3,14 +3,17 @@
 // files would be copied by value), and nothing else is captured: no credentials, no clients.
 import type * as pulumi from "@pulumi/pulumi";
 
-/** What every providers/<kind>/handlers.ts exports. */
-export interface Handlers {
-  check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult>;
-  diff(id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult>;
-  create(inputs: any): Promise<pulumi.dynamic.CreateResult>;
-  read(id: string, props: any): Promise<pulumi.dynamic.ReadResult>;
-  update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult>;
-  remove(id: string, props: any): Promise<void>;
+/**
+ * What every providers/<kind>/handlers.ts exports as `operations`: the dynamic-provider operations, typed by the
+ * kind's inputs (`I`, as check() returns them) and its state (`O`, inputs plus outputs, as create/update return them).
+ */
+export interface Handlers<I = Record<string, unknown>, O = I> {
+  check(olds: Partial<O>, news: I): Promise<pulumi.dynamic.CheckResult<I>>;
+  diff(id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: I): Promise<pulumi.dynamic.CreateResult<O>>;
+  read(id: string, props: O): Promise<pulumi.dynamic.ReadResult<Partial<O>>>;
+  update(id: string, olds: O, news: I): Promise<pulumi.dynamic.UpdateResult<O>>;
+  remove(id: string, props: O): Promise<void>;
 }
 
 /**

@@ -3,26 +3,33 @@
 // (see credentials.ts). Kept out of provider.ts so the closure in the state stays tiny.
 import type * as pulumi from "@pulumi/pulumi";
 import { credentialSources, rotationHint, setStackConfig, SOURCES_KEY, withCurrentCredentials } from "./credentials";
-import { PartialStateError } from "./inputs";
+import { durationMs, Timeouts } from "../../sdk/schemas/common";
+import { Deadline, withDeadline } from "../../sdk/util/deadline";
+import { findCause } from "../../sdk/util/errors";
+import { NotAuthenticatedError } from "../../sdk/vcd/errors";
+import { isFault } from "../../sdk/vsphere/errors";
+import { PartialStateError } from "./errors";
 import type { Handlers } from "./provider";
 
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   setStackConfig(req.config);
 }
 
+/** What the state keeps beside the kind's outputs (which hold its inputs, `timeouts` too): where credentials came from. */
 const withSources = (outs: Record<string, unknown> | undefined, inputs: Record<string, unknown>) => ({
   ...outs,
   [SOURCES_KEY]: credentialSources(inputs),
 });
 
-/** A refused login (401 from vCD, InvalidLogin from vCenter), judged by the error's name or text. */
+/** The operation's deadline from the `timeouts` input (sdk/schemas/common.ts timeoutsSchema), if one is set. */
+function deadlineOf(props: Record<string, unknown>, op: keyof NonNullable<Timeouts>): Deadline | undefined {
+  const limit = (props.timeouts as Timeouts)?.[op];
+  return limit ? { at: Date.now() + durationMs(limit), limit: `timeouts.${op} = ${limit}` } : undefined;
+}
+
+/** A refused login: vCD's 401 (NotAuthenticatedError) or vim25's InvalidLogin, anywhere in the cause chain. */
 function isLoginRefused(e: unknown): boolean {
-  const err = e as { name?: string; status?: number; message?: string };
-  return (
-    err?.name === "NotAuthenticatedError" ||
-    err?.status === 401 ||
-    /InvalidLogin|incorrect user name or password|NOT_AUTHENTICATED/i.test(err?.message ?? "")
-  );
+  return isFault(e, "InvalidLogin") || findCause(e, (x) => x instanceof NotAuthenticatedError) !== undefined;
 }
 
 function explainLogin(e: unknown, sources: Record<string, string>): unknown {
@@ -32,7 +39,7 @@ function explainLogin(e: unknown, sources: Record<string, string>): unknown {
 }
 
 export function handlersFor(kind: string): Handlers {
-  const h: Handlers = require(`../${kind}/handlers`);
+  const h: Handlers = require(`../${kind}/handlers`).operations;
   const record = async <T extends { outs?: Record<string, unknown> }>(
     inputs: Record<string, unknown>,
     run: () => Promise<T>,
@@ -42,15 +49,16 @@ export function handlersFor(kind: string): Handlers {
       return { ...r, outs: withSources(r.outs, inputs) };
     } catch (e) {
       if (e instanceof PartialStateError)
-        throw new PartialStateError(e.message, e.id, withSources(e.properties, inputs), e.reasons);
+        throw new PartialStateError(e.message, e.id, withSources(e.properties, inputs), e.reasons, { cause: e.cause });
       throw e;
     }
   };
   return {
     check: h.check,
     diff: h.diff,
-    create: (inputs) => record(inputs, () => h.create(inputs)),
-    update: (id, olds, news) => record(news, () => h.update(id, olds, news)),
+    create: (inputs) => record(inputs, () => withDeadline(deadlineOf(inputs, "create"), () => h.create(inputs))),
+    update: (id, olds, news) =>
+      record(news, () => withDeadline(deadlineOf(news, "update"), () => h.update(id, olds, news))),
     async read(id, props) {
       const { props: current, sources } = withCurrentCredentials(props);
       try {
@@ -63,7 +71,7 @@ export function handlersFor(kind: string): Handlers {
     async remove(id, props) {
       const { props: current, sources } = withCurrentCredentials(props);
       try {
-        await h.remove(id, current);
+        await withDeadline(deadlineOf(props, "delete"), () => h.remove(id, current));
       } catch (e) {
         throw explainLogin(e, sources);
       }

@@ -56,6 +56,11 @@ export interface VcdVappArgs {
   adopt?: pulumi.Input<string>;
   /** Secret as a whole: encrypted in the state. */
   connection: pulumi.Input<VcdConnectionArgs>;
+  /**
+   * How long create, update and delete may each take in all, as durations ("30m", "1h30m"); tasks still
+   * running then are cancelled.
+   */
+  timeouts?: pulumi.Input<VcdVappTimeoutsArgs>;
 }
 
 /** Every input of a VcdVapp, as the resource reports it back (`vcdVapp.<input>`). */
@@ -95,6 +100,11 @@ export interface VcdVappInputOutputs {
   readonly adopt: pulumi.Output<string | undefined>;
   /** Secret as a whole: encrypted in the state. */
   readonly connection: pulumi.Output<VcdConnection>;
+  /**
+   * How long create, update and delete may each take in all, as durations ("30m", "1h30m"); tasks still
+   * running then are cancelled.
+   */
+  readonly timeouts: pulumi.Output<VcdVappTimeouts | undefined>;
 }
 
 export interface VcdVappLeasesArgs {
@@ -164,6 +174,24 @@ export interface VcdConnection {
    * about when on.
    */
   allowHttp?: boolean;
+}
+
+export interface VcdVappTimeoutsArgs {
+  /** How long a create may take in all, 1s to 168h (default: no overall limit). */
+  create?: pulumi.Input<string>;
+  /** How long an update may take in all, 1s to 168h (default: no overall limit). */
+  update?: pulumi.Input<string>;
+  /** How long a delete may take in all, 1s to 168h (default: no overall limit). */
+  delete?: pulumi.Input<string>;
+}
+
+export interface VcdVappTimeouts {
+  /** How long a create may take in all, 1s to 168h (default: no overall limit). */
+  create?: string;
+  /** How long an update may take in all, 1s to 168h (default: no overall limit). */
+  update?: string;
+  /** How long a delete may take in all, 1s to 168h (default: no overall limit). */
+  delete?: string;
 }
 
 export interface VcdVappLeases {

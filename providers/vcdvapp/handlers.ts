@@ -2,66 +2,27 @@
 // Loaded by package name from the serialized provider (see provider.ts), so it runs from dist/ in the
 // provider process.
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  CheckFailure,
-  checkInputs,
-  containsUnknown,
-  transportWarnings,
-  VcdVappInputs,
-  vcdVappInputsSchema,
-} from "../../sdk/schemas";
+import { transportWarnings, VcdVappInputs, vcdVappInputsSchema } from "../../sdk/schemas";
+import { CheckFailure, checkInputs, containsUnknown } from "../common/check";
 import type { VcdClient } from "../../sdk/vcd/client";
-import { isForbidden } from "../../sdk/vcd/errors";
-import {
-  RecordedLeases,
-  DesiredVApp,
-  describePlan,
-  diffVApp,
-  LeaseSeconds,
-  managedMetadata,
-  MetadataRecord,
-  observedInputs,
-  planUpdate,
-  withoutKeys,
-} from "../../sdk/vcd/vapp-planner";
+import { findAdoptable } from "../../sdk/vcd/vapp/adopt";
+import { converge } from "../../sdk/vcd/vapp/converge";
+import { createVApp, CreationFailedError } from "../../sdk/vcd/vapp/create";
+import { deleteVApp } from "../../sdk/vcd/vapp/delete";
+import { managedMetadata } from "../../sdk/vcd/vapp/metadata";
+import type { DesiredVApp, MetadataRecord, RecordedLeases } from "../../sdk/vcd/vapp/model";
+import { observe, observedOf, placementOf } from "../../sdk/vcd/vapp/observe";
+import { describePlan, isPoweredOn, planUpdate } from "../../sdk/vcd/vapp/planner";
+import { VAppStatus, vappStatusName } from "../../sdk/vcd/wire";
 import type { MetadataEntry, VApp } from "../../sdk/vcd/xml";
 import { endpointLabel, movedConnectionFields } from "../common/connection";
-import { PartialStateError } from "../common/inputs";
+import { PartialStateError } from "../common/errors";
 import { warn } from "../common/log";
-import {
-  converge,
-  createVApp,
-  CreationFailedError,
-  findAdoptable,
-  observe,
-  observedOf,
-  vdcName,
-  withClient,
-} from "./vapp";
+import { withClient } from "./connection";
+import { declaredLeases, diffVApp, inputsOf, observedInputs, withoutKeys } from "./diff";
+import type { Handlers } from "../common/provider";
 
 type Props = VcdVappInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
-
-const INPUT_KEYS = [
-  "connection",
-  "org",
-  "vdc",
-  "name",
-  "description",
-  "fenceMode",
-  "acceptAllEulas",
-  "owner",
-  "powerOn",
-  "leases",
-  "source",
-  "network",
-  "metadata",
-  "adopt",
-  "resourceName",
-  "undeployPowerAction",
-  "keptMetadataKeys",
-  "adoptionPlan",
-  "endpoint",
-] as const;
 
 /** Properties that `adopt` leaves as found when the program does not declare them. */
 const ADOPT_KEPT = ["name", "description", "powerOn"] as const;
@@ -71,16 +32,6 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** Struct values cannot be undefined: drop such keys. */
 const compact = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-
-function inputsOf(p: Props): Record<string, unknown> {
-  return compact(Object.fromEntries(INPUT_KEYS.map((k) => [k, p[k]])));
-}
-
-/** Outputs of unmanaged leases carry only vCD's values, not declared ones. */
-const declaredLeases = (l: Partial<LeaseSeconds> | undefined): LeaseSeconds | undefined =>
-  l?.deploymentSeconds !== undefined && l.storageSeconds !== undefined
-    ? { deploymentSeconds: l.deploymentSeconds, storageSeconds: l.storageSeconds }
-    : undefined;
 
 function desiredOf(p: Props): DesiredVApp {
   return {
@@ -141,7 +92,7 @@ function outputsOf(p: Props, v: VApp, metadata: MetadataEntry[], view: DesiredVA
 const convergedView = (p: Props, v: VApp, metadata: MetadataEntry[]): DesiredVApp => ({
   ...desiredOf(p),
   name: v.name,
-  powerOn: v.status === 4,
+  powerOn: isPoweredOn(v),
   metadata: p.metadata === undefined ? undefined : managedMetadata(metadata),
 });
 
@@ -151,8 +102,12 @@ async function partial(c: VcdClient, p: Props, href: string, err: unknown): Prom
   const seen = await observe(c, href).catch(() => undefined);
   const outs = seen
     ? outputsOf(p, seen.vapp, seen.metadata, observedInputs(desiredOf(p), observedOf(seen.vapp, seen.metadata)))
-    : { ...inputsOf(p), href, status: { code: -1, text: "FAILED_CREATION" } };
-  return new PartialStateError(message, href, { ...outs, __provider: p.__provider });
+    : {
+        ...inputsOf(p),
+        href,
+        status: { code: VAppStatus.FAILED_CREATION, text: vappStatusName(VAppStatus.FAILED_CREATION) },
+      };
+  return new PartialStateError(message, href, { ...outs, __provider: p.__provider }, [message], { cause: err });
 }
 
 /**
@@ -199,7 +154,7 @@ async function adoption(
     return await withClient(news.connection, async (c) => {
       const seen = await findAdoptable(c, news.adopt!, news.vdc, news.connection.username);
       const v = seen.vapp;
-      const found: Record<string, unknown> = { name: v.name, description: v.description, powerOn: v.status === 4 };
+      const found: Record<string, unknown> = { name: v.name, description: v.description, powerOn: isPoweredOn(v) };
       for (const k of ADOPT_KEPT) if (!declared(k)) (out as Record<string, unknown>)[k] = found[k];
       if (declaredMetadata && !containsUnknown(news.metadata)) {
         out.keptMetadataKeys = Object.keys(managedMetadata(seen.metadata))
@@ -243,7 +198,7 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
   // Another endpoint or org is another vCD (or tenant): the vApp cannot follow in place (see common/connection.ts).
   const moved = containsUnknown(news.connection)
     ? []
-    : movedConnectionFields(olds.connection as never, news.connection as never, {
+    : movedConnectionFields(olds.connection, news.connection, {
         fields: ["org"],
         stripSuffix: /\/api$/,
       });
@@ -276,7 +231,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
           });
     } catch (e) {
       if (e instanceof CreationFailedError) throw await partial(c, inputs, e.href, e);
-      throw new Error(`${label(inputs)}: ${inputs.adopt ? "adopt: " : ""}${messageOf(e)}`);
+      throw new Error(`${label(inputs)}: ${inputs.adopt ? "adopt: " : ""}${messageOf(e)}`, { cause: e });
     }
     try {
       // A fresh vApp carries no metadata of ours: nothing to read before adding the declared entries.
@@ -303,13 +258,10 @@ export async function read(id: string, props: Props): Promise<pulumi.dynamic.Rea
     const creation: Record<string, unknown> = {};
     if (props.href === undefined && v.vdcHref) {
       // An import: check the creation-only placement against the vApp found, so a mismatch shows as a diff.
-      creation.vdc = (await vdcName(c, v.vdcHref)) ?? props.vdc;
-      const net = v.networks.find((n) => n.parentNetworkName) ?? v.networks[0];
-      if (net)
-        Object.assign(creation, {
-          network: net.parentNetworkName ?? net.name,
-          fenceMode: net.fenceMode ?? props.fenceMode,
-        });
+      const at = await placementOf(c, v);
+      creation.vdc = at.vdc ?? props.vdc;
+      if (at.network !== undefined)
+        Object.assign(creation, { network: at.network, fenceMode: at.fenceMode ?? props.fenceMode });
     }
     // Kept keys of an adopted vApp are not inputs: they were never declared.
     if (view.metadata) view.metadata = withoutKeys(view.metadata, props.keptMetadataKeys);
@@ -349,15 +301,15 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
 
 export async function remove(id: string, props: Props): Promise<void> {
   await withClient(props.connection, async (c) => {
-    const href = c.vapps.href(id);
     try {
-      // Undeploys first (guest shutdown by default): vCD refuses to delete a running vApp.
-      await c.vapps.delete(href, { undeployPowerAction: props.undeployPowerAction ?? "shutdown" });
+      // Undeploys first (guest shutdown by default): vCD refuses to delete a running vApp. Already gone (deleted
+      // outside Pulumi): nothing to do.
+      await deleteVApp(c, c.vapps.href(id), props.undeployPowerAction ?? "shutdown");
     } catch (e) {
-      if (!isForbidden(e)) throw new Error(`${label(props)}: ${messageOf(e)}`);
-      const seen = await observe(c, href);
-      if (seen) throw new Error(`${label(props)}: ${messageOf(e)}`);
-      // already gone: deleted outside Pulumi, nothing to do
+      throw new Error(`${label(props)}: ${messageOf(e)}`, { cause: e });
     }
   });
 }
+
+/** The operations, checked against what the runtime expects of every kind (providers/common/provider.ts). */
+export const operations: Handlers<Props, Props> = { check, diff, create, read, update, remove };

@@ -1,6 +1,6 @@
 // VcdVapp: one VMware Cloud Director vApp, empty or from a catalog template (kvcd's VcdVapp as a Pulumi resource).
 import * as pulumi from "@pulumi/pulumi";
-import { outputSlots } from "../common/inputs";
+import { outputSlots } from "../common/outputs";
 import type { VcdVappArgs, VcdVappInputOutputs, VcdVappLeases } from "./args";
 import { vcdVappProvider } from "./provider";
 

@@ -7,6 +7,11 @@ export interface VCenterTemplateArgs {
   discovery: pulumi.Input<VCenterTemplateDiscoveryArgs>;
   /** Secret as a whole: encrypted in the state. */
   credentials: pulumi.Input<VCenterTemplateCredentialsArgs>;
+  /**
+   * How long create, update and delete may each take in all, as durations ("30m", "1h30m"); tasks still
+   * running then are cancelled.
+   */
+  timeouts?: pulumi.Input<VCenterTemplateTimeoutsArgs>;
   /** At least 1 item. */
   templates: pulumi.Input<pulumi.Input<VCenterTemplateItemArgs>[]>;
   /** The VCenterTemplates' namespace: every rendered object is placed there. */
@@ -44,6 +49,11 @@ export interface VCenterTemplateInputOutputs {
   readonly discovery: pulumi.Output<VCenterTemplateDiscovery>;
   /** Secret as a whole: encrypted in the state. */
   readonly credentials: pulumi.Output<VCenterTemplateCredentials>;
+  /**
+   * How long create, update and delete may each take in all, as durations ("30m", "1h30m"); tasks still
+   * running then are cancelled.
+   */
+  readonly timeouts: pulumi.Output<VCenterTemplateTimeouts | undefined>;
   /** At least 1 item. */
   readonly templates: pulumi.Output<VCenterTemplateItem[]>;
   /** The VCenterTemplates' namespace: every rendered object is placed there. */
@@ -153,6 +163,24 @@ export interface VCenterLogin {
   username: string;
   /** Password (or Master Password) of the user. Not empty. Secret: encrypted in the state and never shown. */
   password: string;
+}
+
+export interface VCenterTemplateTimeoutsArgs {
+  /** How long a create may take in all, 1s to 168h (default: no overall limit). */
+  create?: pulumi.Input<string>;
+  /** How long an update may take in all, 1s to 168h (default: no overall limit). */
+  update?: pulumi.Input<string>;
+  /** How long a delete may take in all, 1s to 168h (default: no overall limit). */
+  delete?: pulumi.Input<string>;
+}
+
+export interface VCenterTemplateTimeouts {
+  /** How long a create may take in all, 1s to 168h (default: no overall limit). */
+  create?: string;
+  /** How long an update may take in all, 1s to 168h (default: no overall limit). */
+  update?: string;
+  /** How long a delete may take in all, 1s to 168h (default: no overall limit). */
+  delete?: string;
 }
 
 export interface VCenterTemplateItemArgs {

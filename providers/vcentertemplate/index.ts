@@ -1,7 +1,7 @@
 // VCenterTemplate: sapcc vcenter-operator's templates rendered over the inventory of every discovered vCenter.
 import * as pulumi from "@pulumi/pulumi";
 import type { DiscoveredVCenters, VCenterInventory } from "../../sdk/schemas/vcentertemplate-outputs";
-import { outputSlots } from "../common/inputs";
+import { outputSlots } from "../common/outputs";
 import type { VCenterTemplateArgs, VCenterTemplateInputOutputs } from "./args";
 import { vcenterTemplateProvider } from "./provider";
 

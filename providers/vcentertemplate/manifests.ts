@@ -1,7 +1,7 @@
 // VCenterManifests: hands rendered manifests to @pulumi/kubernetes, so Pulumi owns apply (server-side), per-object
 // diffs and deletion of objects that are no longer rendered: the delta sapcc's in-memory state gets wrong.
 //
-// Approach: `k8s.yaml.v2.ConfigGroup`s fed with `objs`, an Output of the objects, one per kind group (Secret,
+// Approach: `ConfigGroup`s fed with `objs`, an Output of the objects, one per kind group (Secret,
 // ConfigMap, Deployment, everything else), each kind group `dependsOn` the previous one. With `templates` (the
 // VCenterTemplate's `templateNames`) there is one group per kind group and template, and each object's resource name
 // is `<component>/<template>:<namespace>/<name>`: `pulumi preview --diff` and every error the Kubernetes provider
@@ -16,12 +16,24 @@
 // minutes). `skipAwait: true` sets `pulumi.com/skipAwait: "true"` on every object instead, for clusters where
 // nothing can become ready (no nodes, as on the local API server) or when readiness is watched elsewhere.
 //
+// Ownership: every object carries OWNER_LABEL (sdk/kubernetes/owner.ts), its value derived from the project, stack
+// and component name. A ManifestSweeper (providers/manifestsweeper) that every group depends on records it; the
+// engine deletes the sweeper last, and its delete removes the labelled objects the state never recorded (an apply
+// whose answer was lost), so `pulumi destroy` after a failed `up` leaves nothing behind. It needs to know the
+// cluster: it is made when `kubeconfig` is given, or when no `provider` is (the ambient kubeconfig, as the default
+// Kubernetes provider uses).
+//
 // Secrecy: `objs` of every group is derived from a secret Output (the manifests are forced secret here even if a
 // caller unwrapped them), so the groups' inputs are encrypted in state; the Kubernetes provider also marks Secret
 // `data`/`stringData` secret. Templates should keep passwords in Secrets, as sapcc's do.
-import * as k8s from "@pulumi/kubernetes";
+// The two modules used, not the package root: its declarations reach ~580 files that ts-node would type-check
+// in every program importing the kit's root, and its index loads ~100 modules.
+import type { Provider } from "@pulumi/kubernetes/provider";
+import { ConfigGroup } from "@pulumi/kubernetes/yaml/v2";
 import * as pulumi from "@pulumi/pulumi";
+import { kindsOf, ownerId, withOwnerLabel } from "../../sdk/kubernetes/owner";
 import { TEMPLATE_ANNOTATION } from "../../sdk/vcenter/annotation";
+import { ManifestSweeper } from "../manifestsweeper";
 
 export interface VCenterManifestsArgs {
   /** Usually `VCenterTemplate.manifests`. */
@@ -33,7 +45,13 @@ export interface VCenterManifestsArgs {
    */
   templates?: string[];
   /** The cluster to apply to (default: the ambient kubeconfig provider). */
-  provider?: k8s.Provider;
+  provider?: Provider;
+  /**
+   * The kubeconfig `provider` was made with (a file path or the text; kept secret). With it, or without a
+   * `provider`, `pulumi destroy` also removes objects this component applied whose answer was lost; with a
+   * `provider` but no `kubeconfig` it cannot (the provider's configuration cannot be read back).
+   */
+  kubeconfig?: pulumi.Input<string>;
   /** Don't wait for objects to become ready (e.g. Deployments on a cluster without nodes). Default false. */
   skipAwait?: pulumi.Input<boolean>;
 }
@@ -66,13 +84,18 @@ function describe(o: Record<string, unknown>): string {
 
 export class VCenterManifests extends pulumi.ComponentResource {
   /** The ConfigGroups, in apply order (by kind group, then template). */
-  readonly groups: k8s.yaml.v2.ConfigGroup[] = [];
+  readonly groups: ConfigGroup[] = [];
   /** The objects of each kind group, by group name (secret Outputs). */
   readonly objects: Record<string, pulumi.Output<Record<string, unknown>[]>> = {};
+  /** OWNER_LABEL's value on every object of this component. */
+  readonly owner: string;
+  /** Removes, at destroy, labelled objects the state never recorded; undefined when the cluster is unknown. */
+  readonly sweeper: ManifestSweeper | undefined;
 
   constructor(name: string, args: VCenterManifestsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vmware:index:VCenterManifests", name, {}, opts);
     const templates = args.templates;
+    const owner = ownerId(pulumi.getProject(), pulumi.getStack(), name);
     const all = (
       pulumi.secret(pulumi.output(args.manifests)) as unknown as pulumi.Output<Record<string, unknown>[]>
     ).apply((list) => {
@@ -87,22 +110,37 @@ export class VCenterManifests extends pulumi.ComponentResource {
           }
         }
       }
-      return list;
+      return list.map((o) => withOwnerLabel(o, owner));
     });
+    this.owner = owner;
     // The component's own dependsOn (e.g. the Namespace) must hold for its first groups too.
     let previous: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> = opts?.dependsOn ?? [];
+    this.sweeper =
+      args.kubeconfig !== undefined || !args.provider
+        ? new ManifestSweeper(
+            `${name}-sweeper`,
+            {
+              owner,
+              // Kinds and namespaces are not secret; the objects they are read from are.
+              kinds: pulumi.unsecret(all.apply((list) => kindsOf(list))),
+              kubeconfig: args.kubeconfig,
+            },
+            { parent: this, dependsOn: previous },
+          )
+        : undefined;
+    if (this.sweeper) previous = [this.sweeper];
     for (const g of MANIFEST_GROUPS) {
       const objs = all.apply((list) => list.filter((o) => groupOf(o.kind) === g.name));
       this.objects[g.name] = objs;
-      const phase: k8s.yaml.v2.ConfigGroup[] = [];
+      const phase: ConfigGroup[] = [];
       const groupOpts = { parent: this, provider: args.provider, dependsOn: previous };
       if (!templates) {
-        phase.push(new k8s.yaml.v2.ConfigGroup(`${name}-${g.name}`, { objs, skipAwait: args.skipAwait }, groupOpts));
+        phase.push(new ConfigGroup(`${name}-${g.name}`, { objs, skipAwait: args.skipAwait }, groupOpts));
       } else {
         for (const t of templates) {
           const mine = objs.apply((list) => list.filter((o) => templateOf(o) === t));
           phase.push(
-            new k8s.yaml.v2.ConfigGroup(
+            new ConfigGroup(
               `${name}-${g.name}/${t}`,
               { objs: mine, skipAwait: args.skipAwait, resourcePrefix: `${name}/${t}` },
               groupOpts,

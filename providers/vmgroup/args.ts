@@ -55,6 +55,11 @@ export interface VmGroupArgs {
   adopt?: pulumi.Input<boolean>;
   /** Secret as a whole: encrypted in the state. */
   connection: pulumi.Input<VsphereConnectionArgs>;
+  /**
+   * How long create, update and delete may each take in all, as durations ("30m", "1h30m"); tasks still
+   * running then are cancelled.
+   */
+  timeouts?: pulumi.Input<VmGroupTimeoutsArgs>;
 }
 
 /** Every input of a VmGroup, as the resource reports it back (`vmGroup.<input>`). */
@@ -111,6 +116,11 @@ export interface VmGroupInputOutputs {
   readonly adopt: pulumi.Output<boolean>;
   /** Secret as a whole: encrypted in the state. */
   readonly connection: pulumi.Output<VsphereConnection>;
+  /**
+   * How long create, update and delete may each take in all, as durations ("30m", "1h30m"); tasks still
+   * running then are cancelled.
+   */
+  readonly timeouts: pulumi.Output<VmGroupTimeouts | undefined>;
 }
 
 export interface VsphereConnectionArgs {
@@ -147,6 +157,24 @@ export interface VsphereConnection {
    * about when on.
    */
   allowHttp?: boolean;
+}
+
+export interface VmGroupTimeoutsArgs {
+  /** How long a create may take in all, 1s to 168h (default: no overall limit). */
+  create?: pulumi.Input<string>;
+  /** How long an update may take in all, 1s to 168h (default: no overall limit). */
+  update?: pulumi.Input<string>;
+  /** How long a delete may take in all, 1s to 168h (default: no overall limit). */
+  delete?: pulumi.Input<string>;
+}
+
+export interface VmGroupTimeouts {
+  /** How long a create may take in all, 1s to 168h (default: no overall limit). */
+  create?: string;
+  /** How long an update may take in all, 1s to 168h (default: no overall limit). */
+  update?: string;
+  /** How long a delete may take in all, 1s to 168h (default: no overall limit). */
+  delete?: string;
 }
 
 export interface VmGroupVm {

@@ -2,53 +2,36 @@
 // Loaded by package name from the serialized provider (see provider.ts), so it runs from dist/ in the
 // provider process.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, containsUnknown, transportWarnings, VmGroupInputs, vmGroupInputsSchema } from "../../sdk/schemas";
+import { transportWarnings, vmGroupInputsSchema } from "../../sdk/schemas";
 import type { VimClientOptions } from "../../sdk/vsphere/client";
 import { withVimSession } from "../../sdk/vsphere/pool";
-import {
-  GroupSpec,
-  GroupView,
-  PartialGroupError,
-  VmGroupManager,
-  desiredOf,
-  folderName,
-  unescapeEntityName,
-} from "../../sdk/vsphere/vmgroup/group";
-import type { GroupRecord } from "../../sdk/vsphere/vmgroup/ownership";
-import {
-  describeDrift,
-  diffGroup,
-  GroupDrift,
-  ObservedVm,
-  REPLACE_KEYS,
-  summarize,
-  UPDATE_KEYS,
-  vmDrift,
-  vmIndex,
-  vmName,
-} from "../../sdk/vsphere/vmgroup/planner";
 import type { MoRef } from "../../sdk/vsphere/types";
+import { describeDrift, groupDrift } from "../../sdk/vsphere/vmgroup/drift";
+import { VmGroupManager } from "../../sdk/vsphere/vmgroup/manager";
+import { GroupSpec, GroupView, ObservedVm, PartialGroupError } from "../../sdk/vsphere/vmgroup/model";
+import { folderName, vmIndex, vmName } from "../../sdk/vsphere/vmgroup/names";
+import type { GroupRecord, PendingClone } from "../../sdk/vsphere/vmgroup/ownership";
+import { desiredOf, summarize } from "../../sdk/vsphere/vmgroup/planner";
 import { endpointLabel, movedConnectionFields } from "../common/connection";
-import { PartialStateError } from "../common/inputs";
+import { checkInputs, containsUnknown } from "../common/check";
+import { PartialStateError } from "../common/errors";
 import { warn } from "../common/log";
-
-type Props = VmGroupInputs & { resourceName?: string; __provider?: string; [k: string]: unknown };
-type StateVm = { name: string; index?: number; instanceUuid: string; markPending?: boolean };
-
-// The inputs as recorded in the state: what the planner diffs, plus what identifies and owns the group.
-const INPUT_KEYS = [
-  "connection",
-  ...REPLACE_KEYS,
-  ...UPDATE_KEYS,
-  "adopt",
-  "owner",
-  "plannedAdoption",
-  "resourceName",
-] as const;
+import {
+  diffGroup,
+  inputsOf,
+  Inputs,
+  isPlan,
+  Outputs,
+  refreshedInputs,
+  REPLACEMENT_PLAN,
+  StateVm,
+  UNKNOWN_PLAN,
+} from "./diff";
+import type { Handlers } from "../common/provider";
 
 const folderRef = (id: string): MoRef => ({ type: "Folder", value: id });
 
-function specOf(p: Props): GroupSpec {
+function specOf(p: Inputs): GroupSpec {
   return {
     label: p.resourceName ?? p.folder,
     datacenter: p.datacenter,
@@ -71,12 +54,12 @@ function specOf(p: Props): GroupSpec {
 }
 
 /** The URN given by the VmGroup class; a fixed id for callers that use the handlers directly. */
-const ownerOf = (p: Props) => p.owner ?? `pulumi-vmware-kit:VmGroup:${p.resourceName ?? p.folder}`;
+const ownerOf = (p: Inputs) => p.owner ?? `pulumi-vmware-kit:VmGroup:${p.resourceName ?? p.folder}`;
 
-/** What the state says the group owns (`p` are the stored outputs). */
-function recordOf(p: Props): GroupRecord {
+/** What the state says the group owns. */
+function recordOf(p: Outputs): GroupRecord {
   const prefix = folderName(p.folder);
-  const vms = ((p.vms ?? []) as StateVm[])
+  const vms = (p.vms ?? [])
     .map((v) => ({
       index: v.index ?? vmIndex(prefix, v.name) ?? -1,
       instanceUuid: v.instanceUuid,
@@ -89,48 +72,26 @@ function recordOf(p: Props): GroupRecord {
     vms,
     folderCreated: p.folderCreated === true,
     ...(p.owner === undefined ? { unmarked: true } : {}),
+    ...(p.pendingClones?.length ? { pendingClones: p.pendingClones } : {}),
   };
-}
-
-function inputsOf(p: Props): Record<string, unknown> {
-  return Object.fromEntries(INPUT_KEYS.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
-}
-
-/** Per-VM drift (observed values), renames and moves, keyed by the name the group gave each VM. */
-function driftOf(p: Props, view: Pick<GroupView, "own"> & Partial<GroupView>): GroupDrift {
-  const spec = specOf(p);
-  const prefix = folderName(p.folder);
-  const vms: GroupDrift["vms"] = {};
-  for (const vm of view.own) {
-    const d = { ...vmDrift(vm, desiredOf(spec)) } as Record<string, unknown>;
-    if (vm.name !== vmName(prefix, vm.index)) d.renamedTo = unescapeEntityName(vm.name);
-    if (vm.movedTo !== undefined) d.movedTo = unescapeEntityName(vm.movedTo);
-    if (Object.keys(d).length) vms[vmName(prefix, vm.index)] = d;
-  }
-  for (const r of view.deleted ?? []) vms[vmName(prefix, r.index)] = { deleted: true };
-  for (const r of view.released ?? []) vms[vmName(prefix, r.index)] = { released: true };
-  const drift: GroupDrift = {};
-  if (view.folderName !== undefined && view.folderName !== prefix)
-    drift.folder = { renamedTo: unescapeEntityName(view.folderName) };
-  if (Object.keys(vms).length) drift.vms = vms;
-  return drift;
 }
 
 /** Outputs = the inputs as declared + the group as observed, judged against the declared spec. */
 function outputsOf(
-  p: Props,
+  p: Inputs,
   folderId: string,
   view: Pick<GroupView, "own"> & Partial<GroupView>,
-  extra: { folderCreated: boolean; error?: string; notes?: string[] },
-): Record<string, unknown> {
+  extra: { folderCreated: boolean; error?: string; notes?: string[]; pendingClones?: PendingClone[] },
+): Outputs {
   const vms = view.own;
   const spec = specOf(p);
-  const summary = summarize(desiredOf(spec), vms);
-  const drift = driftOf(p, view);
-  const driftText = describeDrift(drift, desiredOf(spec));
+  const desired = desiredOf(spec);
+  const summary = summarize(desired, vms);
+  const drift = groupDrift(desired, view);
+  const driftText = describeDrift(drift, desired);
   const message = [extra.error ?? summary.message, driftText, ...(extra.notes ?? [])].filter(Boolean).join("; ");
   return {
-    ...inputsOf(p),
+    ...(inputsOf(p) as Inputs),
     owner: spec.owner,
     phase: extra.error ? "ERROR" : summary.phase,
     currentReplicas: summary.currentReplicas,
@@ -150,11 +111,12 @@ function outputsOf(
       ...(owner === undefined ? { markPending: true } : {}),
     })),
     drift,
+    ...(extra.pendingClones?.length ? { pendingClones: extra.pendingClones } : {}),
   };
 }
 
 async function withGroup<T>(
-  p: Props,
+  p: Inputs,
   fn: (group: VmGroupManager) => Promise<T>,
   opts: VimClientOptions = {},
 ): Promise<T> {
@@ -166,46 +128,42 @@ async function withGroup<T>(
 /**
  * Once the folder exists, a failure still records what exists, so `up` can finish and `destroy` can clean up:
  * the group is read again (the failure may have come before or after any VM changed), falling back to what the
- * error carries, then to the previous state.
+ * error carries, then to the previous state (`p.vms`). The error returned keeps `err` as its cause.
  */
 async function partial(
   err: unknown,
-  p: Props,
+  p: Inputs & Partial<Pick<Outputs, "vms">>,
   folderId: string,
   group: VmGroupManager,
   record: GroupRecord,
-): Promise<Error> {
+): Promise<PartialStateError> {
   const message = err instanceof Error ? err.message : String(err);
-  const full: GroupRecord = { ...record, vms: [...record.vms, ...group.created] };
+  const full: GroupRecord = { ...record, vms: [...record.vms, ...group.created], pendingClones: group.pending };
   const view = await group.read(folderRef(folderId), full).catch(() => undefined);
   const own: ObservedVm[] = view?.own ?? (err instanceof PartialGroupError ? err.observed : undefined) ?? [];
   const outs = outputsOf(p, folderId, view ?? { own }, {
     folderCreated: record.folderCreated,
     error: message,
     notes: group.notes,
+    // Settled by the read above when it worked; else every clone still to follow.
+    pendingClones: view ? group.pending : full.pendingClones,
   });
   if (!view && !(err instanceof PartialGroupError)) {
     // Could not read: keep the recorded VMs rather than record an empty group while VMs exist.
-    outs.vms = ((p.vms ?? []) as unknown[]).concat(
-      group.created.map((c) => ({ ...c, name: vmName(folderName(p.folder), c.index) })),
+    outs.vms = (p.vms ?? []).concat(
+      group.created.map((c): StateVm => ({ ...c, name: vmName(folderName(p.folder), c.index) })),
     );
   }
-  return new PartialStateError(message, folderId, { ...outs, __provider: p.__provider });
+  return new PartialStateError(message, folderId, { ...outs, __provider: p.__provider }, [message], { cause: err });
 }
 
 const PLAN_SESSION: VimClientOptions = { retry: { deadlineMs: 10_000 } };
 
-/** Placeholders, not plans: create does not hold what exists to them. */
-const UNKNOWN_PLAN = "(planned once every input is known)";
-const REPLACEMENT_PLAN = "(a replacement: the adoption is planned when the new group is created)";
-const isPlan = (lines: string[] | undefined) =>
-  !!lines && !lines.includes(UNKNOWN_PLAN) && !lines.includes(REPLACEMENT_PLAN);
-
-export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  const result = checkInputs(vmGroupInputsSchema, news);
+export async function check(olds: Partial<Inputs>, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+  const result = checkInputs(vmGroupInputsSchema, news) as { inputs: Inputs; failures: pulumi.dynamic.CheckFailure[] };
   if (result.failures.length) return result;
-  const inputs = result.inputs as Props;
-  const c = (inputs.connection ?? {}) as Record<string, unknown>;
+  const inputs = result.inputs;
+  const c = inputs.connection ?? {};
   for (const w of transportWarnings(c, [{ path: "connection.url", url: c.url }]))
     await warn(`VmGroup "${news.resourceName ?? news.folder}": ${w}`);
   // Where the group lives, not secret (the connection is): a move shows as `[diff: ~endpoint]`.
@@ -220,7 +178,7 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
   }
   if (!creating) {
     // Adoption happens at create only; keep what was planned then so an update shows no change.
-    if (olds.plannedAdoption !== undefined) inputs.plannedAdoption = olds.plannedAdoption as string[];
+    if (olds.plannedAdoption !== undefined) inputs.plannedAdoption = olds.plannedAdoption;
     else delete inputs.plannedAdoption;
     return result;
   }
@@ -247,10 +205,10 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
   return result;
 }
 
-export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
   const d = diffGroup(olds, news);
   // Another vCenter: the group's folder and VMs (morefs) cannot follow in place, so it is replaced (common/connection.ts).
-  if (movedConnectionFields(olds.connection as never, news.connection as never).length) {
+  if (movedConnectionFields(olds.connection, news.connection).length) {
     return { changes: true, replaces: [...d.replaces, "endpoint"], deleteBeforeReplace: false };
   }
   return {
@@ -260,7 +218,7 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
   };
 }
 
-export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
   return withGroup(inputs, async (group) => {
     // Every lookup and every refusal happens before anything is created, so bad placement leaves nothing behind.
     const placement = await group.resolvePlacement();
@@ -280,7 +238,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
           inputs,
           res.folder.value,
           { own: res.vms },
-          { folderCreated: res.folderCreated, notes: group.notes },
+          { folderCreated: res.folderCreated, notes: group.notes, pendingClones: group.pending },
         ),
       };
     } catch (err) {
@@ -294,35 +252,49 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
   });
 }
 
-export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+export async function read(id: string, props: Outputs): Promise<pulumi.dynamic.ReadResult<Partial<Outputs>>> {
   return withGroup(props, async (group) => {
     const record = recordOf(props);
     const view = await group.read(folderRef(id), record);
     if (!view) return { id: "" }; // the folder is gone: the group was deleted outside Pulumi
-    // replicas is the group's observed size; cpu, memory and power drift is per VM, in `drift` (also given as an
-    // input, so that `preview --diff` after a refresh shows which VMs `up` will put back).
-    const outs = outputsOf({ ...props, owner: record.owner }, id, view, { folderCreated: record.folderCreated });
+    // replicas is the group's observed size; cpu, memory and power drift is per VM, in `drift`.
+    const outs = outputsOf({ ...props, owner: record.owner }, id, view, {
+      folderCreated: record.folderCreated,
+      notes: group.notes,
+      pendingClones: group.pending,
+    });
     const observed = { ...outs, replicas: view.own.length };
-    const seen = { ...props, replicas: view.own.length } as Props;
-    const inputs = inputsOf(seen);
-    if (Object.keys(outs.drift as object).length) inputs.drift = outs.drift;
-    return { id, props: observed, inputs };
+    return { id, props: observed, inputs: refreshedInputs(props, view.own.length, outs.drift) };
   });
 }
 
-export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+export async function update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
   // olds are the stored outputs: the record of what the group owns.
   const record = recordOf(olds);
   return withGroup(news, async (group) => {
     try {
       const vms = await group.reconcile(folderRef(id), record, () => group.resolvePlacement());
-      return { outs: outputsOf(news, id, { own: vms }, { folderCreated: record.folderCreated, notes: group.notes }) };
+      return {
+        outs: outputsOf(
+          news,
+          id,
+          { own: vms },
+          {
+            folderCreated: record.folderCreated,
+            notes: group.notes,
+            pendingClones: group.pending,
+          },
+        ),
+      };
     } catch (err) {
       throw await partial(err, news, id, group, record);
     }
   });
 }
 
-export async function remove(id: string, props: Props): Promise<void> {
+export async function remove(id: string, props: Outputs): Promise<void> {
   await withGroup(props, (group) => group.destroy(folderRef(id), recordOf(props)));
 }
+
+/** The operations, checked against what the runtime expects of every kind (providers/common/provider.ts). */
+export const operations: Handlers<Inputs, Outputs> = { check, diff, create, read, update, remove };

@@ -1,6 +1,6 @@
 // VmGroup: N VMs cloned from a template into one folder, scaled like a ReplicaSet.
 import * as pulumi from "@pulumi/pulumi";
-import { outputSlots } from "../common/inputs";
+import { outputSlots } from "../common/outputs";
 import type { VmGroupArgs, VmGroupDrift, VmGroupInputOutputs, VmGroupVm } from "./args";
 import { vmGroupProvider } from "./provider";
 

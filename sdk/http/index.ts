@@ -4,6 +4,8 @@ import axios, { AxiosInstance, AxiosError } from "axios";
 import * as http from "http";
 import * as https from "https";
 import * as tls from "tls";
+import { sleep } from "../util/async";
+import { waitDeadline } from "../util/deadline";
 
 export interface TlsOptions {
   /** Skip certificate verification. Off by default; only for labs and simulators. */
@@ -219,7 +221,8 @@ export async function withRetry<T>(
 ): Promise<T> {
   const base = opts.baseDelayMs ?? 200;
   const max = opts.maxDelayMs ?? 10_000;
-  const deadline = Date.now() + (opts.deadlineMs ?? 120_000);
+  // The operation's overall limit (timeouts input), when sooner, ends the retries too.
+  const { at: deadline } = waitDeadline(opts.deadlineMs ?? 120_000);
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -232,34 +235,3 @@ export async function withRetry<T>(
     }
   }
 }
-
-/** Replaces every occurrence of each secret with `[secret]`: for messages built from server responses. */
-export function redact(message: string, secrets: Array<string | undefined>): string {
-  let out = message;
-  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join("[secret]");
-  return out;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; results keep input order; all settle before return. */
-export async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = { status: "fulfilled", value: await fn(items[i], i) };
-      } catch (reason) {
-        results[i] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

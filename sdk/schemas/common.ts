@@ -1,9 +1,6 @@
-// Helpers shared by the resource schemas: connection shapes, check() failures from zod issues, and CRD rendering.
+// Helpers shared by the resource schemas: endpoint URLs, TLS settings, XML character rules.
 import { X509Certificate } from "crypto";
 import { z } from "zod";
-
-/** The value Pulumi puts in place of an input that is not known yet (during preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * Why an endpoint URL is refused, or undefined. Never quotes the URL: it is part of a secret input and could carry
@@ -146,62 +143,44 @@ export function xmlIllegalChar(s: string): { index: number; codePoint: string } 
   };
 }
 
-export interface CheckFailure {
-  property: string;
-  reason: string;
+/**
+ * A duration as Go's time.ParseDuration reads it (the syntax of Pulumi's customTimeouts and Terraform's
+ * `timeouts`): one or more decimal numbers each with a unit h, m, s or ms, e.g. "30m", "1h30m", "90s".
+ */
+const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:h|m|s|ms))+$/;
+const DURATION_UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
+
+/** Milliseconds of a Go duration string ("1h30m" → 5400000); throws on anything GO_DURATION refuses. */
+export function durationMs(s: string): number {
+  if (!GO_DURATION.test(s)) throw new Error(`not a duration: ${JSON.stringify(s)}`);
+  let ms = 0;
+  for (const [, n, unit] of s.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) ms += Number(n) * DURATION_UNIT_MS[unit];
+  return Math.round(ms);
 }
 
-function unknownPaths(value: unknown, path: string[] = [], out: string[][] = []): string[][] {
-  if (value === UNKNOWN) out.push(path);
-  else if (Array.isArray(value)) value.forEach((v, i) => unknownPaths(v, [...path, String(i)], out));
-  else if (value && typeof value === "object")
-    for (const [k, v] of Object.entries(value)) unknownPaths(v, [...path, k], out);
-  return out;
-}
+/** The longest `timeouts` value: an operation running for more than a week is a mistake, not a setting. */
+export const MAX_TIMEOUT_MS = 7 * 24 * 3_600_000;
 
-/** True when the value, or anything inside it, is not known yet (preview with outputs of other resources). */
-export function containsUnknown(value: unknown): boolean {
-  return unknownPaths(value).length > 0;
-}
-
-function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-    "",
-  );
-}
+const duration = (op: string) =>
+  z
+    .string({ error: 'must be a duration such as "30m", "1h30m" or "90s"' })
+    .regex(GO_DURATION, { error: 'must be a duration such as "30m", "1h30m" or "90s" (units h, m, s, ms)' })
+    .refine((s) => !GO_DURATION.test(s) || durationMs(s) >= 1_000, { error: "must be at least 1s" })
+    .refine((s) => !GO_DURATION.test(s) || durationMs(s) <= MAX_TIMEOUT_MS, { error: "must be at most 168h (7 days)" })
+    .optional()
+    .describe(`How long ${op} may take in all, 1s to 168h (default: no overall limit).`);
 
 /**
- * Validates `inputs` against `schema` the way `check()` needs: property-named failures, values not yet known
- * (preview) are not judged, and on success the inputs come back with defaults applied.
+ * Per-operation time limits, like Terraform's `timeouts` block: when one passes, the tasks in flight are cancelled
+ * and the operation fails with whatever already exists recorded in the state, so `pulumi destroy` can remove it.
+ * Without a limit each server task is still bounded (vSphere 30 min, vCD 10 min).
  */
-export function checkInputs<S extends z.ZodType>(
-  schema: S,
-  inputs: Record<string, unknown>,
-): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  const result = schema.safeParse(inputs);
-  if (result.success) return { inputs: { ...inputs, ...(result.data as Record<string, unknown>) }, failures: [] };
-  const unknown = unknownPaths(inputs).map((p) => p.join("."));
-  const failures = result.error.issues
-    .filter((iss) => {
-      const p = iss.path.map(String).join(".");
-      return !unknown.some((u) => p === u || p.startsWith(u + ".") || u.startsWith(p + ".") || u === "");
-    })
-    .map((iss) => ({ property: formatPath(iss.path) || "(inputs)", reason: iss.message }));
-  // Only unknown values failed: keep the defaults, or the preview would show them as removed.
-  return { inputs: failures.length ? inputs : withTopLevelDefaults(schema, inputs), failures };
-}
+export const timeoutsSchema = z
+  .object({ create: duration("a create"), update: duration("an update"), delete: duration("a delete") })
+  .strict()
+  .optional()
+  .describe(
+    'How long create, update and delete may each take in all, as durations ("30m", "1h30m"); tasks still running then are cancelled.',
+  );
 
-function withTopLevelDefaults(schema: z.ZodType, inputs: Record<string, unknown>): Record<string, unknown> {
-  if (!(schema instanceof z.ZodObject)) return inputs;
-  const out = { ...inputs };
-  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-    if (out[key] === undefined && field instanceof z.ZodDefault) out[key] = field._zod.def.defaultValue;
-  }
-  return out;
-}
-
-/** Thrown by providers for a `check()`-style failure found later (e.g. while planning). */
-export function describeFailures(kind: string, name: string, failures: CheckFailure[]): string {
-  return `${kind} "${name}": invalid inputs: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`;
-}
+export type Timeouts = z.output<typeof timeoutsSchema>;

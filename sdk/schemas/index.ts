@@ -4,3 +4,4 @@ export * from "./vmgroup";
 export * from "./vcentertemplate";
 export * from "./vcdvapp";
 export * from "./crd-seeds";
+export * from "./manifestsweeper";

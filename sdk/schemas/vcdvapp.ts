@@ -1,7 +1,7 @@
 // VcdVapp: one VMware Cloud Director vApp (kvcd's VcdVapp, typed). This schema is the single source for check(),
 // the TypeScript argument types and crds/vcdvapp.yaml.
 import { z } from "zod";
-import { endpointUrl, tlsFields, transportRules, xmlIllegalChar, XS_INT_MAX } from "./common";
+import { endpointUrl, tlsFields, timeoutsSchema, transportRules, xmlIllegalChar, XS_INT_MAX } from "./common";
 import type { CrdDefinition } from "./crd";
 
 export const vcdConnectionSchema = z
@@ -235,7 +235,7 @@ const adoptField = z
   );
 
 export const vcdVappInputsSchema = z
-  .object({ ...specFields, adopt: adoptField, connection: vcdConnectionSchema })
+  .object({ ...specFields, adopt: adoptField, connection: vcdConnectionSchema, timeouts: timeoutsSchema })
   .superRefine(crossFieldRules);
 
 export type VcdConnectionArgs = z.input<typeof vcdConnectionSchema>;

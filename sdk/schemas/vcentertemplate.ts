@@ -3,7 +3,7 @@
 // template, top level like sapcc's: `options` and `template`, no `spec`).
 import * as net from "net";
 import { z } from "zod";
-import { endpointUrl, tlsFields, transportRules } from "./common";
+import { endpointUrl, tlsFields, transportRules, timeoutsSchema } from "./common";
 import type { CrdDefinition } from "./crd";
 import { jinja2OptionErrors } from "../vcenter/jinja2-options";
 
@@ -147,6 +147,7 @@ export const vcenterTemplateInputsSchema = z
   .object({
     discovery: discoverySchema,
     credentials: credentialsSchema,
+    timeouts: timeoutsSchema,
     templates: z
       .array(vcenterTemplateItemSchema, { error: "must be a list of templates" })
       .min(1, { error: "must hold at least one template" }),

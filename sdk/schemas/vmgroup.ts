@@ -1,7 +1,8 @@
 // VmGroup: N identical VMs cloned from one template into one folder, scaled like a ReplicaSet.
 // This schema is the single source for check(), the TypeScript argument types and crds/vmgroup.yaml.
 import { z } from "zod";
-import { endpointUrl, tlsFields, transportRules } from "./common";
+import { endpointUrl, tlsFields, transportRules, timeoutsSchema } from "./common";
+import { escapeEntityName } from "../vsphere/vmgroup/names";
 import type { CrdDefinition } from "./crd";
 
 export const vsphereConnectionSchema = z
@@ -28,8 +29,8 @@ export const vsphereConnectionSchema = z
  */
 export const MAX_ENTITY_NAME = 79;
 
-// Same escaping as sdk/vsphere/vmgroup/group.ts escapeEntityName (the schema layer does not import the client).
-const escapedLength = (name: string) => name.replace(/%(?![0-9a-fA-F]{2})|[/\\]/g, "%25").length;
+/** Length as vCenter stores the name: its escapes count (sdk/vsphere/vmgroup/names.ts, a pure module). */
+const escapedLength = (name: string) => escapeEntityName(name).length;
 
 /** Why one name (or path segment) is not usable in vCenter, or undefined. */
 function segmentProblem(segment: string): string | undefined {
@@ -162,6 +163,7 @@ function vmNamesFit(v: { folder?: unknown; replicas?: unknown }, ctx: z.Refineme
 export const vmGroupInputsSchema = vmGroupSpecSchema
   .extend({
     connection: vsphereConnectionSchema,
+    timeouts: timeoutsSchema,
     owner: z
       .string()
       .optional()

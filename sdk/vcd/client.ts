@@ -11,19 +11,20 @@ import {
   describeTransportError,
   isTransient,
   provesNotSent,
-  redact,
-  sleep,
   TlsOptions,
   TRANSIENT_STATUSES,
   TransportError,
 } from "../http";
+import { sleep } from "../util/async";
+import { redact } from "../util/redact";
 import { attr, parseXml, child } from "../xml";
 import { BusyEntityError, NotAuthenticatedError, parseErrorResponse, VcdError } from "./errors";
 import { chooseVersion, fetchVersions, LoginMode, login, RawResponse, Session } from "./session";
 import { queryAll, QueryOptions, queryPage } from "./query";
 import { waitForTask, WaitOptions } from "./tasks";
 import { parseTask, QueryPage, QueryRecord, Task, VersionInfo } from "./xml";
-import { VAppApi } from "./vapp";
+import { VAppApi } from "./vapp/api";
+import type { QueryType } from "./wire";
 
 export interface VcdClientOptions extends TlsOptions {
   /** Base URL of the vCD, e.g. https://vcd.example.com (a trailing /api is tolerated). */
@@ -392,16 +393,17 @@ export class VcdClient {
       pollMs: opts.pollMs ?? this.options.taskPollMs,
       maxPollMs: opts.maxPollMs ?? this.options.taskMaxPollMs,
       maxOvershoot: opts.maxOvershoot ?? this.options.taskMaxOvershoot,
+      cancel: (href) => this.request("POST", `${href}/action/cancel`, { expect: [204], once: true }),
     });
   }
 
   /** One page of a typed query. */
-  queryPage(type: string, opts: QueryOptions & { page?: number } = {}): Promise<QueryPage> {
+  queryPage(type: QueryType, opts: QueryOptions & { page?: number } = {}): Promise<QueryPage> {
     return queryPage(this, type, opts);
   }
 
   /** Every record of a typed query, following nextPage links. */
-  query(type: string, opts: QueryOptions = {}): Promise<QueryRecord[]> {
+  query(type: QueryType, opts: QueryOptions = {}): Promise<QueryRecord[]> {
     return queryAll(this, type, opts);
   }
 

@@ -1,6 +1,7 @@
 // Typed errors for the vCD client. Server errors keep the fields a caller branches on (status, minorErrorCode) and
 // the request id support needs; messages are built only from response data, with the password redacted.
 import { attr, child, parseXml } from "../xml";
+import type { CauseOptions } from "../util/errors";
 
 export interface VcdErrorFields {
   status: number;
@@ -23,10 +24,11 @@ export class VcdError extends Error {
   readonly method?: string;
   readonly path?: string;
 
-  constructor(f: VcdErrorFields) {
+  /** `message` replaces the one built from the fields (errors the client concludes rather than vCD answers). */
+  constructor(f: VcdErrorFields, message?: string, options?: CauseOptions) {
     const where = f.method && f.path ? `${f.method} ${f.path}: ` : "";
     const rid = f.requestId ? ` (request ${f.requestId})` : "";
-    super(`${where}vCD ${f.status} ${f.minorErrorCode}: ${f.vcdMessage}${rid}`);
+    super(message ?? `${where}vCD ${f.status} ${f.minorErrorCode}: ${f.vcdMessage}${rid}`, options);
     this.name = "VcdError";
     this.status = f.status;
     this.majorErrorCode = f.majorErrorCode;
@@ -43,6 +45,41 @@ export class ForbiddenError extends VcdError {
   constructor(f: VcdErrorFields) {
     super(f);
     this.name = "ForbiddenError";
+  }
+}
+
+/** What a lookup looks for by name. */
+export type VcdObjectKind = "VDC" | "template" | "user" | "network" | "organization" | "vApp";
+
+/**
+ * A lookup by name (a query, or a list in a VDC or AdminOrg document) found nothing: `kind` and `objectName` say
+ * what. No server answered 404 (vCD answers 403 for unknown hrefs); the status is 404 and the code
+ * RESOURCE_NOT_FOUND so callers branching on VcdError fields see a missing object.
+ */
+export class NotFoundError extends VcdError {
+  constructor(
+    readonly kind: VcdObjectKind,
+    readonly objectName: string,
+    message: string,
+    options?: CauseOptions,
+  ) {
+    super({ status: 404, minorErrorCode: "RESOURCE_NOT_FOUND", vcdMessage: message }, message, options);
+    this.name = "NotFoundError";
+  }
+}
+
+/**
+ * vCD answers 403 for an entity the user may not read, yet its query still lists it: the entity exists, so it must
+ * not be taken for deleted (see sdk/vcd/vapp/observe.ts).
+ */
+export class AccessDeniedError extends VcdError {
+  constructor(
+    readonly href: string,
+    readonly objectName: string,
+    message: string,
+  ) {
+    super({ status: 403, minorErrorCode: "ACCESS_TO_RESOURCE_IS_FORBIDDEN", vcdMessage: message }, message);
+    this.name = "AccessDeniedError";
   }
 }
 
@@ -90,9 +127,12 @@ export class TaskTimeoutError extends Error {
     readonly operationName: string,
     readonly lastStatus: string,
     readonly timeoutMs: number,
+    /** `limit`: the operation's limit that ended the wait (`timeouts.create = 30m`); `cancelled`: vCD accepted the cancel. */
+    readonly options: { limit?: string; cancelled?: boolean } = {},
   ) {
     super(
-      `vCD task ${operationName} still ${lastStatus} after ${Math.round(timeoutMs / 1000)}s (${taskHref}); it may finish later on the server`,
+      `vCD task ${operationName} still ${lastStatus} after ${Math.round(timeoutMs / 1000)}s${options.limit ? ` (${options.limit})` : ""} (${taskHref}); ` +
+        (options.cancelled ? "it was cancelled" : "it may finish later on the server"),
     );
     this.name = "TaskTimeoutError";
   }

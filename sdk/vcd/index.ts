@@ -1,10 +1,13 @@
 // VMware Cloud Director client (no Pulumi dependency): sessions, version negotiation, tasks, queries, vApps.
 export { VcdClient, VcdClientOptions, RequestOptions, VcdResponse } from "./client";
 export { withVcdSession, closeVcdSessions, setVcdSessionDefaults, vcdSessionStats } from "./pool";
-export { VAppApi, VdcRef, NetworkRequest, ComposeOptions, InstantiateOptions, VAppRef } from "./vapp";
+export { VAppApi, VdcRef, NetworkRequest, ComposeOptions, InstantiateOptions, VAppRef } from "./vapp/api";
 export {
   VcdError,
   ForbiddenError,
+  NotFoundError,
+  AccessDeniedError,
+  VcdObjectKind,
   NotAuthenticatedError,
   BusyEntityError,
   TaskError,
@@ -19,7 +22,7 @@ export { waitForTask, WaitOptions, RUNNING } from "./tasks";
 export { buildFilter, QueryOptions } from "./query";
 export { FenceMode, MetadataInput, UndeployPowerAction, NetworkSpec } from "./bodies";
 export * as bodies from "./bodies";
-export { MEDIA, VAppStatus, vappStatusName, VCLOUD_NS, OVF_NS, XSI_NS } from "./wire";
+export { MEDIA, QUERY_RECORDS, QueryType, VAppStatus, vappStatusName, VCLOUD_NS, OVF_NS, XSI_NS } from "./wire";
 export {
   VApp,
   Leases,
@@ -43,7 +46,10 @@ export {
   parseMetadataValue,
   parseVersions,
   parseQueryRecords,
-  elementOrder,
-  parseOrdered,
+  parseVdc,
+  parseAdminOrgUsers,
+  Vdc,
+  AdminOrgUsers,
+  NamedRef,
   findLink,
 } from "./xml";

@@ -1,6 +1,7 @@
 // The typed query service with paging. Filters are FIQL (`;` = and, `,` = or); values holding FIQL's reserved
 // characters cannot be sent safely, so those conditions are applied on the client instead.
 import { parseQueryRecords, QueryPage, QueryRecord } from "./xml";
+import type { QueryType } from "./wire";
 
 export interface QueryOptions {
   /** Equality conditions, ANDed: { name: "web", vdc: vdcHref }. */
@@ -32,7 +33,7 @@ export function buildFilter(conds: Record<string, string> = {}): {
   };
 }
 
-function queryHref(client: QuerySource, type: string, opts: QueryOptions, page: number, server?: string): string {
+function queryHref(client: QuerySource, type: QueryType, opts: QueryOptions, page: number, server?: string): string {
   const q = new URLSearchParams({
     type,
     format: "records",
@@ -48,7 +49,7 @@ function queryHref(client: QuerySource, type: string, opts: QueryOptions, page: 
 
 export async function queryPage(
   client: QuerySource,
-  type: string,
+  type: QueryType,
   opts: QueryOptions & { page?: number } = {},
 ): Promise<QueryPage> {
   const f = buildFilter(opts.filter);
@@ -56,7 +57,7 @@ export async function queryPage(
   return { ...page, records: page.records.filter(f.local) };
 }
 
-export async function queryAll(client: QuerySource, type: string, opts: QueryOptions = {}): Promise<QueryRecord[]> {
+export async function queryAll(client: QuerySource, type: QueryType, opts: QueryOptions = {}): Promise<QueryRecord[]> {
   const f = buildFilter(opts.filter);
   const out: QueryRecord[] = [];
   let href: string | undefined = queryHref(client, type, opts, 1, f.server);

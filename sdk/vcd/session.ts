@@ -1,7 +1,7 @@
 // API version negotiation and login. The version is chosen from GET /api/versions; login goes to the URL the
 // chosen VersionInfo advertises (cloudapi from 36.0 on), falling back to the legacy /api/sessions when the server
 // has no cloudapi. The password is only ever placed in the Basic header of the login request.
-import { redact } from "../http";
+import { redact } from "../util/redact";
 import { NotAuthenticatedError, parseErrorResponse, VcdError, VersionError } from "./errors";
 import { parseVersions, rootElement, VersionInfo } from "./xml";
 import { attr } from "../xml";

@@ -1,5 +1,6 @@
 // Task waiting: poll GET /api/task/{id} with a growing interval until the task leaves the running states.
-import { sleep } from "../http";
+import { sleep } from "../util/async";
+import { waitDeadline } from "../util/deadline";
 import { TaskError, TaskTimeoutError } from "./errors";
 import { parseTask, Task, TaskStatus } from "./xml";
 
@@ -12,6 +13,8 @@ export interface WaitOptions {
    * then come at most that far apart, relative to the wait, so a short task is not noticed a whole interval late.
    */
   maxOvershoot?: number;
+  /** Asks vCD to cancel a task the wait gives up on (best effort). */
+  cancel?: (taskHref: string) => Promise<unknown>;
 }
 
 /** Running states per govcd: queued, preRunning, running, postRunning. */
@@ -26,7 +29,7 @@ export async function waitForTask(client: TaskSource, task: Task | string, opts:
   let interval = opts.pollMs ?? 500;
   const maxInterval = opts.maxPollMs ?? 5_000;
   const started = Date.now();
-  const deadline = started + timeoutMs;
+  const { at: deadline, limit } = waitDeadline(timeoutMs);
   let t = typeof task === "string" ? parseTask(await client.get(task)) : task;
   for (;;) {
     if (t.status === "success") return t;
@@ -43,7 +46,14 @@ export async function waitForTask(client: TaskSource, task: Task | string, opts:
       });
     }
     const left = deadline - Date.now();
-    if (left <= 0) throw new TaskTimeoutError(t.href, t.operationName, t.status, timeoutMs);
+    if (left <= 0) {
+      // Abandoned work must not go on changing the vApp behind the caller's back (vCD API: POST task/action/cancel).
+      const cancelled = await (opts.cancel?.(t.href) ?? Promise.reject()).then(
+        () => true,
+        () => false,
+      );
+      throw new TaskTimeoutError(t.href, t.operationName, t.status, deadline - started, { limit, cancelled });
+    }
     const relative =
       opts.maxOvershoot === undefined
         ? interval

@@ -1,7 +1,7 @@
-// The vCD wire vocabulary: XML namespaces, media types and vApp status codes. The client (sdk/vcd) and the
-// simulator (simulators/vcd) both import it, so neither spells these itself; behaviour stays in each. Constants
-// only. Sources: the vCloud API schema reference (developer.broadcom.com/xapis/vmware-cloud-director-api, type and
-// operation pages); go-vcloud-director types/v56/constants.go keeps the same vocabulary in one place.
+// The vCD wire vocabulary: XML namespaces, media types, query types and vApp status codes. The client (sdk/vcd)
+// and the simulator (simulators/vcd) both import it, so neither spells these itself; behaviour stays in each.
+// Constants only. Sources: the vCloud API schema reference (developer.broadcom.com/xapis/vmware-cloud-director-api,
+// type and operation pages); go-vcloud-director types/v56/constants.go keeps the same vocabulary in one place.
 
 /** Namespace of every legacy /api body (vCloud API 1.5 schema, still current in API 39). */
 export const VCLOUD_NS = "http://www.vmware.com/vcloud/v1.5";
@@ -65,9 +65,34 @@ export const MEDIA = {
   versions: "application/vnd.vmware.vcloud.versions+xml",
   entity: "application/vnd.vmware.vcloud.entity+xml",
   apiExtensibility: "application/vnd.vmware.vcloud.apiextensibility+xml",
+  media: "application/vnd.vmware.vcloud.media+xml",
+  disk: "application/vnd.vmware.vcloud.diskCreateParams+xml",
+  orgVdcNetwork: "application/vnd.vmware.vcloud.orgVdcNetwork+xml",
+  vdcStorageProfile: "application/vnd.vmware.vcloud.vdcStorageProfile+xml",
+  instantiateOvf: "application/vnd.vmware.vcloud.instantiateOvfParams+xml",
+  cloneVAppTemplate: "application/vnd.vmware.vcloud.cloneVAppTemplateParams+xml",
+  cloneMedia: "application/vnd.vmware.vcloud.cloneMediaParams+xml",
+  captureVApp: "application/vnd.vmware.vcloud.captureVAppParams+xml",
   /** The OVF descriptor (rel="ovf"). */
   envelope: "text/xml",
 } as const;
+
+/**
+ * Typed query types (GET /api/query?type=…) and the record element each answers with (format=records). Source: the
+ * API reference's query service page (QueryResultRecordsType); `user` is deprecated since API 38.1.
+ */
+export const QUERY_RECORDS = {
+  organization: "OrgRecord",
+  orgVdc: "OrgVdcRecord",
+  vApp: "VAppRecord",
+  vAppTemplate: "VAppTemplateRecord",
+  catalog: "CatalogRecord",
+  catalogItem: "CatalogItemRecord",
+  task: "TaskRecord",
+  user: "UserRecord",
+  adminUser: "AdminUserRecord",
+} as const;
+export type QueryType = keyof typeof QUERY_RECORDS;
 
 /** Value sets of the schema's enumerations that both sides check or send. */
 export const FENCE_MODES = ["isolated", "direct", "bridged", "natRouted"] as const;

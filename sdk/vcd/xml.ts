@@ -1,9 +1,8 @@
 // Mapping between vCD XML and typed objects. Parsing uses the shared compact parser (prefixes stripped); the
-// request bodies live in bodies.ts. `elementOrder` keeps document order, which the compact form does not.
-import { xml2js, Element as XmlJsElement } from "xml-js";
+// request bodies live in bodies.ts.
 import { attr, child, children, parseXml, text, XmlNode } from "../xml";
 import { splitRequestId } from "./errors";
-import { MetadataDomain, MetadataType, MetadataVisibility, VAppStatus, vappStatusName } from "./wire";
+import { MetadataDomain, MetadataType, MetadataVisibility, QUERY_RECORDS, VAppStatus, vappStatusName } from "./wire";
 
 /** Elements that may repeat; parsed as arrays even when a response holds one. */
 const REPEATED = [
@@ -17,14 +16,7 @@ const REPEATED = [
   "Network",
   "CatalogItem",
   "Item",
-  "OrgRecord",
-  "OrgVdcRecord",
-  "VAppRecord",
-  "VAppTemplateRecord",
-  "CatalogRecord",
-  "CatalogItemRecord",
-  "TaskRecord",
-  "UserRecord",
+  ...Object.values(QUERY_RECORDS),
   "Org",
   "UserReference",
 ];
@@ -118,6 +110,26 @@ export interface VApp {
   metadata?: MetadataEntry[];
 }
 
+export interface NamedRef {
+  name: string;
+  href: string;
+}
+
+/** What a client needs of a <Vdc> document: its name, its organization and the org VDC networks it offers. */
+export interface Vdc {
+  name: string;
+  href: string;
+  /** The `up` link to the Org (absent for a provider's view without it). */
+  orgHref?: string;
+  availableNetworks: NamedRef[];
+}
+
+/** An <AdminOrg> document reduced to its name and its Users list (UserReference). */
+export interface AdminOrgUsers {
+  name?: string;
+  users: NamedRef[];
+}
+
 export interface VersionInfo {
   version: string;
   deprecated: boolean;
@@ -144,6 +156,23 @@ export function rootElement(xml: string, name: string): XmlNode {
   const root = child(doc, name);
   if (!root) throw new Error(`expected a <${name}> document, got: ${xml.slice(0, 120)}`);
   return root;
+}
+
+const namedRef = (n: XmlNode): NamedRef => ({ name: attr(n, "name") ?? "", href: attr(n, "href") ?? "" });
+
+export function parseVdc(xml: string): Vdc {
+  const v = rootElement(xml, "Vdc");
+  return {
+    name: attr(v, "name") ?? "",
+    href: attr(v, "href") ?? "",
+    orgHref: parseLinks(v).find((l) => l.rel === "up" && (l.type ?? "").endsWith(".org+xml"))?.href,
+    availableNetworks: children(child(v, "AvailableNetworks"), "Network").map(namedRef),
+  };
+}
+
+export function parseAdminOrgUsers(xml: string): AdminOrgUsers {
+  const org = rootElement(xml, "AdminOrg");
+  return { name: attr(org, "name"), users: children(child(org, "Users"), "UserReference").map(namedRef) };
 }
 
 export function parseVersions(xml: string): VersionInfo[] {
@@ -306,46 +335,4 @@ export function parseQueryRecords(xml: string): QueryPage {
     records,
     nextHref: parseLinks(root).find((l) => l.rel === "nextPage")?.href,
   };
-}
-
-// --- document order (for tests and diagnostics) ---
-
-export interface OrderedElement {
-  name: string;
-  attrs: Record<string, string>;
-  text: string;
-  children: OrderedElement[];
-}
-
-/** Parses keeping document order; element names lose their prefix like the compact parser's. */
-export function parseOrdered(xml: string): OrderedElement {
-  const doc = xml2js(xml, {
-    compact: false,
-    ignoreComment: true,
-    ignoreDeclaration: true,
-    ignoreInstruction: true,
-  }) as XmlJsElement;
-  const conv = (e: XmlJsElement): OrderedElement => ({
-    name: (e.name ?? "").replace(/^.*:/, ""),
-    attrs: Object.fromEntries(Object.entries(e.attributes ?? {}).map(([k, v]) => [k, String(v)])),
-    text: (e.elements ?? [])
-      .filter((c) => c.type === "text" || c.type === "cdata")
-      .map((c) => String(c.text ?? c.cdata ?? ""))
-      .join("")
-      .trim(),
-    children: (e.elements ?? []).filter((c) => c.type === "element").map(conv),
-  });
-  const root = (doc.elements ?? []).find((e) => e.type === "element");
-  if (!root) throw new Error("empty XML document");
-  return conv(root);
-}
-
-/** Child element names of the root (or of the element at `path` below it), in document order, repeats collapsed. */
-export function elementOrder(xml: string, path: string[] = []): string[] {
-  let e: OrderedElement | undefined = parseOrdered(xml);
-  for (const p of path) e = e?.children.find((c) => c.name === p);
-  if (!e) return [];
-  const out: string[] = [];
-  for (const c of e.children) if (out[out.length - 1] !== c.name) out.push(c.name);
-  return out;
 }

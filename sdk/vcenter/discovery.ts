@@ -2,6 +2,7 @@
 // moved. Unlike sapcc, removed vCenters are reported and dropped.
 import { DnsEndpoint, DnsRecord, querySoaSerial, transferZone } from "./dns/axfr";
 import { TsigKey } from "./dns/tsig";
+import { normalizeHost } from "./hostname";
 
 export const VCENTER_LABEL = /^vc-[a-z]+-[0-9]+$/;
 
@@ -30,17 +31,13 @@ export interface DnsDiscoveryOptions {
   timeoutMs?: number;
 }
 
-function stripDot(s: string): string {
-  return s.replace(/\.$/, "").toLowerCase();
-}
-
 /** FQDNs of the A/AAAA/CNAME owners whose first zone-relative label is a vCenter name. */
 export function vcenterHosts(records: DnsRecord[], zone: string): string[] {
-  const z = stripDot(zone);
+  const z = normalizeHost(zone);
   const out = new Set<string>();
   for (const r of records) {
     if (r.type !== "A" && r.type !== "AAAA" && r.type !== "CNAME") continue;
-    const owner = stripDot(r.name);
+    const owner = normalizeHost(r.name);
     if (!owner.endsWith(`.${z}`)) continue;
     const relative = owner.slice(0, -(z.length + 1));
     if (VCENTER_LABEL.test(relative.split(".")[0])) out.add(`${relative}.${z}`);
@@ -78,7 +75,7 @@ export async function discoverFromDns(opts: DnsDiscoveryOptions, previous?: Disc
 
 /** A fixed list of vCenter FQDNs instead of DNS (labs, or regions without the mDNS service). */
 export function discoverStatic(hosts: string[], previous?: DiscoveryState): DiscoveryResult {
-  const vcenters = [...new Set(hosts.map(stripDot).filter((h) => h !== ""))].sort();
+  const vcenters = [...new Set(hosts.map(normalizeHost).filter((h) => h !== ""))].sort();
   const prev = previous?.vcenters ?? [];
   return { vcenters, ...diffVCenters(prev, vcenters), transferred: false, state: { vcenters } };
 }

@@ -1,13 +1,14 @@
 // sapcc vcenter-operator's core as a library (`pulumi-vmware-kit/vcenter`): discover vCenters, derive their
 // Master Password credentials, collect their inventory and render templates over it. Only what a script needs;
 // the steps in between (conventions, TSIG wire format, manifest ordering) stay inside their modules.
-export { discoverFromDns, discoverStatic, diffVCenters, VCENTER_LABEL } from "./discovery";
+export { discoverFromDns, discoverStatic, VCENTER_LABEL } from "./discovery";
 export type { DiscoveryResult, DiscoveryState, DnsDiscoveryOptions } from "./discovery";
 export { derivePassword, MasterPassword } from "./masterpassword";
 export type { TemplateName } from "./masterpassword";
 export { collectInventory } from "./inventory";
 export type { Inventory, InventoryCluster, InventoryDatacenter, VCenterOptions, GlobalOptions } from "./conventions";
-export { TemplateSet, TemplateRenderError, templateFromResource } from "./templates";
+export { TemplateSet, TemplateRenderError } from "./templates";
+export { templateFromResource } from "./template/resource";
 export type { RenderContext, Scope, VCenterTemplateSource } from "./templates";
 export { renderAll } from "./render";
 export type { RenderAllResult, RenderedVCenter } from "./render";

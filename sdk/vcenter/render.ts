@@ -54,7 +54,13 @@ export function syntaxErrors(templates: VCenterTemplateSource[]): TemplateRender
       set.add(t);
     } catch (err) {
       errors.push(
-        new TemplateRenderError(`vcenter_${t.scope}/${t.namespace}/${t.name}.yaml.j2`, (err as Error).message),
+        new TemplateRenderError(
+          `vcenter_${t.scope}/${t.namespace}/${t.name}.yaml.j2`,
+          (err as Error).message,
+          undefined,
+          undefined,
+          err,
+        ),
       );
     }
   }

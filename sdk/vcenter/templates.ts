@@ -18,6 +18,7 @@ import {
 import { installNunjucksCompat, safeRange, setPositionTemplate, withBudget } from "./nunjucks-compat";
 import { FLAG_OPTIONS, jinja2OptionErrors, TAG_OPTIONS } from "./jinja2-options";
 import { DEFAULT_TAGS, rewritePythonFormat, Tags } from "./pyformat";
+import { unclosedBlock } from "./unclosed-block";
 
 export type Scope = "cluster" | "datacenter";
 
@@ -38,16 +39,21 @@ export function templateKey(scope: Scope, namespace: string, name: string): stri
   return `vcenter_${scope}/${namespace}/${name}.yaml.j2`;
 }
 
-/** A template failed to compile or render; names the template and (when known) the line. */
+/**
+ * A template failed to compile or render; names the template and (when known) the line. `cause`: the nunjucks error,
+ * or the sandbox's TemplateSecurityError / RenderLimitError (nunjucks-compat.ts), when rendered in this process.
+ */
 export class TemplateRenderError extends Error {
   constructor(
     readonly template: string,
     readonly detail: string,
     readonly line?: number,
     readonly column?: number,
+    cause?: unknown,
   ) {
     super(
       `template ${template}${line !== undefined ? ` line ${line}${column !== undefined ? `, column ${column}` : ""}` : ""}: ${detail}`,
+      cause !== undefined ? { cause } : undefined,
     );
     this.name = "TemplateRenderError";
   }
@@ -205,6 +211,8 @@ export class TemplateSet {
         entry.key,
         open ? `{% ${open.tag} %} opened here is not closed: ${e.detail}` : `at the end of the template: ${e.detail}`,
         line,
+        undefined,
+        err,
       );
     }
   }
@@ -288,93 +296,5 @@ function toRenderError(key: string, err: unknown, base: number): TemplateRenderE
     typeof field === "number" ? field + base : text !== undefined ? Number(text) + base : undefined;
   const line = at(e?.lineno, m?.[1]);
   const column = at(e?.colno, m?.[2]);
-  return new TemplateRenderError(key, detail || "render failed", line, column);
-}
-
-// Block tags that need an end tag. `set` only in its block form (no `=`).
-const BLOCK_TAGS = new Set([
-  "if",
-  "for",
-  "asyncEach",
-  "asyncAll",
-  "macro",
-  "call",
-  "filter",
-  "block",
-  "switch",
-  "set",
-  "raw",
-  "verbatim",
-]);
-
-/** The innermost block tag left open at the end of `text` (tag name and 1-based line), read with nunjucks' lexer. */
-export function unclosedBlock(text: string, tags: Tags = DEFAULT_TAGS): { tag: string; line: number } | undefined {
-  const lexer = (
-    nunjucks as unknown as {
-      lexer: {
-        lex(src: string, opts: unknown): { nextToken(): Token | null };
-        TOKEN_BLOCK_START: string;
-        TOKEN_BLOCK_END: string;
-        TOKEN_WHITESPACE: string;
-        TOKEN_OPERATOR: string;
-      };
-    }
-  ).lexer;
-  const stack: { tag: string; line: number }[] = [];
-  try {
-    const tokens = lexer.lex(text, { tags });
-    let tok: Token | null;
-    while ((tok = tokens.nextToken())) {
-      if (tok.type !== lexer.TOKEN_BLOCK_START) continue;
-      const line = tok.lineno + 1;
-      let name = tokens.nextToken();
-      while (name && name.type === lexer.TOKEN_WHITESPACE) name = tokens.nextToken();
-      if (!name) break;
-      const tag = String(name.value);
-      let assigns = false;
-      let t: Token | null;
-      while ((t = tokens.nextToken()) && t.type !== lexer.TOKEN_BLOCK_END)
-        if (t.type === lexer.TOKEN_OPERATOR && t.value === "=") assigns = true;
-      if (tag.startsWith("end")) {
-        const at = stack.map((s) => s.tag).lastIndexOf(tag.slice(3));
-        if (at >= 0) stack.length = at;
-      } else if (BLOCK_TAGS.has(tag) && !(tag === "set" && assigns)) {
-        stack.push({ tag, line });
-      }
-      if (!t) break;
-    }
-  } catch {
-    // The lexer fails on what the parser already reported; keep what was found.
-  }
-  return stack[stack.length - 1];
-}
-
-interface Token {
-  type: string;
-  value: unknown;
-  lineno: number;
-}
-
-/**
- * Reads a VCenterTemplate custom resource (top-level `options`/`template`, or the legacy form with `scope` and
- * `jinja2_options` under metadata).
- */
-export function templateFromResource(cr: unknown): VCenterTemplateSource {
-  const o = (cr ?? {}) as Record<string, unknown>;
-  const meta = (o.metadata ?? {}) as Record<string, unknown>;
-  const options = (o.options ?? {}) as Record<string, unknown>;
-  const name = meta.name;
-  const namespace = meta.namespace;
-  const scope = options.scope ?? meta.scope;
-  const jinja2 = options.jinja2_options ?? meta.jinja2_options;
-  const where = `VCenterTemplate ${typeof namespace === "string" ? namespace : "?"}/${typeof name === "string" ? name : "?"}`;
-  if (typeof name !== "string" || !name) throw new Error(`${where}: metadata.name is missing`);
-  if (typeof namespace !== "string" || !namespace) throw new Error(`${where}: metadata.namespace is missing`);
-  if (scope !== "cluster" && scope !== "datacenter")
-    throw new Error(`${where}: options.scope must be "cluster" or "datacenter", got ${JSON.stringify(scope)}`);
-  if (typeof o.template !== "string") throw new Error(`${where}: template must be a string`);
-  if (jinja2 !== undefined && (typeof jinja2 !== "object" || jinja2 === null || Array.isArray(jinja2))) {
-    throw new Error(`${where}: options.jinja2_options must be a mapping`);
-  }
-  return { name, namespace, scope, template: o.template, jinja2Options: jinja2 as Record<string, unknown> | undefined };
+  return new TemplateRenderError(key, detail || "render failed", line, column, err);
 }

@@ -4,15 +4,9 @@
 // transient failures are retried by the transport (soap.ts), and a task submission whose answer was lost is found
 // again instead of being sent twice. Tasks in flight are bounded per endpoint across all clients of the process.
 import { AxiosInstance } from "axios";
-import {
-  RetryOptions,
-  TransportError,
-  closeHttpClient,
-  createHttpClient,
-  hostsOnly,
-  provesNotSent,
-  sleep,
-} from "../http";
+import { RetryOptions, TransportError, closeHttpClient, createHttpClient, hostsOnly, provesNotSent } from "../http";
+import { sleep } from "../util/async";
+import { waitDeadline } from "../util/deadline";
 import { Semaphore } from "../http/pool";
 import { children, tag, text, textTag } from "../xml";
 import { TaskTimeoutError, VimFault, isFault, isMoRef, taskError } from "./errors";
@@ -81,6 +75,8 @@ function taskGate(url: string, limit?: number): Semaphore {
 }
 
 const MAX_TASK_POLL_MS = 1000;
+/** How long a task wait trusts the long-poll before reading the task itself (tasks.ts). */
+const WAITER_RECHECK_MS = 20_000;
 const DEFAULT_TASK_TIMEOUT_MS = 30 * 60_000;
 /** Clock skew and queueing allowed between our send time and the server's TaskInfo.queueTime. */
 const LOST_TASK_SLACK_MS = 5_000;
@@ -559,17 +555,26 @@ export class VimClient {
    * long-poll; polls instead when there is none or it gives the wait back.
    */
   private async awaitTask(task: MoRef, method: string, timeoutMs = this.taskTimeoutMs): Promise<unknown> {
-    const deadline = Date.now() + timeoutMs;
+    const { at: deadline, limit } = waitDeadline(timeoutMs);
     let info = await this.readTask(task);
-    if (info.state !== "success" && info.state !== "error" && Date.now() < deadline && this.taskWaiter?.available) {
+    // The long-poll waits in stretches of WAITER_RECHECK_MS, each followed by a read of the task: an update the
+    // server never sent (or one lost with a connection) costs one stretch, not the whole task timeout.
+    while (info.state !== "success" && info.state !== "error" && Date.now() < deadline && this.taskWaiter?.available) {
       const seen = info;
-      info = await this.taskWaiter.wait(task, deadline).then(
+      const until = Math.min(deadline, Date.now() + WAITER_RECHECK_MS);
+      const waited: TaskInfoUpdate | undefined = await this.taskWaiter.wait(task, until).then(
         (u) => (u.state === "unknown" ? { ...u, state: seen.state } : u),
         (err) => {
-          if (err instanceof WaiterUnavailable) return seen;
+          if (err instanceof WaiterUnavailable) return undefined;
           throw err;
         },
       );
+      if (!waited) break; // poll instead
+      if (!waited.timedOut || until >= deadline) {
+        info = waited;
+        break;
+      }
+      info = await this.readTask(task);
     }
     // Grow the interval gently: most tasks finish in well under a second, and a coarse schedule adds up per VM.
     for (let delay = this.taskPollMs; ; delay = Math.min(Math.ceil(delay * 1.5), MAX_TASK_POLL_MS)) {
@@ -581,22 +586,24 @@ export class VimClient {
           () => true,
           () => false,
         );
-        throw new TaskTimeoutError(task, info.state, cancelled);
+        throw new TaskTimeoutError(task, info.state, cancelled, limit);
       }
       await sleep(delay);
       info = await this.readTask(task);
     }
   }
 
-  private async readTask(task: MoRef): Promise<TaskInfoUpdate> {
+  /** A task's info.state, info.result, info.error and info.cancelled, read once. */
+  async readTask(task: MoRef): Promise<TaskInfoUpdate> {
     const [o] = await this.retrieveProperties({
-      propSet: [{ type: "Task", pathSet: ["info.state", "info.result", "info.error"] }],
+      propSet: [{ type: "Task", pathSet: ["info.state", "info.result", "info.error", "info.cancelled"] }],
       objectSet: [{ obj: task }],
     });
     return {
       state: String(o?.props["info.state"] ?? "unknown"),
       result: o?.props["info.result"],
       error: o?.props["info.error"],
+      cancelled: o?.props["info.cancelled"] === true || o?.props["info.cancelled"] === "true",
     };
   }
 

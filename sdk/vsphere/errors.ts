@@ -1,5 +1,6 @@
 // Errors raised by the vSphere client. Server faults keep their vim25 type name in `fault`, so callers branch with
 // isFault(err, "DuplicateName") instead of matching message text.
+import { findCause } from "../util/errors";
 import type { MoRef } from "./types";
 
 /** A vim25 fault: a SOAP fault answered to `method`, or (as TaskError) the error a task ended with. */
@@ -11,8 +12,9 @@ export class VimFault extends Error {
     /** The fault's own fields, decoded (e.g. ManagedObjectNotFound.obj as a MoRef, DuplicateName.name). */
     readonly detail: Record<string, unknown>,
     readonly method: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "VimFault";
   }
 }
@@ -37,17 +39,86 @@ export class TaskTimeoutError extends Error {
     readonly task: MoRef,
     readonly lastState: string,
     readonly cancelled = false,
+    /** The operation's limit that ended the wait (`timeouts.create = 30m`), when it was not the task timeout. */
+    readonly limit?: string,
   ) {
     super(
-      `task ${task.value} did not finish in time (last state: ${lastState}); ` +
+      `task ${task.value} did not finish in time${limit ? ` (${limit})` : ""} (last state: ${lastState}); ` +
         (cancelled ? "it was cancelled" : "cancelling it failed, it may still finish on the server"),
     );
     this.name = "TaskTimeoutError";
   }
 }
 
-export function isFault(err: unknown, name: string): err is VimFault {
-  return err instanceof VimFault && err.fault === name;
+/**
+ * The parent of each vim25 fault type the kit meets or branches on (vSphere Web Services API reference, "Fault
+ * Types": each fault's "Extends"). A fault not listed counts as a direct MethodFault; add types here, never a
+ * second string match elsewhere.
+ */
+const FAULT_PARENT: Record<string, string> = {
+  RuntimeFault: "MethodFault",
+  VimFault: "MethodFault",
+  // RuntimeFault subtypes
+  ManagedObjectNotFound: "RuntimeFault",
+  InvalidArgument: "RuntimeFault",
+  InvalidRequest: "RuntimeFault",
+  InvalidType: "InvalidRequest",
+  MethodNotFound: "InvalidRequest",
+  RequestCanceled: "RuntimeFault",
+  NotSupported: "RuntimeFault",
+  NotImplemented: "RuntimeFault",
+  SystemError: "RuntimeFault",
+  HostCommunication: "RuntimeFault",
+  HostNotConnected: "HostCommunication",
+  HostNotReachable: "HostCommunication",
+  SecurityError: "RuntimeFault",
+  NoPermission: "SecurityError",
+  NotAuthenticated: "NoPermission",
+  // VimFault subtypes
+  DuplicateName: "VimFault",
+  InvalidName: "VimFault",
+  AlreadyExists: "VimFault",
+  NotFound: "VimFault",
+  Timedout: "VimFault",
+  InvalidLogin: "VimFault",
+  PasswordExpired: "InvalidLogin",
+  InvalidState: "VimFault",
+  InvalidPowerState: "InvalidState",
+  InvalidHostState: "InvalidState",
+  InvalidDatastoreState: "InvalidState",
+  TaskInProgress: "VimFault",
+  VAppTaskInProgress: "TaskInProgress",
+  FileFault: "VimFault",
+  FileNotFound: "FileFault",
+  FileAlreadyExists: "FileFault",
+  CannotAccessFile: "FileFault",
+  InvalidDatastore: "VimFault",
+  InvalidDatastorePath: "InvalidDatastore",
+  InsufficientResourcesFault: "VimFault",
+  InsufficientMemoryResourcesFault: "InsufficientResourcesFault",
+  InsufficientCpuResourcesFault: "InsufficientResourcesFault",
+  VmConfigFault: "VimFault",
+};
+
+/** `name` and the fault types it extends, most specific first: InvalidPowerState → InvalidState → VimFault → MethodFault. */
+export function faultAncestry(name: string): string[] {
+  const out = [name];
+  for (let p = FAULT_PARENT[name]; p && !out.includes(p); p = FAULT_PARENT[p]) out.push(p);
+  if (out[out.length - 1] !== "MethodFault") out.push("MethodFault");
+  return out;
+}
+
+/**
+ * The VimFault in `err` or its `cause` chain whose type is `name` or a subtype of it (isFault(e, "InvalidState")
+ * matches InvalidPowerState), or undefined: wrapping an error with context never hides the fault.
+ */
+export function asFault(err: unknown, name: string): VimFault | undefined {
+  return findCause(err, (e): e is VimFault => e instanceof VimFault && faultAncestry(e.fault).includes(name));
+}
+
+/** True when `err` (or an error it wraps) is the vim25 fault `name` or one of its subtypes; see asFault. */
+export function isFault(err: unknown, name: string): boolean {
+  return asFault(err, name) !== undefined;
 }
 
 /** `CreateFolder failed: DuplicateName [name=web object=Folder:group-5]`: fault type, server text, short details. */

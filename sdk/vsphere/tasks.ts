@@ -23,6 +23,8 @@ export interface TaskInfoUpdate {
   error?: unknown;
   /** The wait's deadline passed first; `state` is the last one seen. */
   timedOut?: boolean;
+  /** CancelTask was asked for (info.cancelled): a request, not a guarantee that the work did not happen. */
+  cancelled?: boolean;
 }
 
 /** The waiter cannot follow this task (it failed or was closed): poll it instead. */

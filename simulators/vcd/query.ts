@@ -3,15 +3,15 @@
 import { Reply, Req, requireSession, Sim, xmlReply } from "./context";
 import { badRequest, forbidden } from "./errors";
 import { SYSTEM_ORG_ID } from "./state";
-import { MEDIA, vappStatusName } from "../../sdk/vcd/wire";
-import { RECORD_NAMES, ts } from "./xml";
+import { MEDIA, QUERY_RECORDS, QueryType, vappStatusName } from "../../sdk/vcd/wire";
+import { ts } from "./xml";
 
 type Rec = Record<string, string | number | boolean | undefined>;
 
 const MAX_PAGE_SIZE = 128;
 const DEFAULT_PAGE_SIZE = 25;
 
-function records(sim: Sim, req: Req, type: string): Rec[] {
+function records(sim: Sim, req: Req, type: QueryType): Rec[] {
   const s = requireSession(req);
   const { state } = sim;
   const r = req.render;
@@ -135,12 +135,10 @@ function records(sim: Sim, req: Req, type: string): Rec[] {
         isLdapUser: false,
         href: r.userHref(u),
       }));
-    default:
-      throw badRequest(
-        `Bad request: query type "${type}" is not supported (supported: ${Object.keys(RECORD_NAMES).join(", ")}).`,
-      );
   }
 }
+
+const isQueryType = (type: string): type is QueryType => Object.hasOwn(QUERY_RECORDS, type);
 
 /** `a==x;b==y` is AND, `,` is OR (AND binds tighter, as in FIQL); `*` is a wildcard; `!=` negates. */
 function compileFilter(filter: string): (r: Rec) => boolean {
@@ -185,6 +183,10 @@ export function query(sim: Sim, req: Req): Reply {
   if (!Number.isInteger(page) || page < 1) throw badRequest(`Bad request: page must be a positive integer.`);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
     throw badRequest(`Bad request: pageSize must be between 1 and ${MAX_PAGE_SIZE}.`);
+  if (!isQueryType(type))
+    throw badRequest(
+      `Bad request: query type "${type}" is not supported (supported: ${Object.keys(QUERY_RECORDS).join(", ")}).`,
+    );
   let recs = records(sim, req, type);
   const filter = req.query.get("filter");
   if (filter) recs = recs.filter(compileFilter(filter));

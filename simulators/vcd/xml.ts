@@ -6,6 +6,8 @@ import {
   MEDIA,
   OVF_NS,
   OVFENV_NS,
+  QUERY_RECORDS,
+  QueryType,
   RASD_NS,
   VAppStatus,
   VCLOUD_NS,
@@ -184,8 +186,7 @@ export class Renderer {
       textTag("Used", 0),
       textTag("Overhead", 0),
     ];
-    const add = (action: string, params: string) =>
-      link("add", `${href}/action/${action}`, `application/vnd.vmware.vcloud.${params}+xml`);
+    const add = (action: string, type: string) => link("add", `${href}/action/${action}`, type);
     return (
       XML_DECL +
       tag(
@@ -194,18 +195,18 @@ export class Renderer {
         link("up", this.orgHref(org), MEDIA.org),
         link("down", `${href}/metadata`, MEDIA.metadata),
         link("edit", href, MEDIA.vdc),
-        add("uploadVAppTemplate", "uploadVAppTemplateParams"),
-        link("add", `${href}/media`, "application/vnd.vmware.vcloud.media+xml"),
-        add("instantiateOvf", "instantiateOvfParams"),
-        add("instantiateVAppTemplate", "instantiateVAppTemplateParams"),
-        add("cloneVApp", "cloneVAppParams"),
-        add("cloneVAppTemplate", "cloneVAppTemplateParams"),
-        add("cloneMedia", "cloneMediaParams"),
-        add("captureVApp", "captureVAppParams"),
-        add("composeVApp", "composeVAppParams"),
-        link("add", `${href}/disk`, "application/vnd.vmware.vcloud.diskCreateParams+xml"),
+        add("uploadVAppTemplate", MEDIA.uploadVAppTemplate),
+        link("add", `${href}/media`, MEDIA.media),
+        add("instantiateOvf", MEDIA.instantiateOvf),
+        add("instantiateVAppTemplate", MEDIA.instantiate),
+        add("cloneVApp", MEDIA.cloneVApp),
+        add("cloneVAppTemplate", MEDIA.cloneVAppTemplate),
+        add("cloneMedia", MEDIA.cloneMedia),
+        add("captureVApp", MEDIA.captureVApp),
+        add("composeVApp", MEDIA.compose),
+        link("add", `${href}/disk`, MEDIA.disk),
         link("edgeGateways", `${admin}/edgeGateways`, MEDIA.records),
-        link("add", `${admin}/networks`, "application/vnd.vmware.vcloud.orgVdcNetwork+xml"),
+        link("add", `${admin}/networks`, MEDIA.orgVdcNetwork),
         link("orgVdcNetworks", `${admin}/networks`, MEDIA.records),
         link("alternate", admin, MEDIA.adminVdc),
         textTag("Description", v.description || undefined),
@@ -244,7 +245,7 @@ export class Renderer {
           tag("VdcStorageProfile", {
             href: `${this.base}/api/vdcStorageProfile/${v.id}`,
             name: "*",
-            type: "application/vnd.vmware.vcloud.vdcStorageProfile+xml",
+            type: MEDIA.vdcStorageProfile,
           }),
         ),
         textTag("VCpuInMhz2", 1000),
@@ -395,10 +396,11 @@ export class Renderer {
   }
 
   /**
-   * The links of a vApp by state, as recorded: creating (status 0) from kube-nfv/RO test_vimconn_vmware_xml_response.py
-   * `deployed_vapp_xml`; powered on from its `vapp_xml_response`; powered off and undeployed from fog-vcloud-director
-   * get_vapp.yml; expired from get_vapps-expired.yml and get_vapps-novms.yml. Snapshot revert/removeAll links come
-   * only with a snapshot, which the simulator never has. Suspended and deployed-but-off sets are inferred.
+   * The links of a vApp by state: creating (status 0) as quoted in kube-nfv/RO test_vimconn_vmware_xml_response.py
+   * `deployed_vapp_xml`; powered on as quoted in its `vapp_xml_response`; powered off and undeployed as recorded in
+   * fog-vcloud-director get_vapp.yml; expired from get_vapps-expired.yml and get_vapps-novms.yml. Snapshot
+   * revert/removeAll links come only with a snapshot, which the simulator never has. Suspended and deployed-but-off
+   * sets are inferred.
    */
   private vappLinks(v: VApp): string[] {
     const href = this.vappHref(v);
@@ -698,14 +700,14 @@ export class Renderer {
   // --- query ---
 
   queryRecords(
-    type: string,
+    type: QueryType,
     records: Array<Record<string, string | number | boolean | undefined>>,
     page: number,
     pageSize: number,
     total: number,
     queryHref: (page: number) => string,
   ): string {
-    const recordName = RECORD_NAMES[type];
+    const recordName = QUERY_RECORDS[type];
     const last = Math.max(1, Math.ceil(total / pageSize));
     return (
       XML_DECL +
@@ -721,15 +723,3 @@ export class Renderer {
     );
   }
 }
-
-export const RECORD_NAMES: Record<string, string> = {
-  organization: "OrgRecord",
-  orgVdc: "OrgVdcRecord",
-  vApp: "VAppRecord",
-  vAppTemplate: "VAppTemplateRecord",
-  catalog: "CatalogRecord",
-  catalogItem: "CatalogItemRecord",
-  task: "TaskRecord",
-  user: "UserRecord",
-  adminUser: "AdminUserRecord",
-};

@@ -9,7 +9,7 @@ import { startVcsim, Vcsim } from "../../simulators/vcsim";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { buildInventory, EMPTY_VCSIM } from "../fixtures/vcenter/inventory";
 import { useKube } from "../helpers/kube";
-import { PulumiProject } from "../helpers/pulumi";
+import { PulumiProject, vcenterProject } from "../helpers/pulumi";
 
 const FQDN = "vc-a-0.cc.qa-de-1.cloud.sap";
 const USER = "vcenter-operator";
@@ -59,17 +59,7 @@ describe("engine: VCenterManifests failures (real kube-apiserver)", function () 
       metadata: { name: NS },
     });
     assert.equal(ns.status, 201);
-    project = await PulumiProject.create("vcenter");
-    const caFile = path.join(project.root, "vcsim-ca.pem");
-    fs.writeFileSync(caFile, sim.ca!);
-    await project.config({
-      vcenters: FQDN,
-      vcenterUser: USER,
-      namespace: NS,
-      vcenterCaFile: caFile,
-      endpoints: JSON.stringify({ [FQDN]: sim.url }),
-      skipAwait: true,
-    });
+    project = await vcenterProject(sim, { fqdn: FQDN, user: USER, namespace: NS });
     await project.config({ masterPassword: MASTER }, { secret: true });
   });
 

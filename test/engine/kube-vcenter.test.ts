@@ -2,15 +2,13 @@
 // 127.0.0.1 (etcd + kube-controller-manager, no kubelet), a vcsim whose only login is the Master Password derived
 // for its FQDN. Everything is checked by reading the API server directly, not through Pulumi.
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { startVcsim, Vcsim } from "../../simulators/vcsim";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { addCluster, buildInventory, EMPTY_VCSIM } from "../fixtures/vcenter/inventory";
 import { govc } from "../helpers/govc";
 import { useKube } from "../helpers/kube";
 import { watchAdded } from "../helpers/kube-watch";
-import { PulumiProject } from "../helpers/pulumi";
+import { PulumiProject, vcenterProject } from "../helpers/pulumi";
 
 const FQDN = "vc-a-0.cc.qa-de-1.cloud.sap";
 const USER = "vcenter-operator";
@@ -70,18 +68,11 @@ describe("engine: VCenterManifests into a real kube-apiserver (pulumi CLI + pulu
       metadata: { name: "vcenter-operator" },
       stringData: { password: "not ours" },
     });
-    project = await PulumiProject.create("vcenter");
-    const caFile = path.join(project.root, "vcsim-ca.pem");
-    fs.writeFileSync(caFile, sim.ca!);
-    await project.config({
-      vcenters: FQDN,
-      vcenterUser: USER,
+    project = await vcenterProject(sim, {
+      fqdn: FQDN,
+      user: USER,
       namespace: NS,
-      vcenterCaFile: caFile,
-      endpoints: JSON.stringify({ [FQDN]: sim.url }),
-      kubeconfig: kube().kubeconfigPath,
-      // No kubelet here: Deployments never become available, so don't wait for their rollout.
-      skipAwait: true,
+      extra: { kubeconfig: kube().kubeconfigPath },
     });
     await project.config({ masterPassword: MASTER }, { secret: true });
   });

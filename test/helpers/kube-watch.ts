@@ -2,8 +2,8 @@
 // revision of its creation, so tests can assert the order in which objects reached the API server (later status
 // updates, e.g. a Deployment's, do not change it).
 import * as https from "https";
-import { parse } from "yaml";
 import type { Kube } from "../../simulators/kube";
+import { adminTls } from "./kube";
 
 export interface Added {
   kind: string;
@@ -17,15 +17,12 @@ export interface Watch {
   stop(): void;
 }
 
-/** `collections`: API paths of collections, e.g. `/api/v1/namespaces/ns/secrets`. */
-export async function watchAdded(kube: Kube, collections: string[]): Promise<Watch> {
-  const cfg = parse(kube.kubeconfig);
-  const user = cfg.users[0].user;
-  const tls = {
-    ca: kube.ca,
-    cert: Buffer.from(user["client-certificate-data"], "base64"),
-    key: Buffer.from(user["client-key-data"], "base64"),
-  };
+/**
+ * `collections`: API paths of collections, e.g. `/api/v1/namespaces/ns/secrets`. `onAdded` is called as each event
+ * arrives (e.g. to inject a fault the moment the first object of a kind exists).
+ */
+export async function watchAdded(kube: Kube, collections: string[], onAdded?: (added: Added) => void): Promise<Watch> {
+  const tls = adminTls(kube);
   const added: Added[] = [];
   const requests: ReturnType<typeof https.request>[] = [];
   for (const collection of collections) {
@@ -48,12 +45,14 @@ export async function watchAdded(kube: Kube, collections: string[]): Promise<Wat
               buf = buf.slice(i + 1);
               if (!line.trim()) continue;
               const ev = JSON.parse(line);
-              if (ev.type === "ADDED")
-                added.push({
-                  kind: ev.object.kind,
-                  name: ev.object.metadata.name,
-                  revision: Number(ev.object.metadata.resourceVersion),
-                });
+              if (ev.type !== "ADDED") continue;
+              const a = {
+                kind: ev.object.kind,
+                name: ev.object.metadata.name,
+                revision: Number(ev.object.metadata.resourceVersion),
+              };
+              added.push(a);
+              onAdded?.(a);
             }
           });
           res.on("error", () => undefined);

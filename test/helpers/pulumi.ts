@@ -128,3 +128,27 @@ export class PulumiProject {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+/**
+ * examples/vcenter as the Kubernetes engine tests set it up: one vCenter `fqdn` served by `sim` (its CA trusted
+ * through a file), rendering into `namespace`, rollouts not awaited (no kubelet runs here). `extra` is more config.
+ */
+export async function vcenterProject(
+  sim: { url: string; ca?: string },
+  o: { fqdn: string; user: string; namespace: string; extra?: Record<string, string | boolean> },
+): Promise<PulumiProject> {
+  const project = await PulumiProject.create("vcenter");
+  const caFile = path.join(project.root, "vcsim-ca.pem");
+  fs.writeFileSync(caFile, sim.ca!);
+  await project.config({
+    vcenters: o.fqdn,
+    vcenterUser: o.user,
+    namespace: o.namespace,
+    vcenterCaFile: caFile,
+    endpoints: JSON.stringify({ [o.fqdn]: sim.url }),
+    ...o.extra,
+    // No kubelet here: Deployments never become available, so don't wait for their rollout.
+    skipAwait: true,
+  });
+  return project;
+}

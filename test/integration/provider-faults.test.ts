@@ -13,7 +13,7 @@ import { closeVcdSessions, setVcdSessionDefaults } from "../../sdk/vcd/pool";
 import { folderTreeSpec } from "../../sdk/vsphere/property";
 import * as vmgroup from "../../providers/vmgroup/handlers";
 import * as vcdvapp from "../../providers/vcdvapp/handlers";
-import { PartialStateError } from "../../providers/common/inputs";
+import { PartialStateError } from "../../providers/common/errors";
 import { ALICE, fastSeed } from "./vcd-harness";
 import { startVcdSimulator } from "../../simulators/vcd";
 import { FaultLedger } from "./fault-ledger";

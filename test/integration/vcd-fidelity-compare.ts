@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse as parseYaml } from "yaml";
-import { xml2js, Element as XmlJsElement } from "xml-js";
+import type { Element as XmlJsElement } from "xml-js";
+import { rootOf, textOf } from "../helpers/xml-order";
 import {
   COMMON_NS,
   OVF_NS,
@@ -93,12 +94,6 @@ export interface Node {
 }
 
 export function parseResolved(xml: string): Node {
-  const doc = xml2js(xml, {
-    compact: false,
-    ignoreComment: true,
-    ignoreDeclaration: true,
-    ignoreInstruction: true,
-  }) as XmlJsElement;
   const conv = (e: XmlJsElement, scope: Record<string, string>): Node => {
     const raw = (e.attributes ?? {}) as Record<string, string>;
     const decls: Record<string, string> = {};
@@ -119,16 +114,10 @@ export function parseResolved(xml: string): Node {
         .map(([k, v]) => ({ ...split(k, ""), value: String(v) })),
       decls,
       children: (e.elements ?? []).filter((c) => c.type === "element").map((c) => conv(c, ns)),
-      text: (e.elements ?? [])
-        .filter((c) => c.type === "text" || c.type === "cdata")
-        .map((c) => String(c.text ?? c.cdata ?? ""))
-        .join("")
-        .trim(),
+      text: textOf(e),
     };
   };
-  const root = (doc.elements ?? []).find((e) => e.type === "element");
-  if (!root) throw new Error("empty XML document");
-  return conv(root, {});
+  return conv(rootOf(xml), {});
 }
 
 const PREFIX: Record<string, string> = {

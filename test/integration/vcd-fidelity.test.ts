@@ -1,9 +1,9 @@
-// Fidelity: every interaction recorded from a real vCD (../shared/reference/vcd-recordings, fog-vcloud-director
-// cassettes, vCD 9.0 era) is (1) parsed by the client, which must read what a user relies on (status, leases and
-// expirations, owner, links, tasks, errors), and (2) replayed against the simulator brought to the same state: status
-// code, media type, element names and order, attributes, namespaces and the set of links must match. What differs on
-// purpose is listed in DIFFERENCES with its reason; any other difference fails, and so does a listed one that no
-// longer occurs.
+// Fidelity: every interaction recorded from a real vCD (fog-vcloud-director cassettes, vCD 9.0 era; data kept out of
+// the repository, read from VCD_RECORDINGS_DIR or a sibling shared/ checkout) is (1) parsed by the client, which must
+// read what a user relies on (status, leases and expirations, owner, links, tasks, errors), and (2) replayed against
+// the simulator brought to the same state: status code, media type, element names and order, attributes, namespaces
+// and the set of links must match. What differs on purpose is listed in DIFFERENCES with its reason; any other
+// difference fails, and so does a listed one that no longer occurs.
 import * as assert from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";

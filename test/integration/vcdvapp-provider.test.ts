@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { VcdSimulator } from "../../simulators/vcd";
 import { VcdClient } from "../../sdk/vcd";
-import { PartialStateError } from "../../providers/common/inputs";
+import { PartialStateError } from "../../providers/common/errors";
 import * as h from "../../providers/vcdvapp/handlers";
 import { ALICE, clientFor, fastSeed, startSim, thrown } from "./vcd-harness";
 

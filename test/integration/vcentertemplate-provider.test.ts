@@ -9,7 +9,7 @@ import { startVcsim, Vcsim } from "../../simulators/vcsim";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import * as handlers from "../../providers/vcentertemplate/handlers";
 import { vcenterTemplatesFromYaml } from "../../providers/vcentertemplate/yaml";
-import type { Props } from "../../providers/vcentertemplate/plan";
+import type { Props } from "../../providers/vcentertemplate/diff";
 import { addCluster, buildInventory, EMPTY_VCSIM } from "../fixtures/vcenter/inventory";
 import { ensureNamed } from "../helpers/named";
 

@@ -9,7 +9,7 @@ import { closeVimSessions } from "../../sdk/vsphere/pool";
 import { TransportError } from "../../sdk/http";
 import type { MoRef, VmConfigSpec } from "../../sdk/vsphere/types";
 import * as vmgroup from "../../providers/vmgroup/handlers";
-import { PartialStateError } from "../../providers/common/inputs";
+import { PartialStateError } from "../../providers/common/errors";
 import { govc, inventory } from "../helpers/govc";
 
 type Proto = Record<string, (...args: any[]) => Promise<unknown>>;

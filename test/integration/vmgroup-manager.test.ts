@@ -5,9 +5,9 @@ import { strict as assert } from "assert";
 import { startVcsim, Vcsim } from "../../simulators/vcsim";
 import { VimClient } from "../../sdk/vsphere/client";
 import type { MoRef } from "../../sdk/vsphere/types";
-import { GroupSpec, VmGroupManager } from "../../sdk/vsphere/vmgroup/group";
+import { VmGroupManager } from "../../sdk/vsphere/vmgroup/manager";
+import type { GroupSpec, ObservedVm } from "../../sdk/vsphere/vmgroup/model";
 import { GroupRecord, OWNER_KEY } from "../../sdk/vsphere/vmgroup/ownership";
-import type { ObservedVm } from "../../sdk/vsphere/vmgroup/planner";
 import { govc, inventory, vmsInFolder } from "../helpers/govc";
 
 const OWNER = "urn:pulumi:test::vmgroup::pulumi-nodejs:dynamic/vmware:VmGroup::t";

@@ -2,7 +2,7 @@
 // reports for drift, and what check() plans for adopt. Every assertion about vCenter is checked with govc.
 import { strict as assert } from "assert";
 import { startVcsim, Vcsim } from "../../simulators/vcsim";
-import { PartialStateError } from "../../providers/common/inputs";
+import { PartialStateError } from "../../providers/common/errors";
 import * as h from "../../providers/vmgroup/handlers";
 import { govc, vmsInFolder } from "../helpers/govc";
 

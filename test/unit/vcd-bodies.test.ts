@@ -1,6 +1,7 @@
 // Request bodies: element order per schema, checked both directly and through the simulator's validating parser.
 import * as assert from "assert";
-import { bodies, elementOrder } from "../../sdk/vcd";
+import { bodies } from "../../sdk/vcd";
+import { elementOrder } from "../helpers/xml-order";
 import { readBody, validate, parseBody } from "../../simulators/vcd/body";
 import { SimError } from "../../simulators/vcd/errors";
 

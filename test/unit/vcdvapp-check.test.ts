@@ -1,6 +1,6 @@
 // VcdVapp check(): property-named failures before any API call, defaults, unknowns, no password in messages.
 import { strict as assert } from "assert";
-import { UNKNOWN } from "../../sdk/schemas";
+import { UNKNOWN } from "../../providers/common/check";
 import { check } from "../../providers/vcdvapp/handlers";
 
 const good = {

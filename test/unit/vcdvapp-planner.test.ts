@@ -1,16 +1,11 @@
 // The vApp planner: what replaces, what updates in place and in which order, and how vCD's view reads as inputs.
 import { strict as assert } from "assert";
 import type { MetadataEntry } from "../../sdk/vcd";
-import {
-  DesiredVApp,
-  diffVApp,
-  leaseInput,
-  managedMetadata,
-  ObservedVApp,
-  observedInputs,
-  planMetadata,
-  planUpdate,
-} from "../../sdk/vcd/vapp-planner";
+import { leaseInput } from "../../sdk/vcd/vapp/leases";
+import { managedMetadata, planMetadata } from "../../sdk/vcd/vapp/metadata";
+import type { DesiredVApp, ObservedVApp } from "../../sdk/vcd/vapp/model";
+import { planUpdate } from "../../sdk/vcd/vapp/planner";
+import { diffVApp, observedInputs } from "../../providers/vcdvapp/diff";
 
 const entry = (key: string, value: string | number | boolean, o: Partial<MetadataEntry> = {}): MetadataEntry => ({
   key,

@@ -5,12 +5,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import { b64enc, iniEscape, iniQuote, pyFormat, pyInt, sha256sum, zfill } from "../../sdk/vcenter/filters";
-import {
-  templateFromResource,
-  TemplateRenderError,
-  TemplateSet,
-  VCenterTemplateSource,
-} from "../../sdk/vcenter/templates";
+import { TemplateRenderError, TemplateSet, VCenterTemplateSource } from "../../sdk/vcenter/templates";
+import { templateFromResource } from "../../sdk/vcenter/template/resource";
 import { rewritePythonFormat } from "../../sdk/vcenter/pyformat";
 import { orderManifests, parseManifests, renderScope } from "../../sdk/vcenter/manifests";
 

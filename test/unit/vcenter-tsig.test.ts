@@ -1,15 +1,8 @@
 import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as dnsPacket from "dns-packet";
-import {
-  nameToWire,
-  signRequest,
-  signResponse,
-  splitTsig,
-  TsigError,
-  TsigResponseVerifier,
-  verifyRequest,
-} from "../../sdk/vcenter/dns/tsig";
+import { nameToWire, signRequest, splitTsig, TsigError, TsigResponseVerifier } from "../../sdk/vcenter/dns/tsig";
+import { signResponse, verifyRequest } from "../helpers/tsig-server";
 import { diffVCenters, discoverStatic, vcenterHosts } from "../../sdk/vcenter/discovery";
 import type { DnsRecord } from "../../sdk/vcenter/dns/axfr";
 

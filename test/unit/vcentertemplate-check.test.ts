@@ -1,8 +1,8 @@
 // check(): property-named failures for VCenterTemplate inputs, before any DNS or vCenter call.
 import { strict as assert } from "assert";
 import { check } from "../../providers/vcentertemplate/handlers";
-import type { Props } from "../../providers/vcentertemplate/plan";
-import { UNKNOWN } from "../../sdk/schemas/common";
+import type { Props } from "../../providers/vcentertemplate/diff";
+import { UNKNOWN } from "../../providers/common/check";
 
 const good = () => ({
   discovery: {

@@ -47,6 +47,8 @@ const annotated = manifests.map((m) => ({
 
 describe("VCenterManifests (pulumi mocks)", () => {
   const regs: Registration[] = [];
+  let noSweeper: unknown = "not set";
+  const SWEEPER = "pulumi-nodejs:dynamic/vmware:ManifestSweeper";
 
   before(async () => {
     const pending = new Map<string, string[]>();
@@ -83,8 +85,12 @@ describe("VCenterManifests (pulumi mocks)", () => {
     const { VCenterManifests } = await import("../../providers/vcentertemplate/manifests");
     const m = new VCenterManifests("vco", { manifests });
     const byTemplate = new VCenterManifests("vct", { manifests: annotated, templates: ["t-config", "t-deploy"] });
+    // A provider but no kubeconfig: the cluster is unknown, so no sweeper.
+    const { Provider } = await import("@pulumi/kubernetes/provider");
+    const withProvider = new VCenterManifests("vcp", { manifests, provider: new Provider("k") });
+    noSweeper = withProvider.sweeper;
     await new Promise<void>((resolve) =>
-      pulumi.all([...m.groups, ...byTemplate.groups].map((g) => g.urn)).apply(() => resolve()),
+      pulumi.all([...m.groups, ...byTemplate.groups, ...withProvider.groups].map((g) => g.urn)).apply(() => resolve()),
     );
     await new Promise((r) => setTimeout(r, 50));
   });
@@ -95,7 +101,9 @@ describe("VCenterManifests (pulumi mocks)", () => {
       groups.map((g) => g.name),
       ["vco-secrets", "vco-configmaps", "vco-deployments", "vco-others"],
     );
-    assert.deepEqual(groups[0].dependencies, []);
+    const sweeper = regs.find((r) => r.type === SWEEPER && r.name === "vco-sweeper");
+    assert.ok(sweeper, "the component's sweeper is registered");
+    assert.deepEqual(groups[0].dependencies, [sweeper.urn], "the first group depends on the sweeper (deleted last)");
     for (let i = 1; i < groups.length; i++) {
       assert.deepEqual(
         groups[i].dependencies,
@@ -121,6 +129,35 @@ describe("VCenterManifests (pulumi mocks)", () => {
     ]);
   });
 
+  it("labels every object with the component's owner, which its sweeper records with the objects' collections", () => {
+    const groups = regs.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup" && r.name.startsWith("vco-"));
+    const owners = groups.flatMap((g) =>
+      g.inputs.objs.value.map((o: any) => o.metadata.labels["vmware-kit.pulumi.com/owner"]),
+    );
+    assert.equal(owners.length, manifests.length);
+    assert.match(owners[0], /^vcm-[0-9a-f]{40}$/);
+    assert.ok(
+      owners.every((o: string) => o === owners[0]),
+      "one owner for the whole component",
+    );
+    const sweeper = regs.find((r) => r.type === SWEEPER && r.name === "vco-sweeper")!;
+    assert.equal(sweeper.inputs.owner, owners[0]);
+    assert.deepEqual(sweeper.inputs.kinds, [
+      { apiVersion: "apps/v1", kind: "Deployment", namespace: "monsoon3" },
+      { apiVersion: "v1", kind: "ConfigMap", namespace: "monsoon3" },
+      { apiVersion: "v1", kind: "Secret", namespace: "monsoon3" },
+      { apiVersion: "v1", kind: "Service", namespace: "monsoon3" },
+    ]);
+    const other = regs.find((r) => r.type === SWEEPER && r.name === "vct-sweeper")!;
+    assert.notEqual(other.inputs.owner, owners[0], "another component has another owner");
+    assert.equal(
+      noSweeper,
+      undefined,
+      "a provider without a kubeconfig: no sweeper (it could sweep the wrong cluster)",
+    );
+    assert.equal(regs.filter((r) => r.name === "vcp-sweeper").length, 0);
+  });
+
   it("with templates: one group per kind group and template, named after the template, each phase after the last", () => {
     const phases = ["secrets", "configmaps", "deployments", "others"];
     const phaseOf = (r: Registration) => phases.indexOf(r.name.slice(4).split("/")[0]);
@@ -134,10 +171,14 @@ describe("VCenterManifests (pulumi mocks)", () => {
     // Object resource names become `vct/<template>:<namespace>/<name>`: plans and errors name the template.
     for (const g of groups) assert.equal(g.inputs.resourcePrefix, `vct/${g.name.split("/")[1]}`);
     for (const g of groups) {
-      const before = groups
-        .filter((x) => phaseOf(x) === phaseOf(g) - 1)
-        .map((x) => x.urn)
-        .sort();
+      const sweeper = regs.find((r) => r.type === SWEEPER && r.name === "vct-sweeper")!;
+      const before =
+        phaseOf(g) === 0
+          ? [sweeper.urn]
+          : groups
+              .filter((x) => phaseOf(x) === phaseOf(g) - 1)
+              .map((x) => x.urn)
+              .sort();
       assert.deepEqual([...g.dependencies].sort(), before, `${g.name} depends on every group of the previous phase`);
     }
     const contents = Object.fromEntries(

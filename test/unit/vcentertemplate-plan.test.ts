@@ -9,16 +9,14 @@ import { TemplateSet } from "../../sdk/vcenter/templates";
 import { derivePassword } from "../../sdk/vcenter/masterpassword";
 import type { ObjectContent } from "../../sdk/vsphere/types";
 import {
-  changedInputs,
   domainOf,
   duplicateWarnings,
   endpointFor,
   globalsOf,
   loginFor,
-  Props,
-  reusableDiscovery,
   templateSources,
-} from "../../providers/vcentertemplate/plan";
+} from "../../sdk/vcenter/template/planner";
+import { changedInputs, Props, reusableDiscovery } from "../../providers/vcentertemplate/diff";
 import { vcenterTemplatesFromYaml } from "../../providers/vcentertemplate/yaml";
 
 const ref = (type: string, value: string) => ({ type, value });

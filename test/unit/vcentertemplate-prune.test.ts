@@ -1,8 +1,9 @@
 // The prune guard: what disappeared from discovery or the inventory is not silently dropped (Pulumi would delete its
 // Kubernetes objects on the next `up`).
 import { strict as assert } from "assert";
-import { checkShrink, SeenVCenter } from "../../sdk/vcenter/prune-guard";
-import { pruneRefusal, Props, seenOf } from "../../providers/vcentertemplate/plan";
+import { checkShrink, SeenVCenter } from "../../sdk/vcenter/template/prune-guard";
+import { pruneRefusal, seenOf } from "../../sdk/vcenter/template/planner";
+import type { Props } from "../../providers/vcentertemplate/diff";
 import type { VCenterInventory } from "../../sdk/schemas/vcentertemplate";
 
 const Z = "cc.qa-de-1.cloud.sap";

@@ -1,7 +1,7 @@
 // check() through the serialized-provider path's handler: property-named failures, defaults, unknowns.
 import { strict as assert } from "assert";
 import * as net from "net";
-import { UNKNOWN } from "../../sdk/schemas";
+import { UNKNOWN } from "../../providers/common/check";
 import { check } from "../../providers/vmgroup/handlers";
 
 const good = {

@@ -5,13 +5,8 @@ import type { VimClient } from "../../sdk/vsphere/client";
 import { VimFault } from "../../sdk/vsphere/errors";
 import { cloneVmXml, configSpecXml } from "../../sdk/vsphere/methods";
 import type { MoRef, ObjectContent, PropertyFilterSpec } from "../../sdk/vsphere/types";
-import {
-  GroupSpec,
-  VmGroupManager,
-  escapeEntityName,
-  inventoryPath,
-  unescapeEntityName,
-} from "../../sdk/vsphere/vmgroup/group";
+import { VmGroupManager } from "../../sdk/vsphere/vmgroup/manager";
+import type { GroupSpec } from "../../sdk/vsphere/vmgroup/model";
 import { GroupRecord, OWNER_KEY } from "../../sdk/vsphere/vmgroup/ownership";
 
 const owner = "urn:pulumi:dev::app::pulumi-nodejs:dynamic/vmware:VmGroup::web";
@@ -310,18 +305,5 @@ describe("ownership marker in vim25 requests", () => {
       clone,
       /<template>false<\/template><config><extraConfig><key>pulumi-vmware-kit\.owner<\/key>.*<\/config><powerOn>false<\/powerOn>/,
     );
-  });
-});
-
-describe("vCenter entity names", () => {
-  it("escapes %, / and \\ as vCenter stores them, keeping escapes already there", () => {
-    assert.equal(escapeEntityName("50% off/on\\x"), "50%25 off%2fon%5cx");
-    assert.equal(escapeEntityName("a%2fb"), "a%2fb");
-    assert.equal(escapeEntityName(escapeEntityName("100%")), "100%25", "idempotent");
-    assert.equal(unescapeEntityName("50%25 off%2Fon%5cx"), "50% off/on\\x");
-  });
-
-  it("escapes each inventory path segment and keeps / as the separator", () => {
-    assert.equal(inventoryPath("DC 1", "vm", "apps/50%"), "DC 1/vm/apps/50%25");
   });
 });

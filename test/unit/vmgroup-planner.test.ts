@@ -1,16 +1,10 @@
 import { strict as assert } from "assert";
 import { claimRecorded, CreateSurvey, planCreate } from "../../sdk/vsphere/vmgroup/ownership";
-import {
-  describeDrift,
-  diffGroup,
-  fixableDrift,
-  ObservedVm,
-  planGroup,
-  reconfigureFor,
-  summarize,
-  vmDrift,
-  vmIndex,
-} from "../../sdk/vsphere/vmgroup/planner";
+import { describeDrift, fixableDrift, vmDrift } from "../../sdk/vsphere/vmgroup/drift";
+import type { ObservedVm } from "../../sdk/vsphere/vmgroup/model";
+import { vmIndex } from "../../sdk/vsphere/vmgroup/names";
+import { afterClone, planGroup, planRemoval, reconfigureFor, summarize } from "../../sdk/vsphere/vmgroup/planner";
+import { diffGroup } from "../../providers/vmgroup/diff";
 
 const vm = (index: number, over: Partial<ObservedVm> = {}): ObservedVm => ({
   name: `web-${index}`,
@@ -145,18 +139,54 @@ describe("VmGroup planner", () => {
     const [off] = planGroup({ ...keep, cpu: 4 }, [vm(0, { powerState: "poweredOff" })]).converge;
     assert.equal(off.power, undefined, "an off VM is reconfigured and left off");
   });
+});
 
-  it("replaces on template, datacenter or folder changes and updates the rest in place", () => {
-    const base = { datacenter: "DC0", template: "t", folder: "web", replicas: 3, cpu: 2 };
-    assert.deepEqual(diffGroup(base, { ...base, replicas: 5, cpu: 4 }), {
-      replaces: [],
-      updates: ["replicas", "cpu"],
-      deleteBeforeReplace: false,
-    });
-    const t = diffGroup(base, { ...base, template: "u" });
-    assert.deepEqual(t.replaces, ["template"]);
-    assert.equal(t.deleteBeforeReplace, true, "same folder and VM names: the old group must go first");
-    assert.equal(diffGroup(base, { ...base, folder: "web2" }).deleteBeforeReplace, false);
+describe("VmGroup plan steps", () => {
+  const ops = (o: Array<{ kind: string; mark?: true }>) => o.map((x) => x.kind + (x.mark ? "+mark" : ""));
+
+  it("orders the steps: removes (highest index first), then clones (lowest first), then converges", () => {
+    const plan = planGroup({ ...desired, replicas: 3 }, [vm(1, { cpu: 1 }), vm(3), vm(4)]);
+    assert.deepEqual(
+      plan.steps.map((s) => `${s.kind} ${s.kind === "clone" ? s.name : s.vm.name}`),
+      ["remove web-4", "remove web-3", "clone web-0", "clone web-2", "converge web-1"],
+    );
+  });
+
+  it("stops a running VM for a change that needs a power cycle, and counts it as taken down", () => {
+    const [cycle] = planGroup({ ...desired, replicas: 1, cpu: 4 }, [vm(0)]).converge;
+    assert.deepEqual([ops(cycle.operations), cycle.takesDown], [["powerOff", "reconfigure", "powerOn"], true]);
+    const [hot] = planGroup({ ...desired, replicas: 1, cpu: 4 }, [vm(0, { cpuHotAddEnabled: true })]).converge;
+    assert.deepEqual([ops(hot.operations), hot.takesDown], [["reconfigure"], false]);
+  });
+
+  it("stops a suspended VM before its change without counting it as taken down; off stays off", () => {
+    const suspended = vm(0, { powerState: "suspended" });
+    const [on] = planGroup({ ...desired, replicas: 1, cpu: 4 }, [suspended]).converge;
+    assert.deepEqual([ops(on.operations), on.takesDown], [["powerOff", "reconfigure", "powerOn"], false]);
+    const [off] = planGroup({ ...desired, replicas: 1, memoryMB: 512, powerState: "off" }, [suspended]).converge;
+    assert.deepEqual(ops(off.operations), ["powerOff", "reconfigure"]);
+    const [stopped] = planGroup({ ...desired, replicas: 1, cpu: 4, powerState: undefined }, [
+      vm(0, { powerState: "poweredOff" }),
+    ]).converge;
+    assert.deepEqual(ops(stopped.operations), ["reconfigure"]);
+  });
+
+  it("stops a VM before destroying it unless it is powered off", () => {
+    assert.deepEqual(
+      planRemoval([vm(2, { powerState: "poweredOff" }), vm(5)]).map((s) => [s.vm.name, ops(s.operations)]),
+      [
+        ["web-5", ["powerOff", "destroy"]],
+        ["web-2", ["destroy"]],
+      ],
+    );
+  });
+
+  it("after a clone: marks it when vCenter dropped the marker (with the reconfigure when there is one)", () => {
+    const clone = vm(0, { powerState: "poweredOff", cpu: 1 });
+    const spec = { cpu: 2, memoryMB: 1024, powerState: undefined };
+    assert.deepEqual(ops(afterClone(clone, spec, false)), ["reconfigure+mark", "powerOn"]);
+    assert.deepEqual(ops(afterClone({ ...clone, cpu: 2 }, spec, false)), ["mark", "powerOn"]);
+    assert.deepEqual(ops(afterClone({ ...clone, cpu: 2 }, { ...spec, powerState: "off" }, true)), []);
   });
 });
 

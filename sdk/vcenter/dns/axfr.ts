@@ -3,6 +3,7 @@ import * as crypto from "crypto";
 import * as net from "net";
 import * as dnsPacket from "dns-packet";
 import { rcodeName, signRequest, TsigError, TsigKey, TsigResponseVerifier } from "./tsig";
+import { u16 } from "./wire";
 
 export interface DnsEndpoint {
   host: string;
@@ -113,12 +114,6 @@ const SOCKET_ERRORS: Record<string, string> = {
   ETIMEDOUT: "the connection timed out (ETIMEDOUT)",
   EHOSTUNREACH: "host unreachable (EHOSTUNREACH)",
 };
-
-function u16(n: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16BE(n);
-  return b;
-}
 
 /** The zone's SOA serial from a TSIG-signed SOA query over TCP (sapcc: xfr(rdtype=SOA)). */
 export async function querySoaSerial(opts: TransferOptions): Promise<number> {

@@ -1,6 +1,8 @@
 // RFC 8945 TSIG with hmac-sha256, written by hand because dns-packet has no TSIG codec and no signing.
 // Works on raw wire messages: the MAC covers exact bytes, so nothing here re-encodes a message it verifies.
+// The client side: signing requests and verifying responses (a server's side, for tests: test/helpers/tsig-server.ts).
 import * as crypto from "crypto";
+import { u16, u48 } from "./wire";
 
 export const TSIG_TYPE = 250;
 const CLASS_ANY = 255;
@@ -58,18 +60,6 @@ export function nameToWire(name: string): Buffer {
   }
   parts.push(Buffer.from([0]));
   return Buffer.concat(parts);
-}
-
-function u16(n: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16BE(n);
-  return b;
-}
-
-function u48(n: number): Buffer {
-  const b = Buffer.alloc(6);
-  b.writeUIntBE(n, 0, 6);
-  return b;
 }
 
 /** Reads a possibly compressed name; returns it without the trailing dot and the offset after it. */
@@ -168,16 +158,19 @@ export function splitTsig(msg: Buffer): SplitMessage {
   };
 }
 
-interface Variables {
+/** The TSIG variables of one message (RFC 8945 §4.3.3), besides the algorithm (always hmac-sha256). */
+export interface TsigVariables {
   keyName: string;
+  /** Seconds since the epoch. */
   timeSigned: number;
+  /** Seconds of clock skew allowed. */
   fudge: number;
   error: number;
   other: Buffer;
 }
 
 /** Full TSIG variables (RFC 8945 §4.3.3): first message of a request or response. */
-function fullVariables(v: Variables): Buffer {
+function fullVariables(v: TsigVariables): Buffer {
   return Buffer.concat([
     nameToWire(v.keyName),
     u16(CLASS_ANY),
@@ -192,21 +185,27 @@ function fullVariables(v: Variables): Buffer {
 }
 
 /** Timers only: later messages of a multi-message response (§5.3.1). */
-function timerVariables(v: Pick<Variables, "timeSigned" | "fudge">): Buffer {
+function timerVariables(v: Pick<TsigVariables, "timeSigned" | "fudge">): Buffer {
   return Buffer.concat([u48(v.timeSigned), u16(v.fudge)]);
 }
 
-function hmac(key: TsigKey, parts: Buffer[]): Buffer {
+/**
+ * The hmac-sha256 MAC over `covered` (for a response: macPrefix(previous MAC), the unsigned messages since then, this
+ * message) followed by the full variables (`full`: a request or the first message of a response) or the timers only.
+ */
+export function tsigMac(key: TsigKey, covered: Buffer[], v: TsigVariables, full: boolean): Buffer {
   const h = crypto.createHmac("sha256", secretBytes(key));
-  for (const p of parts) h.update(p);
+  for (const p of covered) h.update(p);
+  h.update(full ? fullVariables(v) : timerVariables(v));
   return h.digest();
 }
 
-function withPrefix(mac: Buffer): Buffer {
+/** A MAC as a response's MAC covers the previous one: with its 16-bit length first (§4.3.1). */
+export function macPrefix(mac: Buffer): Buffer {
   return Buffer.concat([u16(mac.length), mac]);
 }
 
-function tsigRR(keyName: string, id: number, v: Variables, mac: Buffer): Buffer {
+function tsigRR(id: number, v: TsigVariables, mac: Buffer): Buffer {
   const rdata = Buffer.concat([
     nameToWire(ALGORITHM),
     u48(v.timeSigned),
@@ -219,7 +218,7 @@ function tsigRR(keyName: string, id: number, v: Variables, mac: Buffer): Buffer 
     v.other,
   ]);
   return Buffer.concat([
-    nameToWire(keyName),
+    nameToWire(v.keyName),
     u16(TSIG_TYPE),
     u16(CLASS_ANY),
     Buffer.alloc(4),
@@ -228,33 +227,51 @@ function tsigRR(keyName: string, id: number, v: Variables, mac: Buffer): Buffer 
   ]);
 }
 
-function appendRR(msg: Buffer, rr: Buffer): Buffer {
-  const out = Buffer.concat([msg, rr]);
+/** `msg` with a TSIG RR carrying `mac` appended as its last additional record (ARCOUNT + 1). */
+export function appendTsig(msg: Buffer, v: TsigVariables, mac: Buffer): Buffer {
+  const out = Buffer.concat([msg, tsigRR(msg.readUInt16BE(0), v, mac)]);
   out.writeUInt16BE(msg.readUInt16BE(10) + 1, 10);
   return out;
 }
 
-function nowSeconds(): number {
+export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
 export interface SignOptions {
   /** Seconds since the epoch; defaults to now. */
   time?: number;
+  /** Seconds; defaults to DEFAULT_FUDGE (300). */
   fudge?: number;
 }
 
-/** Signs a request; keep `mac` to verify the response. */
-export function signRequest(msg: Buffer, key: TsigKey, opts: SignOptions = {}): { message: Buffer; mac: Buffer } {
-  const v: Variables = {
+/** The variables to sign a message with `key`: no error, no other data. */
+export function signingVariables(key: TsigKey, opts: SignOptions = {}): TsigVariables {
+  return {
     keyName: key.name,
     timeSigned: opts.time ?? nowSeconds(),
     fudge: opts.fudge ?? DEFAULT_FUDGE,
     error: 0,
     other: Buffer.alloc(0),
   };
-  const mac = hmac(key, [msg, fullVariables(v)]);
-  return { message: appendRR(msg, tsigRR(key.name, msg.readUInt16BE(0), v, mac)), mac };
+}
+
+/** The variables a received TSIG record carries. */
+export function variablesOf(tsig: TsigRecord): TsigVariables {
+  return {
+    keyName: tsig.keyName,
+    timeSigned: tsig.timeSigned,
+    fudge: tsig.fudge,
+    error: tsig.error,
+    other: tsig.other,
+  };
+}
+
+/** Signs a request; keep `mac` to verify the response. */
+export function signRequest(msg: Buffer, key: TsigKey, opts: SignOptions = {}): { message: Buffer; mac: Buffer } {
+  const v = signingVariables(key, opts);
+  const mac = tsigMac(key, [msg], v, true);
+  return { message: appendTsig(msg, v, mac), mac };
 }
 
 /**
@@ -307,19 +324,12 @@ export class TsigResponseVerifier {
     }
     if (tsig.mac.length !== MAC_LEN)
       throw new TsigError(`TSIG MAC of ${tsig.mac.length} bytes, expected ${MAC_LEN}`, "BADTRUNC");
-    const v: Variables = {
-      keyName: tsig.keyName,
-      timeSigned: tsig.timeSigned,
-      fudge: tsig.fudge,
-      error: tsig.error,
-      other: tsig.other,
-    };
-    const expected = hmac(this.key, [
-      withPrefix(this.prevMac),
-      ...this.pending,
-      unsigned,
-      this.first ? fullVariables(v) : timerVariables(v),
-    ]);
+    const expected = tsigMac(
+      this.key,
+      [macPrefix(this.prevMac), ...this.pending, unsigned],
+      variablesOf(tsig),
+      this.first,
+    );
     if (!crypto.timingSafeEqual(expected, tsig.mac)) {
       throw new TsigError(
         `the response's TSIG MAC does not verify with key "${this.key.name}" (BADSIG): altered in transit or a different key`,
@@ -366,50 +376,4 @@ const RCODES = [
 export function rcodeName(msg: Buffer): string {
   const rc = msg.length >= 4 ? msg[3] & 0x0f : -1;
   return RCODES[rc] ?? `RCODE${rc}`;
-}
-
-// Server side, used by tests and simulators to check our signing against an independent path.
-
-/** Verifies a signed request the way a server does; returns its MAC (the response is signed over it). */
-export function verifyRequest(msg: Buffer, key: TsigKey, now = nowSeconds()): { mac: Buffer; unsigned: Buffer } {
-  const { tsig, unsigned } = splitTsig(msg);
-  if (!tsig) throw new TsigError("request is not signed", "UNSIGNED");
-  if (tsig.keyName.toLowerCase() !== key.name.toLowerCase().replace(/\.$/, ""))
-    throw new TsigError(`unknown key "${tsig.keyName}"`, "BADKEY");
-  const v: Variables = {
-    keyName: tsig.keyName,
-    timeSigned: tsig.timeSigned,
-    fudge: tsig.fudge,
-    error: tsig.error,
-    other: tsig.other,
-  };
-  const expected = hmac(key, [unsigned, fullVariables(v)]);
-  if (tsig.mac.length !== expected.length || !crypto.timingSafeEqual(expected, tsig.mac))
-    throw new TsigError("request MAC does not verify", "BADSIG");
-  if (Math.abs(now - tsig.timeSigned) > tsig.fudge) throw new TsigError("request time outside fudge", "BADTIME");
-  return { mac: tsig.mac, unsigned };
-}
-
-/** Signs a response (first=true) or a continuation message chained to `prevMac`; returns the message and its MAC. */
-export function signResponse(
-  msg: Buffer,
-  key: TsigKey,
-  prevMac: Buffer,
-  opts: SignOptions & { first?: boolean; unsignedSince?: Buffer[] } = {},
-): { message: Buffer; mac: Buffer } {
-  const v: Variables = {
-    keyName: key.name,
-    timeSigned: opts.time ?? nowSeconds(),
-    fudge: opts.fudge ?? DEFAULT_FUDGE,
-    error: 0,
-    other: Buffer.alloc(0),
-  };
-  const first = opts.first ?? true;
-  const mac = hmac(key, [
-    withPrefix(prevMac),
-    ...(opts.unsignedSince ?? []),
-    msg,
-    first ? fullVariables(v) : timerVariables(v),
-  ]);
-  return { message: appendRR(msg, tsigRR(key.name, msg.readUInt16BE(0), v, mac)), mac };
 }

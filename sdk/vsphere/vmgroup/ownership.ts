@@ -12,7 +12,9 @@
 // - In the Pulumi state: the owner id, the instance UUID and index of every VM, and whether the group created its
 //   folder. A VM is the group's only when both agree (UUID recorded and marker present): a hand-made copy of a
 //   group VM carries the marker but a new instance UUID, and a VM whose marker was removed is let go.
-import { ConvergeStep, DesiredGroup, GroupPlan, ObservedVm, planGroup, vmIndex, vmName } from "./planner";
+import type { ConvergeStep, DesiredGroup, GroupPlan, ObservedVm } from "./model";
+import { vmIndex, vmName } from "./names";
+import { planGroup } from "./planner";
 
 export const OWNER_KEY = "pulumi-vmware-kit.owner";
 
@@ -39,6 +41,20 @@ export interface GroupRecord {
    * those VMs.
    */
   unmarked?: boolean;
+  /** Clones the group gave up waiting for (a time limit), still to be settled: see PendingClone. */
+  pendingClones?: PendingClone[];
+}
+
+/**
+ * A clone whose wait ended before its task did (the `timeouts` limit or the task timeout): the task was asked to
+ * cancel, but vSphere's CancelTask is a request ("if the task is cancelable"), so the clone may still complete.
+ * The task proves what it made: a success result is the group's VM (claimed by index, marked at the next
+ * update); an error ends it. A cancelled task is followed until it reports success or vCenter forgets it.
+ */
+export interface PendingClone {
+  index: number;
+  /** The CloneVM_Task's managed object id (Task:<task>). */
+  task: string;
 }
 
 /** The value of `key` in a decoded config.extraConfig (an array of OptionValue). */

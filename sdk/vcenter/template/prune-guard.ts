@@ -3,6 +3,7 @@
 // clusters for a moment, would thus delete the compute and storage services of a whole region. This guard compares
 // what was seen before with what is seen now and refuses a shrink beyond a bound, and always an empty result, unless
 // the user lists what may go. Pure: no network, no Pulumi.
+import { normalizeHost } from "../hostname";
 
 /** What the guard compares: each vCenter FQDN with its production clusters (those that render objects). */
 export interface SeenVCenter {
@@ -21,8 +22,6 @@ export interface PruneGuardOptions {
 }
 
 export const DEFAULT_MAX_REMOVED_FRACTION = 0.1;
-
-const norm = (h: string): string => h.toLowerCase().replace(/\.$/, "");
 
 export interface Shrink {
   vcenters: { removed: string[]; of: number };
@@ -46,18 +45,18 @@ export function checkShrink(
   const allow = new Set(
     (opts.allow ?? []).map((a) => {
       const i = a.indexOf("/");
-      return i < 0 ? norm(a) : `${norm(a.slice(0, i))}/${a.slice(i + 1)}`;
+      return i < 0 ? normalizeHost(a) : `${normalizeHost(a.slice(0, i))}/${a.slice(i + 1)}`;
     }),
   );
-  const skip = new Set([...exempt].map(norm));
-  const prev = previous.filter((v) => !skip.has(norm(v.host)));
-  const now = new Map(current.map((v) => [norm(v.host), new Set(v.clusters)]));
+  const skip = new Set([...exempt].map(normalizeHost));
+  const prev = previous.filter((v) => !skip.has(normalizeHost(v.host)));
+  const now = new Map(current.map((v) => [normalizeHost(v.host), new Set(v.clusters)]));
 
-  const goneHosts = prev.filter((v) => !now.has(norm(v.host))).map((v) => norm(v.host));
-  const prevClusters = prev.flatMap((v) => v.clusters.map((c) => `${norm(v.host)}/${c}`));
+  const goneHosts = prev.filter((v) => !now.has(normalizeHost(v.host))).map((v) => normalizeHost(v.host));
+  const prevClusters = prev.flatMap((v) => v.clusters.map((c) => `${normalizeHost(v.host)}/${c}`));
   const goneClusters = prev.flatMap((v) => {
-    const still = now.get(norm(v.host));
-    return v.clusters.filter((c) => !still?.has(c)).map((c) => `${norm(v.host)}/${c}`);
+    const still = now.get(normalizeHost(v.host));
+    return v.clusters.filter((c) => !still?.has(c)).map((c) => `${normalizeHost(v.host)}/${c}`);
   });
   const shrink: Shrink = {
     vcenters: { removed: goneHosts, of: prev.length },

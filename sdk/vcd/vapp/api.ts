@@ -1,26 +1,25 @@
 // vApp operations as a provider needs them: find by name, create (empty or from a catalog template), read, edit,
 // owner, leases, power, metadata and delete. Each change waits for its task, then the vApp is read back.
-import * as bodies from "./bodies";
-import { FenceMode, MetadataInput, UndeployPowerAction } from "./bodies";
-import type { VcdClient } from "./client";
-import { ForbiddenError, TaskError, VcdError } from "./errors";
+import * as bodies from "../bodies";
+import { FenceMode, MetadataInput, UndeployPowerAction } from "../bodies";
+import type { VcdClient } from "../client";
+import { ForbiddenError, NotFoundError, TaskError, VcdError } from "../errors";
 import {
   findLink,
   Leases,
   MetadataDomain,
   MetadataEntry,
   OwnerRef,
+  parseAdminOrgUsers,
   parseLease,
-  parseLinks,
   parseMetadata,
   parseOwner,
   parseVApp,
-  rootElement,
+  parseVdc,
   Task,
   VApp,
-} from "./xml";
-import { attr, child, children } from "../xml";
-import { MEDIA, VAppStatus } from "./wire";
+} from "../xml";
+import { MEDIA, VAppStatus } from "../wire";
 
 export interface VdcRef {
   name: string;
@@ -75,7 +74,9 @@ export class VAppApi {
     const recs = await this.client.query("orgVdc", { filter: { name, ...(org ? { orgName: org } : {}) } });
     if (!recs.length) {
       const all = await this.client.query("orgVdc");
-      throw new Error(
+      throw new NotFoundError(
+        "VDC",
+        name,
         `VDC "${name}"${org ? ` in org "${org}"` : ""} not found; visible VDCs: ${all.map((r) => `${r.attrs.orgName}/${r.attrs.name}`).join(", ") || "none"}`,
       );
     }
@@ -88,17 +89,15 @@ export class VAppApi {
 
   private async networkSpecs(vdcHref: string, nets: NetworkRequest[] = []): Promise<bodies.NetworkSpec[]> {
     if (!nets.length) return [];
-    const vdc = rootElement(await this.client.get(vdcHref), "Vdc");
-    const available = children(child(vdc, "AvailableNetworks"), "Network").map((n) => ({
-      name: attr(n, "name") ?? "",
-      href: attr(n, "href") ?? "",
-    }));
+    const available = parseVdc(await this.client.get(vdcHref)).availableNetworks;
     return nets.map((n) => {
       const fenceMode = n.fenceMode ?? "bridged";
       if (fenceMode === "isolated") return { name: n.name, fenceMode };
       const hit = available.find((a) => a.name === n.name);
       if (!hit)
-        throw new Error(
+        throw new NotFoundError(
+          "network",
+          n.name,
           `network "${n.name}" is not available in the VDC; available: ${available.map((a) => a.name).join(", ") || "none"}`,
         );
       return { name: n.name, parentHref: hit.href, fenceMode };
@@ -107,7 +106,8 @@ export class VAppApi {
 
   async findTemplate(catalog: string, template: string): Promise<string> {
     const recs = await this.client.query("vAppTemplate", { filter: { name: template, catalogName: catalog } });
-    if (!recs.length) throw new Error(`template "${template}" not found in catalog "${catalog}"`);
+    if (!recs.length)
+      throw new NotFoundError("template", template, `template "${template}" not found in catalog "${catalog}"`);
     return recs[0].attrs.href;
   }
 
@@ -219,28 +219,30 @@ export class VAppApi {
    */
   async findUser(ref: VAppRef, userName: string): Promise<OwnerRef> {
     const v = await this.get(ref);
-    const vdc = v.vdcHref ? rootElement(await this.client.get(v.vdcHref), "Vdc") : undefined;
-    const orgHref = parseLinks(vdc).find((l) => l.rel === "up" && (l.type ?? "").endsWith(".org+xml"))?.href;
-    if (!orgHref) throw new Error(`vApp "${v.name}": cannot find its organization (no VDC or org link)`);
+    const orgHref = v.vdcHref ? parseVdc(await this.client.get(v.vdcHref)).orgHref : undefined;
+    if (!orgHref)
+      throw new NotFoundError(
+        "organization",
+        v.name,
+        `vApp "${v.name}": cannot find its organization (no VDC or org link)`,
+      );
     const adminOrgHref = orgHref.replace("/api/org/", "/api/admin/org/");
-    let org: ReturnType<typeof rootElement>;
+    let org: ReturnType<typeof parseAdminOrgUsers>;
     try {
-      org = rootElement(await this.client.get(adminOrgHref), "AdminOrg");
+      org = parseAdminOrgUsers(await this.client.get(adminOrgHref));
     } catch (e) {
       if (!(e instanceof ForbiddenError)) throw e;
       const who = this.client.sessionInfo?.user;
       throw new Error(
         `cannot list the users of the vApp's organization to set owner "${userName}": vCD refuses${who ? ` user "${who}"` : ""} (403); changing a vApp's owner needs organization administrator rights`,
+        { cause: e },
       );
     }
-    const users = children(child(org, "Users"), "UserReference").map((u) => ({
-      name: attr(u, "name") ?? "",
-      href: attr(u, "href") ?? "",
-    }));
+    const users = org.users;
     const lower = userName.toLowerCase();
     const loose = users.filter((u) => u.name.toLowerCase() === lower);
     const hit = users.find((u) => u.name === userName) ?? (loose.length === 1 ? loose[0] : undefined);
-    if (!hit) throw new Error(`user "${userName}" not found in org "${attr(org, "name") ?? orgHref}"`);
+    if (!hit) throw new NotFoundError("user", userName, `user "${userName}" not found in org "${org.name ?? orgHref}"`);
     return hit;
   }
 

@@ -12,7 +12,7 @@ import { startVcsim, Vcsim } from "../../simulators/vcsim";
 import { VcdSimulator } from "../../simulators/vcd";
 import { vcenterTemplatesFromYaml } from "../../providers/vcentertemplate/yaml";
 import { govc } from "../helpers/govc";
-import { ALICE, fastSeed, startSim } from "./vcd-harness";
+import { fastSeed, startSim, vappInputs } from "./vcd-harness";
 
 async function failure(p: Promise<unknown>): Promise<Error> {
   return p.then(
@@ -92,18 +92,7 @@ describe("timeouts input", function () {
   describe("VcdVapp against the vCD simulator (tasks take 6 s)", () => {
     let sim: VcdSimulator;
     const h = handlersFor("vcdvapp");
-    const props = (over: Record<string, unknown> = {}) => ({
-      connection: { url: sim.url, ...ALICE, allowHttp: true },
-      org: "acme",
-      vdc: "acme-vdc",
-      description: "",
-      fenceMode: "bridged",
-      acceptAllEulas: true,
-      powerOn: false,
-      resourceName: "slow",
-      __provider: "serialized",
-      ...over,
-    });
+    const props = (over: Record<string, unknown> = {}) => vappInputs(sim, { resourceName: "slow", ...over });
 
     before(async () => {
       sim = await startSim(fastSeed({ tasks: { queuedMs: 5, runningMs: 6_000 } }));

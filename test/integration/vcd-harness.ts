@@ -5,6 +5,24 @@ import { VcdClient, VcdClientOptions } from "../../sdk/vcd";
 
 export const ALICE = { org: "acme", username: "alice", password: "alice-Passw0rd!" };
 
+/**
+ * VcdVapp inputs as the engine sends them to check(): a bridged, powered-off vApp in acme-vdc on `sim` over plain
+ * HTTP, with `over` on top.
+ */
+export function vappInputs(sim: VcdSimulator, over: Record<string, unknown> = {}): any {
+  return {
+    connection: { url: sim.url, ...ALICE, allowHttp: true },
+    org: "acme",
+    vdc: "acme-vdc",
+    description: "",
+    fenceMode: "bridged",
+    acceptAllEulas: true,
+    powerOn: false,
+    __provider: "serialized",
+    ...over,
+  };
+}
+
 export function fastSeed(patch: Partial<VcdSimulatorConfig> = {}): VcdSimulatorConfig {
   return { ...defaultSeed(), tasks: { queuedMs: 5, runningMs: 15 }, ...patch };
 }

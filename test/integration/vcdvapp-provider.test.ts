@@ -5,25 +5,14 @@ import { VcdSimulator } from "../../simulators/vcd";
 import { VcdClient } from "../../sdk/vcd";
 import { PartialStateError } from "../../providers/common/errors";
 import * as h from "../../providers/vcdvapp/handlers";
-import { ALICE, clientFor, fastSeed, startSim, thrown } from "./vcd-harness";
+import { ALICE, clientFor, fastSeed, startSim, thrown, vappInputs } from "./vcd-harness";
 
 describe("VcdVapp provider (handlers against the vCD simulator)", function () {
   this.timeout(60_000);
   let sim: VcdSimulator;
   let c: VcdClient;
 
-  const props = (over: Record<string, unknown> = {}): any => ({
-    connection: { url: sim.url, ...ALICE, allowHttp: true },
-    org: "acme",
-    vdc: "acme-vdc",
-    description: "",
-    fenceMode: "bridged",
-    acceptAllEulas: true,
-    powerOn: false,
-    resourceName: "app",
-    __provider: "serialized",
-    ...over,
-  });
+  const props = (over: Record<string, unknown> = {}): any => vappInputs(sim, { resourceName: "app", ...over });
   const inSim = (name: string) => sim.state.inventory().find((v) => v.name === name);
   /** check() as the engine runs it before create/update: defaults applied. */
   const checked = async (p: any) => {

@@ -50,6 +50,28 @@ export function credentialSources(props: Record<string, unknown>): Record<string
   return out;
 }
 
+/**
+ * The property names along a recorded path, found in `obj`. The record joins names with "." and names may hold dots
+ * themselves (perVCenter is keyed by host name), so each step tries the names of `obj` that the rest starts with,
+ * longest first, and keeps the split that ends on a string. Undefined when the credential is no longer there.
+ */
+export function resolvePath(obj: unknown, path: string): string[] | undefined {
+  if (!obj || typeof obj !== "object" || Array.isArray(obj)) return undefined;
+  const names = Object.keys(obj)
+    .filter((k) => path === k || path.startsWith(`${k}.`))
+    .sort((a, b) => b.length - a.length);
+  for (const name of names) {
+    const value = (obj as Record<string, unknown>)[name];
+    if (path === name) {
+      if (typeof value === "string") return [name];
+      continue;
+    }
+    const rest = resolvePath(value, path.slice(name.length + 1));
+    if (rest) return [name, ...rest];
+  }
+  return undefined;
+}
+
 function setPath(obj: Record<string, unknown>, path: string[], value: string): Record<string, unknown> {
   const [head, ...rest] = path;
   const copy = { ...obj };
@@ -71,11 +93,9 @@ export function withCurrentCredentials<P extends Record<string, unknown>>(
     for (const [path, key] of Object.entries(sources)) {
       const current = stackConfig[key];
       if (typeof current !== "string" || current === "") continue;
-      const segs = path.split(".");
-      const recorded = segs.reduce<unknown>(
-        (o, s) => (o && typeof o === "object" ? (o as Record<string, unknown>)[s] : undefined),
-        props,
-      );
+      const segs = resolvePath(props, path);
+      if (!segs) continue;
+      const recorded = segs.reduce<unknown>((o, s) => (o as Record<string, unknown>)[s], props);
       if (recorded !== current) {
         out = setPath(out, segs, current);
         changed.push(path);

@@ -55,6 +55,7 @@ const INPUT_KEYS = [
   "owner",
   "plannedAdoption",
   "resourceName",
+  "endpoint",
   "timeouts",
 ] as const;
 

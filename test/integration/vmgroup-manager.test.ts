@@ -328,6 +328,33 @@ describe("VmGroupManager (vcsim)", function () {
     assert.equal(await govc(sim, ["find", "/DC0/vm", "-name", "db-1"]), "", "renamed but the group's: destroyed");
   });
 
+  it("a scale-up into a name held by a hand-made VM is refused before anything changes; the VM is untouched", async () => {
+    const { created, record } = await createGroup({ folder: "held", replicas: 1 });
+    await handMade("held-1", "/DC0/vm/held");
+    const calls = spy(client);
+    const group = new VmGroupManager(client, spec({ folder: "held", replicas: 3 }));
+    await assert.rejects(
+      group.reconcile(created.folder, record, async () => assert.fail("no placement")),
+      {
+        message: /"held-1" in folder held exist and are not this group's.*nothing was changed/,
+      },
+    );
+    assert.deepEqual(calls, [], "no clone of held-2 either");
+    assert.deepEqual(
+      (await vmsInFolder(sim, "/DC0/vm/held")).map((v) => [v.name, v.powerState]),
+      [
+        ["held-0", "poweredOn"],
+        ["held-1", "poweredOn"],
+      ],
+    );
+    await group.destroy(created.folder, record);
+    assert.deepEqual(
+      (await vmsInFolder(sim, "/DC0/vm/held")).map((v) => v.name),
+      ["held-1"],
+      "destroy leaves the hand-made VM",
+    );
+  });
+
   it("a cpu change that needs a power cycle shuts the guests down (vcsim obeys ShutdownGuest without Tools) one at a time", async () => {
     const { created, record } = await createGroup({ folder: "cycle", replicas: 3 });
     assert.equal(

@@ -55,6 +55,22 @@ describe("credentials from the stack configuration", () => {
     assert.deepEqual(r.props.endpoints, props.endpoints, "endpoints never follow the configuration");
   });
 
+  it("finds per-vCenter passwords under host names with dots: unchanged is unchanged, rotated is replaced in place", () => {
+    const host = "vc-a-0.cc.qa-de-1.cloud.sap";
+    const props = {
+      credentials: { perVCenter: { [host]: { username: "op", password: "pw-1" } } },
+      [SOURCES_KEY]: { [`credentials.perVCenter.${host}.password`]: "proj:vcPassword" },
+    };
+    config({ "proj:vcPassword": "pw-1" });
+    const same = withCurrentCredentials(props);
+    assert.deepEqual(same.changed, [], "a refresh of an unchanged stack changes nothing");
+    assert.deepEqual(same.props, props);
+    config({ "proj:vcPassword": "pw-2" });
+    const rotated = withCurrentCredentials(props);
+    assert.deepEqual(rotated.changed, [`credentials.perVCenter.${host}.password`]);
+    assert.deepEqual((rotated.props.credentials as any).perVCenter, { [host]: { username: "op", password: "pw-2" } });
+  });
+
   it("keeps the recorded value when the key is gone or no configuration was handed over", () => {
     const props = { connection: { password: "pw-1" }, [SOURCES_KEY]: { "connection.password": "vcd:password" } };
     config({});

@@ -1,6 +1,6 @@
 // Pulumi semantics of VmGroup (providers/vmgroup/diff.ts): which input changes replace the group.
 import { strict as assert } from "assert";
-import { diffGroup } from "../../providers/vmgroup/diff";
+import { diffGroup, inputsOf, refreshedInputs } from "../../providers/vmgroup/diff";
 
 describe("VmGroup diff", () => {
   it("replaces on template, datacenter or folder changes and updates the rest in place", () => {
@@ -14,5 +14,13 @@ describe("VmGroup diff", () => {
     assert.deepEqual(t.replaces, ["template"]);
     assert.equal(t.deleteBeforeReplace, true, "same folder and VM names: the old group must go first");
     assert.equal(diffGroup(base, { ...base, folder: "web2" }).deleteBeforeReplace, false);
+  });
+
+  it("keeps the endpoint in the state and through a refresh, so a move shows as ~endpoint, not +endpoint", () => {
+    const inputs = { datacenter: "DC0", template: "t", folder: "web", replicas: 3, endpoint: "vc.example.com/sdk" };
+    assert.equal(inputsOf(inputs).endpoint, "vc.example.com/sdk");
+    const refreshed = refreshedInputs(inputs, 2, {});
+    assert.equal(refreshed.endpoint, "vc.example.com/sdk");
+    assert.equal(refreshed.replicas, 2, "replicas is what the refresh found");
   });
 });

@@ -12,7 +12,7 @@ import { CloneStep, CreatedGroup, fail, GroupSpec, GroupView, ObservedVm, Partia
 import { GroupObserver } from "./observe";
 import { CreatePlan, GroupRecord, PendingClone, planCreate, RecordedVm } from "./ownership";
 import { resolvePlacement } from "./placement";
-import { afterClone, desiredOf, planGroup, planRemoval } from "./planner";
+import { afterClone, blockedClones, desiredOf, planGroup, planRemoval } from "./planner";
 import type { CauseOptions } from "../../util/errors";
 
 /** What failed operations threw: the error itself when there is one, else all of them. */
@@ -165,11 +165,19 @@ export class VmGroupManager {
     record = await this.settle(record, true);
     const current = await this.observer.read(folder, record);
     if (!current) fail(this.spec.label, `folder ${folder.value} disappeared during the update`);
+    const { steps } = planGroup(desired, current.own);
+    const blocked = blockedClones({ steps }, current.foreign);
+    if (blocked.length)
+      fail(
+        this.spec.label,
+        `${blocked.map((n) => `"${n}"`).join(", ")} in folder ${current.folderName} exist and are not this group's ` +
+          `(no marker of this group); the group never takes them over, so nothing was changed. Rename or remove them, ` +
+          `or keep replicas at or below their index`,
+      );
     // State from before markers, or an owner id that changed (the resource renamed with an alias): mark the
     // recorded VMs with the current id, then claim by it.
     for (const vm of current.own.filter((v) => v.owner !== this.spec.owner)) await this.executor.mark(vmRef(vm.moref));
     record = { ...record, owner: this.spec.owner, unmarked: false };
-    const { steps } = planGroup(desired, current.own);
     const limit = this.spec.maxConcurrency;
     const failures: string[] = [];
     const reasons: unknown[] = [];

@@ -139,6 +139,16 @@ export function planGroup(desired: DesiredGroup, observed: ObservedVm[]): GroupP
   return { steps, create, converge, remove: removal.map((s) => s.vm) };
 }
 
+/**
+ * The names of planned clones already held in the folder by something not the group's (`foreign`: made by hand,
+ * another group's, a VM whose marker was removed). vCenter would refuse each such clone (DuplicateName) after the
+ * other steps ran, so an update refuses them all first; the group never takes them over.
+ */
+export function blockedClones(plan: Pick<GroupPlan, "steps">, foreign: string[]): string[] {
+  const held = new Set(foreign);
+  return plan.steps.flatMap((s) => (s.kind === "clone" && held.has(s.name) ? [s.name] : []));
+}
+
 /** READY when the observed group needs no step at all. */
 export function summarize(desired: DesiredGroup, observed: ObservedVm[]): GroupSummary {
   const plan = planGroup(desired, observed);

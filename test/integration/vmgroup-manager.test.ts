@@ -336,7 +336,7 @@ describe("VmGroupManager (vcsim)", function () {
     await assert.rejects(
       group.reconcile(created.folder, record, async () => assert.fail("no placement")),
       {
-        message: /"held-1" in folder held exist and are not this group's.*nothing was changed/,
+        message: /VMs "held-1" in folder held exist and are not this group's.*nothing was changed/,
       },
     );
     assert.deepEqual(calls, [], "no clone of held-2 either");

@@ -166,12 +166,12 @@ export class VmGroupManager {
     const current = await this.observer.read(folder, record);
     if (!current) fail(this.spec.label, `folder ${folder.value} disappeared during the update`);
     const { steps } = planGroup(desired, current.own);
-    const blocked = blockedClones({ steps }, current.foreign);
+    const blocked = blockedClones({ steps }, current.foreignVms);
     if (blocked.length)
       fail(
         this.spec.label,
-        `${blocked.map((n) => `"${n}"`).join(", ")} in folder ${current.folderName} exist and are not this group's ` +
-          `(no marker of this group); the group never takes them over, so nothing was changed. Rename or remove them, ` +
+        `VMs ${blocked.map((n) => `"${n}"`).join(", ")} in folder ${current.folderName} exist and are not this ` +
+          `group's (no marker of this group); the group never takes them over, so nothing was changed. Rename or remove them, ` +
           `or keep replicas at or below their index`,
       );
     // State from before markers, or an owner id that changed (the resource renamed with an alias): mark the

@@ -175,6 +175,8 @@ export interface GroupView {
   own: ObservedVm[];
   /** Names of everything else in the folder: never touched. */
   foreign: string[];
+  /** The VMs and templates among them (made by hand, another group's, or released). */
+  foreignVms: string[];
   /** Recorded VMs that are gone, and those whose marker was removed (no longer the group's). */
   deleted: RecordedVm[];
   released: Array<RecordedVm & { name: string }>;

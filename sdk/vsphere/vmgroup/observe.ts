@@ -157,7 +157,7 @@ export class GroupObserver {
       const owner = customValue(self.props["customValue"], await this.folderOwnerKey(false));
       if (owner !== this.spec.owner) return undefined;
     }
-    const foreign = [...otherVms.map((v) => v.name), ...vms.filter((v) => v.template).map((v) => v.name), ...others];
+    const foreignVms = [...otherVms.map((v) => v.name), ...vms.filter((v) => v.template).map((v) => v.name)];
     // Recorded VMs not in the folder: moved elsewhere, released (marker removed) or deleted.
     const seen = new Set(vms.map((v) => v.instanceUuid));
     const missing = record.vms.filter((r) => !seen.has(r.instanceUuid));
@@ -177,7 +177,7 @@ export class GroupObserver {
       released.push({ ...r, name: o.name });
     }
     own.sort((a, b) => a.index - b.index);
-    return { folderName: currentName, own, foreign, deleted, released };
+    return { folderName: currentName, own, foreign: [...foreignVms, ...others], foreignVms, deleted, released };
   }
 
   /** The recorded VMs that still carry the group's marker, wherever they are (the folder is gone). */

@@ -140,12 +140,13 @@ export function planGroup(desired: DesiredGroup, observed: ObservedVm[]): GroupP
 }
 
 /**
- * The names of planned clones already held in the folder by something not the group's (`foreign`: made by hand,
- * another group's, a VM whose marker was removed). vCenter would refuse each such clone (DuplicateName) after the
- * other steps ran, so an update refuses them all first; the group never takes them over.
+ * The names of planned clones already taken in the folder by a VM or template not the group's (`foreignVms`: made
+ * by hand, another group's, or one whose marker was removed). vCenter would refuse each such clone (DuplicateName)
+ * after the other steps ran, so an update refuses them all first; the group never takes them over. (Another kind
+ * of object under the name, e.g. a folder, is rarer: vCenter refuses that clone alone and the rest is recorded.)
  */
-export function blockedClones(plan: Pick<GroupPlan, "steps">, foreign: string[]): string[] {
-  const held = new Set(foreign);
+export function blockedClones(plan: Pick<GroupPlan, "steps">, foreignVms: string[]): string[] {
+  const held = new Set(foreignVms);
   return plan.steps.flatMap((s) => (s.kind === "clone" && held.has(s.name) ? [s.name] : []));
 }
 

@@ -17,7 +17,10 @@ export interface VmDrift {
   movedTo?: string;
   /** The VM is gone (destroyed outside Pulumi): `up` clones its index again. */
   deleted?: true;
-  /** The VM is there but no longer carries the group's marker: it is not the group's any more, `up` clones a new one. */
+  /**
+   * The VM is there but no longer carries the group's marker: it is not the group's any more. `up` clones a new one
+   * once the name is free (renamed or moved out); until then it refuses (planner.ts blockedClones).
+   */
   released?: true;
 }
 

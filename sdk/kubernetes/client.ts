@@ -6,23 +6,30 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ApiException, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
-import { sleep } from "../util/async";
+import { withRetry } from "../http";
+import { findCause } from "../util/errors";
 import type { ObjectKind } from "./owner";
 import type { ListedObject } from "./sweep/model";
 
-/** Attempts per call on a transport error or a 429/502/503/504 answer (backoff 0.5 s, 1 s, 2 s, with jitter). */
-const ATTEMPTS = 4;
+/**
+ * A call that met a transport error or a 429/502/503/504 answer is tried again with jittered backoff from 0.5 s
+ * (sdk/http withRetry), for at most RETRY_MS.
+ */
+const RETRY_MS = 8_000;
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 const TRANSIENT_CODE = /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT)$/;
 
 function transient(err: unknown): boolean {
   if (err instanceof ApiException) return TRANSIENT_STATUS.has(err.code);
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  const coded = (e: unknown) => {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && TRANSIENT_CODE.test(code)) return true;
-  }
-  return false;
+    return typeof code === "string" && TRANSIENT_CODE.test(code);
+  };
+  return findCause(err, coded) !== undefined;
 }
+
+const retried = <T>(what: string, call: () => Promise<T>): Promise<T> =>
+  withRetry(what, call, transient, { baseDelayMs: 500, maxDelayMs: 4_000, deadlineMs: RETRY_MS });
 
 const statusOf = (err: unknown) => (err instanceof ApiException ? err.code : undefined);
 
@@ -64,7 +71,7 @@ export class KubeClient {
   /** Objects of `kind` (in its namespace, if any) matching `labelSelector`; none when the kind is not served. */
   async list(kind: ObjectKind, labelSelector: string): Promise<ListedObject[]> {
     try {
-      const list = await retried(() =>
+      const list = await retried(`list ${kind.kind}`, () =>
         this.api.list(
           kind.apiVersion,
           kind.kind,
@@ -92,22 +99,13 @@ export class KubeClient {
       metadata: { name: o.metadata.name, namespace: o.metadata.namespace },
     };
     try {
-      await retried(() => this.api.delete(spec, undefined, undefined, undefined, undefined, "Background"));
+      await retried(`delete ${o.kind}`, () =>
+        this.api.delete(spec, undefined, undefined, undefined, undefined, "Background"),
+      );
       return true;
     } catch (err) {
       if (statusOf(err) === 404) return false;
       throw err;
-    }
-  }
-}
-
-async function retried<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (attempt >= ATTEMPTS || !transient(err)) throw err;
-      await sleep(250 * 2 ** attempt * (0.5 + Math.random()));
     }
   }
 }
